@@ -1,0 +1,46 @@
+namespace EdgeMlops.Inference.Runtime;
+
+/// <summary>How a classifier session is created. Bound from configuration section <c>Classifier</c>.</summary>
+public sealed class ClassifierRuntimeOptions
+{
+    public const string SectionName = "Classifier";
+
+    /// <summary>
+    /// Execution providers in order of preference. Each one that this ONNX Runtime build or this machine cannot
+    /// provide is skipped with a logged reason; CPU is always appended as the last resort.
+    /// </summary>
+    public IList<string> ExecutionProviders { get; set; } = ["TensorRT", "CUDA", "CPU"];
+
+    /// <summary>Threads for one operator; 0 lets ONNX Runtime choose (one per physical core).</summary>
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Threads across independent operators; 0 lets ONNX Runtime choose.</summary>
+    public int InterOpThreads { get; set; }
+
+    /// <summary>Largest batch the session is prepared for; input and output buffers are allocated once for it.</summary>
+    public int MaxBatchSize { get; set; } = 32;
+
+    /// <summary>Run one batch right after loading so that the first real frame does not pay for lazy initialisation.</summary>
+    public bool WarmUp { get; set; } = true;
+
+    public int DeviceId { get; set; }
+
+    /// <summary>
+    /// Root of the TensorRT engine cache. Engines are kept under a key of model hash, device and runtime version,
+    /// so an upgrade of either builds a new engine instead of loading a stale one.
+    /// </summary>
+    public string TensorRtEngineCacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "edgemlops-trt-cache");
+
+    /// <summary>Let TensorRT build fp16 engines where the device supports them.</summary>
+    public bool TensorRtFp16 { get; set; } = true;
+
+    public void Validate()
+    {
+        if (MaxBatchSize is < 1 or > 1024)
+            throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "Classifier:MaxBatchSize must be between 1 and 1024.");
+        if (IntraOpThreads < 0 || InterOpThreads < 0)
+            throw new ArgumentOutOfRangeException(nameof(IntraOpThreads), "Classifier thread counts must not be negative.");
+        foreach (var provider in ExecutionProviders)
+            _ = ExecutionProviderKinds.Parse(provider);
+    }
+}
