@@ -17,26 +17,26 @@ public sealed class EmbeddingExtractor : IDisposable
     private readonly string _inputName;
     private readonly string _embeddingName;
 
-    public EmbeddingExtractor(byte[] model, string inputName, string embeddingName, TensorLayout layout, int threads = 0)
+    public EmbeddingExtractor(byte[] model, string inputName, string embeddingName, ImageTensorFormat format, int threads = 0)
     {
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = threads };
         _session = new InferenceSession(model, options);
-        _writer = new CropTensorWriter(layout);
+        _writer = new CropTensorWriter(format);
         _inputName = inputName;
         _embeddingName = embeddingName;
     }
 
     public List<float[]> Extract(IReadOnlyList<Mat> crops, IProgress<int>? progress = null)
     {
-        var layout = _writer.Layout;
+        var format = _writer.Format;
         var result = new List<float[]>(crops.Count);
-        var buffer = new float[BatchSize * layout.ValuesPerImage];
+        var buffer = new float[BatchSize * format.ValuesPerImage];
         for (int start = 0; start < crops.Count; start += BatchSize)
         {
             int n = Math.Min(BatchSize, crops.Count - start);
             for (int i = 0; i < n; i++) _writer.Write(crops[start + i], buffer, i);
             using var input = OrtValue.CreateTensorValueFromMemory(
-                OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, n * layout.ValuesPerImage), [n, layout.Channels, layout.Height, layout.Width]);
+                OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, n * format.ValuesPerImage), [n, format.Channels, format.Height, format.Width]);
             using var outputs = _session.Run(_runOptions, [_inputName], [input], [_embeddingName]);
             var values = outputs[0].GetTensorDataAsSpan<float>();
             int dim = values.Length / n;

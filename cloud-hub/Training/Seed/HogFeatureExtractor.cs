@@ -25,7 +25,6 @@ public static class HogFeatureExtractor
     public const int Orientations = 8;
     public const int EmbeddingSize = 2 * Orientations * 8 * 8;
     public const string InputName = "image";
-    public const string EmbeddingName = "embedding";
 
     private const double Sigma = 1.0;
     private const int GradientKernel = 5;
@@ -33,19 +32,19 @@ public static class HogFeatureExtractor
     /// <summary>Adds the extractor to <paramref name="graph"/> and returns the name of the [N,1024] embedding tensor.</summary>
     public static string Add(GraphBuilder graph)
     {
-        var image = graph.Input(InputName, [-1, 3, InputSize, InputSize]);
+        var image = graph.Input(InputName, 3, InputSize, InputSize);
         var luminance = graph.Conv(image, [0.299f, 0.587f, 0.114f], [1, 3, 1, 1], bias: null);
         var gradients = graph.Conv(luminance, OrientedDerivatives(), [Orientations, 1, GradientKernel, GradientKernel],
             bias: null, pads: [2, 2, 2, 2]);
         var magnitude = graph.Abs(gradients);
-        var cells = graph.AveragePool(magnitude, kernel: [4, 4], strides: [4, 4]);
+        var cells = graph.AveragePool(magnitude, kernelShape: [4, 4], strides: [4, 4]);
         var structure = graph.Conv(cells, BlockAndCentreSurround(), [2 * Orientations, 1, 3, 3],
             bias: null, pads: [1, 1, 1, 1], group: Orientations);
         var rectified = graph.Relu(structure);
-        var grid = graph.AveragePool(rectified, kernel: [2, 2], strides: [2, 2]);
+        var grid = graph.AveragePool(rectified, kernelShape: [2, 2], strides: [2, 2]);
         var flat = graph.Flatten(grid, axis: 1);
         var compressed = graph.Sqrt(flat);
-        return graph.LpNormalization(compressed, axis: 1, p: 2, outputName: EmbeddingName);
+        return graph.LpNormalization(compressed, axis: 1, p: 2);
     }
 
     /// <summary>First derivative of a Gaussian along direction theta_k = k * pi / 8, normalised to unit L1 norm.</summary>

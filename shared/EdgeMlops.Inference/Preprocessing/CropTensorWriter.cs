@@ -6,12 +6,12 @@ namespace EdgeMlops.Inference.Preprocessing;
 /// Writes crops into an NCHW float buffer. One instance per session thread: it owns the resize scratch Mats,
 /// so steady-state classification allocates nothing per crop.
 /// </summary>
-public sealed class CropTensorWriter(TensorLayout layout) : IDisposable
+public sealed class CropTensorWriter(ImageTensorFormat format) : IDisposable
 {
     private readonly Mat _resized = new();
     private readonly Mat _converted = new();
 
-    public TensorLayout Layout => layout;
+    public ImageTensorFormat Format => format;
 
     /// <summary>Resizes <paramref name="crop"/> (8-bit BGR, BGRA or grey, any size) and writes image <paramref name="index"/> of the batch.</summary>
     public unsafe void Write(Mat crop, Span<float> batch, int index)
@@ -23,23 +23,23 @@ public sealed class CropTensorWriter(TensorLayout layout) : IDisposable
             throw new ArgumentException($"Crop must be 8-bit; got {crop.Type()}.", nameof(crop));
 
         var source = ToModelChannels(crop);
-        var size = new Size(layout.Width, layout.Height);
+        var size = new Size(format.Width, format.Height);
         // INTER_AREA when shrinking avoids aliasing that would change what the classifier sees between
         // camera resolutions; INTER_LINEAR when enlarging.
-        var interpolation = source.Width >= layout.Width ? InterpolationFlags.Area : InterpolationFlags.Linear;
+        var interpolation = source.Width >= format.Width ? InterpolationFlags.Area : InterpolationFlags.Linear;
         Mat pixels = source;
-        if (source.Width != layout.Width || source.Height != layout.Height)
+        if (source.Width != format.Width || source.Height != format.Height)
         {
             Cv2.Resize(source, _resized, size, 0, 0, interpolation);
             pixels = _resized;
         }
 
-        int plane = layout.Width * layout.Height;
-        var image = batch.Slice(index * layout.ValuesPerImage, layout.ValuesPerImage);
+        int plane = format.Width * format.Height;
+        var image = batch.Slice(index * format.ValuesPerImage, format.ValuesPerImage);
         fixed (float* dst = image)
         {
-            if (layout.Channels == 1)
-                WriteGrey(pixels, dst, layout.Gain[0], layout.Offset[0]);
+            if (format.Channels == 1)
+                WriteGrey(pixels, dst, format.Gain[0], format.Offset[0]);
             else
                 WriteColour(pixels, dst, plane);
         }
@@ -48,7 +48,7 @@ public sealed class CropTensorWriter(TensorLayout layout) : IDisposable
     private Mat ToModelChannels(Mat crop)
     {
         int channels = crop.Channels();
-        if (layout.Channels == 3)
+        if (format.Channels == 3)
         {
             if (channels == 3) return crop;
             Cv2.CvtColor(crop, _converted, channels == 1 ? ColorConversionCodes.GRAY2BGR : ColorConversionCodes.BGRA2BGR);
@@ -62,17 +62,17 @@ public sealed class CropTensorWriter(TensorLayout layout) : IDisposable
     private unsafe void WriteColour(Mat pixels, float* dst, int plane)
     {
         // OpenCV pixels are B,G,R: a model that wants RGB takes its first channel from byte 2.
-        int first = layout.Rgb ? 2 : 0, last = 2 - first;
-        float g0 = layout.Gain[0], g1 = layout.Gain[1], g2 = layout.Gain[2];
-        float o0 = layout.Offset[0], o1 = layout.Offset[1], o2 = layout.Offset[2];
+        int first = format.Rgb ? 2 : 0, last = 2 - first;
+        float g0 = format.Gain[0], g1 = format.Gain[1], g2 = format.Gain[2];
+        float o0 = format.Offset[0], o1 = format.Offset[1], o2 = format.Offset[2];
         float* c0 = dst, c1 = dst + plane, c2 = dst + 2 * plane;
         long step = pixels.Step();
         byte* data = (byte*)pixels.Data;
         int i = 0;
-        for (int y = 0; y < layout.Height; y++)
+        for (int y = 0; y < format.Height; y++)
         {
             byte* row = data + y * step;
-            for (int x = 0; x < layout.Width; x++, i++, row += 3)
+            for (int x = 0; x < format.Width; x++, i++, row += 3)
             {
                 c0[i] = row[first] * g0 + o0;
                 c1[i] = row[1] * g1 + o1;
@@ -86,10 +86,10 @@ public sealed class CropTensorWriter(TensorLayout layout) : IDisposable
         long step = pixels.Step();
         byte* data = (byte*)pixels.Data;
         int i = 0;
-        for (int y = 0; y < layout.Height; y++)
+        for (int y = 0; y < format.Height; y++)
         {
             byte* row = data + y * step;
-            for (int x = 0; x < layout.Width; x++, i++)
+            for (int x = 0; x < format.Width; x++, i++)
                 dst[i] = row[x] * gain + offset;
         }
     }

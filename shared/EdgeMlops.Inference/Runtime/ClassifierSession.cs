@@ -30,8 +30,8 @@ public sealed class ClassifierSession : IDisposable
         Signature = signature;
         MaxBatchSize = maxBatch;
         Providers = providers;
-        _writer = new CropTensorWriter(signature.Layout);
-        _input = new float[maxBatch * signature.Layout.ValuesPerImage];
+        _writer = new CropTensorWriter(signature.Format);
+        _input = new float[maxBatch * signature.Format.ValuesPerImage];
         _output = new float[maxBatch * signature.Labels.Count];
         _inputValues = new OrtValue?[maxBatch + 1];
         _outputValues = new OrtValue?[maxBatch + 1];
@@ -75,7 +75,7 @@ public sealed class ClassifierSession : IDisposable
                 classifier.RunPrefilled(1);
             logger.LogInformation(
                 "Loaded classifier {Model} {Version} ({Labels} labels, input {Width}x{Height}) on {Provider}, max batch {MaxBatch}",
-                signature.ModelName, signature.ModelVersion, signature.Labels.Count, signature.Layout.Width, signature.Layout.Height,
+                signature.ModelName, signature.ModelVersion, signature.Labels.Count, signature.Format.Width, signature.Format.Height,
                 providers.Selected, options.MaxBatchSize);
             return classifier;
         }
@@ -125,8 +125,8 @@ public sealed class ClassifierSession : IDisposable
     private ReadOnlySpan<float> RunPrefilled(int n)
     {
         _inputArgument[0] = _inputValues[n] ??= OrtValue.CreateTensorValueFromMemory(
-            OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, n * Signature.Layout.ValuesPerImage),
-            [n, Signature.Layout.Channels, Signature.Layout.Height, Signature.Layout.Width]);
+            OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, n * Signature.Format.ValuesPerImage),
+            [n, Signature.Format.Channels, Signature.Format.Height, Signature.Format.Width]);
         _outputArgument[0] = _outputValues[n] ??= OrtValue.CreateTensorValueFromMemory(
             OrtMemoryInfo.DefaultInstance, _output.AsMemory(0, n * LabelCount), [n, LabelCount]);
         _session.Run(_runOptions, _inputNames, _inputArgument, _outputNames, _outputArgument);
@@ -143,12 +143,12 @@ public sealed class ClassifierSession : IDisposable
         if (!session.InputMetadata.TryGetValue(signature.InputTensor, out var input))
             throw new ClassifierLoadException(
                 $"Model '{modelPath}' has no input '{signature.InputTensor}' (inputs: {string.Join(", ", session.InputMetadata.Keys)}).");
-        var layout = signature.Layout;
-        int[] expected = [-1, layout.Channels, layout.Height, layout.Width];
+        var format = signature.Format;
+        int[] expected = [-1, format.Channels, format.Height, format.Width];
         var dims = input.Dimensions;
         if (dims.Length != 4 || Enumerable.Range(1, 3).Any(i => dims[i] > 0 && dims[i] != expected[i]))
             throw new ClassifierLoadException(
-                $"Model '{modelPath}' input '{signature.InputTensor}' has shape [{string.Join(",", dims)}], manifest says NCHW [N,{layout.Channels},{layout.Height},{layout.Width}].");
+                $"Model '{modelPath}' input '{signature.InputTensor}' has shape [{string.Join(",", dims)}], manifest says NCHW [N,{format.Channels},{format.Height},{format.Width}].");
 
         if (!session.OutputMetadata.TryGetValue(signature.OutputTensor, out var output))
             throw new ClassifierLoadException(

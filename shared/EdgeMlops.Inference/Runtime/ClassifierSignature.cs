@@ -1,4 +1,5 @@
 using EdgeMlops.Inference.Preprocessing;
+using EdgeMlops.Packaging;
 
 namespace EdgeMlops.Inference.Runtime;
 
@@ -9,6 +10,12 @@ public sealed record ClassifierSignature(
     string ModelSha256,
     IReadOnlyList<string> Labels,
     string InputTensor,
-    TensorLayout Layout,
+    ImageTensorFormat Format,
     string OutputTensor,
-    bool OutputIsLogits);
+    bool OutputIsLogits)
+{
+    /// <summary>The signature a package's manifest declares; <paramref name="modelSha256"/> comes from its verified file list.</summary>
+    public static ClassifierSignature FromManifest(ModelManifest manifest, string modelSha256) => new(
+        manifest.Name, manifest.Version, modelSha256, manifest.Labels, manifest.Input.TensorName,
+        ImageTensorFormat.From(manifest.Input), manifest.Output.TensorName, manifest.Output.Kind == OutputKind.Logits);
+}

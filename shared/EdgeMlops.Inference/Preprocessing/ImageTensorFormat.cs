@@ -1,12 +1,14 @@
+using EdgeMlops.Packaging;
+
 namespace EdgeMlops.Inference.Preprocessing;
 
 /// <summary>
 /// The compiled form of a model's input description: per-channel affine (value * gain + offset) instead of
 /// ((value * scale) - mean) / std, so the inner loop is one multiply-add per value.
 /// </summary>
-public sealed class TensorLayout
+public sealed class ImageTensorFormat
 {
-    public TensorLayout(int width, int height, int channels, bool rgb, float scale, IReadOnlyList<float> mean, IReadOnlyList<float> std)
+    public ImageTensorFormat(int width, int height, int channels, bool rgb, float scale, IReadOnlyList<float> mean, IReadOnlyList<float> std)
     {
         if (width <= 0 || height <= 0)
             throw new ArgumentOutOfRangeException(nameof(width), $"Model input size {width}x{height} must be positive.");
@@ -28,6 +30,15 @@ public sealed class TensorLayout
             Gain[c] = scale / std[c];
             Offset[c] = -mean[c] / std[c];
         }
+    }
+
+    /// <summary>The compiled form of a package manifest's input description.</summary>
+    public static ImageTensorFormat From(ModelInputSpec input)
+    {
+        if (input.Layout != TensorLayout.Nchw)
+            throw new NotSupportedException($"Input layout {input.Layout} is not supported; only NCHW.");
+        return new ImageTensorFormat(input.Width, input.Height, input.Channels, input.ColorOrder == ColorOrder.Rgb,
+            (float)input.Scale, input.Mean.Select(m => (float)m).ToArray(), input.Std.Select(s => (float)s).ToArray());
     }
 
     public int Width { get; }
