@@ -18,4 +18,8 @@ public sealed record ClassifierSignature(
     public static ClassifierSignature FromManifest(ModelManifest manifest, string modelSha256) => new(
         manifest.Name, manifest.Version, modelSha256, manifest.Labels, manifest.Input.TensorName,
         ImageTensorFormat.From(manifest.Input), manifest.Output.TensorName, manifest.Output.Kind == OutputKind.Logits);
+
+    /// <summary>The signature of a verified package, keyed by the model file's verified hash.</summary>
+    public static ClassifierSignature FromPackage(VerifiedModelPackage package) =>
+        FromManifest(package.Manifest, package.Manifest.Files.Single(f => f.Path == PackageLayout.ModelFile).Sha256);
 }
