@@ -1,6 +1,11 @@
 using EdgeMlops.Inference.Runtime;
 using EdgeMlops.Packaging;
-using EdgeMlops.Synthetic;
+using EdgeMlops.Synthetic.Conditions;
+using EdgeMlops.Synthetic.Crops;
+using EdgeMlops.Synthetic.Datasets;
+using EdgeMlops.Synthetic.Scenes;
+using EdgeMlops.Synthetic.Vehicles;
+using EdgeMlops.Synthetic.Video;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMlops.CloudHub.Evaluation;
@@ -10,7 +15,8 @@ public sealed class SyntheticEvaluator(ILogger logger)
 {
     public EvaluationMetrics Evaluate(string modelPath, ClassifierSignature signature, int seed, string condition, int perClass)
     {
-        var crops = CropGenerator.Generate(seed, [Condition.Parse(condition)], perClass).ToList();
+        using var generator = new CropGenerator();
+        var crops = generator.Generate(seed, [Condition.Parse(condition)], perClass).ToList();
         try
         {
             var options = new ClassifierRuntimeOptions { ExecutionProviders = ["CPU"], MaxBatchSize = 32 };

@@ -19,7 +19,7 @@ public sealed class EmbeddingExtractor : IDisposable
 
     public EmbeddingExtractor(byte[] model, string inputName, string embeddingName, ImageTensorFormat format, int threads = 0)
     {
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = threads };
+        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = threads };
         _session = new InferenceSession(model, options);
         _writer = new CropTensorWriter(format);
         _inputName = inputName;

@@ -24,7 +24,7 @@ public sealed class HeadTrainer(HeadTrainingOptions options)
     private sealed class Row
     {
         public float[] Features = [];
-        public uint Label;
+        public float Label;
     }
 
     public LinearHead Train(IReadOnlyList<float[]> embeddings, IReadOnlyList<int> labels, int labelCount)
@@ -44,16 +44,17 @@ public sealed class HeadTrainer(HeadTrainingOptions options)
             if (x.Length != dim) throw new ArgumentException($"Embedding {i} has {x.Length} values, expected {dim}.", nameof(embeddings));
             var z = new float[dim];
             for (int j = 0; j < dim; j++) z[j] = (x[j] - mean[j]) * scale[j];
-            // ML.NET keys are 1-based; 0 means missing.
-            rows[i] = new Row { Features = z, Label = (uint)labels[i] + 1 };
+            rows[i] = new Row { Features = z, Label = labels[i] };
         }
 
         var ml = new MLContext(options.Seed);
         var schema = SchemaDefinition.Create(typeof(Row));
         schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, dim);
-        schema[nameof(Row.Label)].ColumnType = new KeyDataViewType(typeof(uint), labelCount);
         var data = ml.Data.LoadFromEnumerable(rows, schema);
 
+        // Label indices become keys sorted by value, so class k of the trained model is label index k. (Feeding
+        // key-typed values directly is ambiguous about 0- vs 1-based keys and silently permutes classes.)
+        var toKey = ml.Transforms.Conversion.MapValueToKey(nameof(Row.Label), keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue);
         var trainer = ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
         {
             LabelColumnName = nameof(Row.Label),
@@ -65,7 +66,7 @@ public sealed class HeadTrainer(HeadTrainingOptions options)
             NumberOfThreads = 1,
             OptimizationTolerance = 1e-7f,
         });
-        var model = trainer.Fit(data).Model;
+        var model = toKey.Append(trainer).Fit(data).LastTransformer.Model;
 
         VBuffer<float>[] weights = [];
         model.GetWeights(ref weights, out int classes);

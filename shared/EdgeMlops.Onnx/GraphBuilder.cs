@@ -130,15 +130,27 @@ public sealed class GraphBuilder
         return AddNode("Reshape", name, [x, shapeName], []);
     }
 
-    public string Softmax(string x, int axis = -1) => Node("Softmax", [x], OnnxAttribute.Int("axis", axis));
+    public string Softmax(string x, int axis = -1, string? name = null) =>
+        Named("Softmax", name, [x], OnnxAttribute.Int("axis", axis));
 
     /// <summary>Scales each vector along <paramref name="axis"/> to unit Lp norm (p is 1 or 2).</summary>
-    public string LpNormalization(string x, int axis = -1, int p = 2) =>
-        Node("LpNormalization", [x], OnnxAttribute.Int("axis", axis), OnnxAttribute.Int("p", p));
+    public string LpNormalization(string x, int axis = -1, int p = 2, string? name = null) =>
+        Named("LpNormalization", name, [x], OnnxAttribute.Int("axis", axis), OnnxAttribute.Int("p", p));
 
     /// <summary>Any single-output operator of the standard domain, for what has no dedicated method.</summary>
     public string Node(string opType, IReadOnlyList<string> inputs, params AttributeProto[] attributes) =>
         AddNode(opType, NextNodeName(opType), inputs, attributes);
+
+    /// <summary>
+    /// A node whose output tensor is called <paramref name="name"/> (generated when null): graph outputs and
+    /// embeddings deserve names that consumers can rely on, such as "probabilities".
+    /// </summary>
+    public string Named(string opType, string? name, IReadOnlyList<string> inputs, params AttributeProto[] attributes)
+    {
+        if (name is null) return Node(opType, inputs, attributes);
+        Reserve(name);
+        return AddNode(opType, name, inputs, attributes);
+    }
 
     /// <summary>Declares <paramref name="tensor"/> a float graph output of shape [N, ..<paramref name="sampleDims"/>].</summary>
     public GraphBuilder Output(string tensor, params long[] sampleDims)

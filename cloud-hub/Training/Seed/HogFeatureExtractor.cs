@@ -25,6 +25,7 @@ public static class HogFeatureExtractor
     public const int Orientations = 8;
     public const int EmbeddingSize = 2 * Orientations * 8 * 8;
     public const string InputName = "image";
+    public const string EmbeddingName = "embedding";
 
     private const double Sigma = 1.0;
     private const int GradientKernel = 5;
@@ -44,7 +45,7 @@ public static class HogFeatureExtractor
         var grid = graph.AveragePool(rectified, kernelShape: [2, 2], strides: [2, 2]);
         var flat = graph.Flatten(grid, axis: 1);
         var compressed = graph.Sqrt(flat);
-        return graph.LpNormalization(compressed, axis: 1, p: 2);
+        return graph.LpNormalization(compressed, axis: 1, p: 2, name: EmbeddingName);
     }
 
     /// <summary>First derivative of a Gaussian along direction theta_k = k * pi / 8, normalised to unit L1 norm.</summary>

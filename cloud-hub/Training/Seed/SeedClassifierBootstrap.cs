@@ -4,7 +4,12 @@ using EdgeMlops.Inference.Preprocessing;
 using EdgeMlops.Onnx;
 using EdgeMlops.Packaging;
 using EdgeMlops.CloudHub.Evaluation;
-using EdgeMlops.Synthetic;
+using EdgeMlops.Synthetic.Conditions;
+using EdgeMlops.Synthetic.Crops;
+using EdgeMlops.Synthetic.Datasets;
+using EdgeMlops.Synthetic.Scenes;
+using EdgeMlops.Synthetic.Vehicles;
+using EdgeMlops.Synthetic.Video;
 using Microsoft.Extensions.Logging;
 using OpenCvSharp;
 
@@ -89,9 +94,9 @@ public sealed class SeedClassifierBootstrap(ILogger logger)
                     Metrics = metrics,
                     CreatedAt = DateTimeOffset.UtcNow,
                 };
-                var package = ModelPackageWriter.Write(outputDirectory, modelBytes, draft, key, canary, overwrite);
+                var manifest = ModelPackageWriter.Write(outputDirectory, modelBytes, draft, key, canary, overwrite);
                 logger.LogInformation("Wrote {Package} in {Seconds:F1} s", outputDirectory, clock.Elapsed.TotalSeconds);
-                return new SeedBootstrapResult(package, metrics);
+                return new SeedBootstrapResult(manifest);
             }
             finally
             {
@@ -122,7 +127,7 @@ public sealed class SeedClassifierBootstrap(ILogger logger)
         var graph = new GraphBuilder(ModelName);
         embeddingTensor = HogFeatureExtractor.Add(graph);
         var logits = graph.Gemm(embeddingTensor, Flatten(head.Weights), head.Bias, transB: true);
-        outputTensor = graph.Softmax(logits, axis: 1);
+        outputTensor = graph.Softmax(logits, axis: 1, name: "probabilities");
         return graph.Output(outputTensor, head.LabelCount)
             .Build(docString: "EdgeMlops seed vehicle classifier: fixed HOG-like features + linear head.");
     }
@@ -166,8 +171,10 @@ public sealed class SeedClassifierBootstrap(ILogger logger)
     private string WriteCanarySet(SeedBootstrapOptions options)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"seed-canary-{Guid.NewGuid():N}");
-        new ImageFolderDatasetWriter(directory).WriteAll(
-            CropGenerator.Generate(options.CanarySeed, [Condition.Parse("day")], options.CanaryPerClass));
+        using var generator = new CropGenerator();
+        ImageFolderDatasetWriter.WriteSynthetic(directory, generator, options.CanarySeed, [Condition.Parse("day")], options.CanaryPerClass);
+        // The package lists every file it holds; the data set's own manifest is not part of the canary set.
+        File.Delete(Path.Combine(directory, DatasetManifest.FileName));
         return directory;
     }
 
@@ -176,7 +183,8 @@ public sealed class SeedClassifierBootstrap(ILogger logger)
         var crops = new List<Mat>();
         var labels = new List<int>();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var crop in CropGenerator.Generate(seed, conditions.Select(Condition.Parse).ToList(), perClass))
+        using var generator = new CropGenerator();
+        foreach (var crop in generator.Generate(seed, conditions.Select(Condition.Parse).ToList(), perClass))
         {
             crops.Add(crop.Image);
             labels.Add((int)crop.Class);
@@ -198,4 +206,4 @@ public sealed class SeedClassifierBootstrap(ILogger logger)
     }
 }
 
-public sealed record SeedBootstrapResult(VerifiedModelPackage Package, IReadOnlyList<EvaluationMetrics> Metrics);
+public sealed record SeedBootstrapResult(ModelManifest Manifest);

@@ -1,0 +1,48 @@
+using EdgeMlops.CloudHub.Cli;
+using EdgeMlops.CloudHub.Cli.Commands;
+using Microsoft.Extensions.Logging.Console;
+
+namespace EdgeMlops.CloudHub;
+
+/// <summary>
+/// The cloud-hub executable. Today it is the operator CLI (<c>cloud-hub model ...</c>, <c>cloud-hub synthetic ...</c>);
+/// the hub service (broker, registry, API) is composed here too when it lands.
+/// </summary>
+public static class CloudHubProgram
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancellation.Cancel(); };
+
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Information)
+            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+            // Logs go to stderr so command output on stdout stays parseable by scripts.
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        services.AddOperatorCommands();
+        await using var provider = services.BuildServiceProvider();
+
+        var cli = new OperatorCli(provider.GetServices<ICliCommand>());
+        try
+        {
+            return await cli.RunAsync(args, Console.Out, Console.Error, cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("cancelled");
+            return 130;
+        }
+    }
+
+    public static IServiceCollection AddOperatorCommands(this IServiceCollection services)
+    {
+        services.AddSingleton<ICliCommand, ModelBootstrapCommand>();
+        services.AddSingleton<ICliCommand, ModelVerifyCommand>();
+        services.AddSingleton<ICliCommand, ModelInspectCommand>();
+        services.AddSingleton<ICliCommand, SyntheticVideoCommand>();
+        services.AddSingleton<ICliCommand, SyntheticDatasetCommand>();
+        return services;
+    }
+}

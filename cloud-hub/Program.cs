@@ -1,0 +1,3 @@
+using EdgeMlops.CloudHub;
+
+return await CloudHubProgram.RunAsync(args);
