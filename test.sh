@@ -6,17 +6,18 @@ cd "$(dirname "$0")"
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
-dotnet test EdgeMlops.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$results/out.txt"
-status=${PIPESTATUS[0]}
+# Each test assembly writes a TRX report; its <Counters> element is what we add up.
+dotnet test EdgeMlops.sln -c Release --no-build -nologo --results-directory "$results" \
+  --logger "trx" --logger "console;verbosity=minimal"
+status=$?
 
-# One summary line per test assembly, e.g. "Passed!  - Failed:     0, Passed:    12, Skipped:     0, Total: ..."
-sum() { grep -E '^(Passed|Failed)!' "$results/out.txt" | sed -nE "s/.*$1: +([0-9]+).*/\1/p" | awk '{s+=$1} END {print s+0}'; }
-passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
-assemblies=$(grep -cE '^(Passed|Failed)!' "$results/out.txt")
-# A crashed or unbuilt test assembly prints no summary line; a non-zero exit with no counted failure is one failure.
+count() { cat "$results"/*.trx 2>/dev/null | grep -o "<Counters [^>]*" | sed -nE "s/.* $1=\"([0-9]+)\".*/\1/p" | awk '{s+=$1} END {print s+0}'; }
+passed=$(count passed); failed=$(count failed); notrun=$(count notExecuted)
+reports=$(ls "$results"/*.trx 2>/dev/null | wc -l)
+# A test host that crashed writes no report; a non-zero exit with no counted failure is still one failure.
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
-echo "test assemblies: $assemblies"
+echo "test reports: $reports"
 line="$passed passed, $failed failed"
-[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+[ "$notrun" -gt 0 ] && line="$line, $notrun skipped"
 echo "$line"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
