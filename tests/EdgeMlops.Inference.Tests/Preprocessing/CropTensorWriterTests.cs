@@ -5,14 +5,14 @@ namespace EdgeMlops.Inference.Tests.Preprocessing;
 
 public sealed class CropTensorWriterTests
 {
-    private static TensorLayout Layout(bool rgb, int size = 4) =>
+    private static ImageTensorFormat Format(bool rgb, int size = 4) =>
         new(size, size, 3, rgb, scale: 1f / 255, mean: [0.5f, 0.25f, 0f], std: [0.5f, 0.25f, 1f]);
 
     [Fact]
     public void Writes_planar_channels_normalised_with_mean_and_std()
     {
         using var crop = new Mat(4, 4, MatType.CV_8UC3, new Scalar(255, 0, 51)); // B=255 G=0 R=51
-        using var writer = new CropTensorWriter(Layout(rgb: true));
+        using var writer = new CropTensorWriter(Format(rgb: true));
         var batch = new float[2 * 3 * 16];
 
         writer.Write(crop, batch, index: 1);
@@ -29,7 +29,7 @@ public sealed class CropTensorWriterTests
     public void A_BGR_model_keeps_OpenCV_channel_order()
     {
         using var crop = new Mat(4, 4, MatType.CV_8UC3, new Scalar(255, 0, 51));
-        using var writer = new CropTensorWriter(Layout(rgb: false));
+        using var writer = new CropTensorWriter(Format(rgb: false));
         var batch = new float[3 * 16];
 
         writer.Write(crop, batch, 0);
@@ -44,7 +44,7 @@ public sealed class CropTensorWriterTests
         using var frame = new Mat(100, 100, MatType.CV_8UC3, Scalar.All(0));
         frame[new Rect(10, 10, 40, 40)].SetTo(new Scalar(0, 255, 0));
         using var roi = frame[new Rect(10, 10, 40, 40)]; // not continuous: row stride is the frame's
-        using var writer = new CropTensorWriter(new TensorLayout(8, 8, 3, true, 1f / 255, [0, 0, 0], [1, 1, 1]));
+        using var writer = new CropTensorWriter(new ImageTensorFormat(8, 8, 3, true, 1f / 255, [0, 0, 0], [1, 1, 1]));
         var batch = new float[3 * 64];
 
         writer.Write(roi, batch, 0);
@@ -57,7 +57,7 @@ public sealed class CropTensorWriterTests
     public void Grey_crops_feed_a_colour_model_as_three_equal_channels()
     {
         using var crop = new Mat(4, 4, MatType.CV_8UC1, Scalar.All(102));
-        using var writer = new CropTensorWriter(new TensorLayout(4, 4, 3, true, 1f / 255, [0, 0, 0], [1, 1, 1]));
+        using var writer = new CropTensorWriter(new ImageTensorFormat(4, 4, 3, true, 1f / 255, [0, 0, 0], [1, 1, 1]));
         var batch = new float[48];
 
         writer.Write(crop, batch, 0);
@@ -68,7 +68,7 @@ public sealed class CropTensorWriterTests
     [Fact]
     public void An_empty_crop_is_rejected_with_a_clear_error()
     {
-        using var writer = new CropTensorWriter(Layout(true));
+        using var writer = new CropTensorWriter(Format(true));
         using var empty = new Mat();
 
         var error = Assert.Throws<ArgumentException>(() => writer.Write(empty, new float[48], 0));
