@@ -1,0 +1,88 @@
+using SQLite;
+
+namespace EdgeMlops.EdgeAgent.Telemetry;
+
+// The store's schema: sqlite-net creates the tables from these classes. Every record table is keyed by the record's seq
+// and has no secondary index, because acknowledgement and eviction delete the lowest seqs: that empties whole leaf
+// pages, which SQLite can reuse at once, where an index in another order would keep half-empty pages around.
+// Typed tables hold only records still in the outbox (acknowledged ones are deleted, see EdgeStore), so each of their
+// rows has exactly one outbox row and vice versa. The few columns beside the payload are there for people inspecting
+// the file with sqlite3.
+
+internal static class TableNames
+{
+    public const string VehicleEvents = "vehicle_events";
+    public const string CameraStats = "camera_stats";
+    public const string ReviewSamples = "review_samples";
+    public const string Outbox = "outbox";
+    public const string Meta = "meta";
+}
+
+/// <summary>A <see cref="Contracts.VehicleEvent"/>; <see cref="Payload"/> is its contract JSON.</summary>
+[Table(TableNames.VehicleEvents)]
+internal sealed class VehicleEventRow
+{
+    [PrimaryKey, Column("seq")] public long Seq { get; set; }
+    [Column("camera_id"), NotNull] public string CameraId { get; set; } = "";
+    [Column("label"), NotNull] public string Label { get; set; } = "";
+    [Column("last_seen_ms")] public long LastSeenMs { get; set; }
+    [Column("payload"), NotNull] public string Payload { get; set; } = "";
+}
+
+/// <summary>A <see cref="Contracts.CameraStats"/>; <see cref="Payload"/> is its contract JSON.</summary>
+[Table(TableNames.CameraStats)]
+internal sealed class CameraStatsRow
+{
+    [PrimaryKey, Column("seq")] public long Seq { get; set; }
+    [Column("camera_id"), NotNull] public string CameraId { get; set; } = "";
+    [Column("interval_end_ms")] public long IntervalEndMs { get; set; }
+    [Column("payload"), NotNull] public string Payload { get; set; } = "";
+}
+
+/// <summary>A review crop: <see cref="Payload"/> is its <see cref="Contracts.ReviewSampleInfo"/> JSON, <see cref="Jpeg"/> the image.</summary>
+[Table(TableNames.ReviewSamples)]
+internal sealed class ReviewSampleRow
+{
+    [PrimaryKey, Column("seq")] public long Seq { get; set; }
+    [Column("camera_id"), NotNull] public string CameraId { get; set; } = "";
+    [Column("sample_id"), NotNull] public string SampleId { get; set; } = "";
+    [Column("captured_at_ms")] public long CapturedAtMs { get; set; }
+    [Column("payload"), NotNull] public string Payload { get; set; } = "";
+    [Column("jpeg"), NotNull] public byte[] Jpeg { get; set; } = [];
+}
+
+/// <summary>A record not yet acknowledged by the broker, in seq order across kinds.</summary>
+[Table(TableNames.Outbox)]
+internal sealed class OutboxRow
+{
+    [PrimaryKey, Column("seq")] public long Seq { get; set; }
+    [Column("kind"), NotNull] public string Kind { get; set; } = "";
+    [Column("created_at_ms")] public long CreatedAtMs { get; set; }
+}
+
+/// <summary>Counters that must survive restarts; see <see cref="MetaKeys"/>.</summary>
+[Table(TableNames.Meta)]
+internal sealed class MetaRow
+{
+    [PrimaryKey, Column("key")] public string Key { get; set; } = "";
+    [Column("value")] public long Value { get; set; }
+}
+
+internal static class MetaKeys
+{
+    /// <summary>The last seq ever issued. Not MAX(seq): acknowledged rows are deleted, and their seqs must not come back.</summary>
+    public const string LastSeq = "last_seq";
+    public const string EvictedSamples = "evicted_samples";
+    public const string EvictedStats = "evicted_stats";
+    public const string EvictedEvents = "evicted_events";
+}
+
+/// <summary>One outbox record joined with its typed row, as <see cref="StoreDatabase.ReadOutbox"/> returns it.</summary>
+internal sealed class OutboxEntryRow
+{
+    public long Seq { get; set; }
+    public string Kind { get; set; } = "";
+    public long CreatedAtMs { get; set; }
+    public string Payload { get; set; } = "";
+    public byte[]? Jpeg { get; set; }
+}

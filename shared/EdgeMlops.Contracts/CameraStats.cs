@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+
+namespace EdgeMlops.Contracts;
+
+/// <summary>What one camera's pipeline did over one reporting interval.</summary>
+/// <param name="DeviceId">The edge device.</param>
+/// <param name="CameraId">The camera on that device.</param>
+/// <param name="IntervalStart">Start of the interval (inclusive).</param>
+/// <param name="IntervalEnd">End of the interval (exclusive).</param>
+/// <param name="Frames">Frames decoded in the interval.</param>
+/// <param name="Fps">Frames processed per second over the interval.</param>
+/// <param name="LatencyMs">Latency percentiles per pipeline stage (decode, propose, classify, ...).</param>
+/// <param name="Drops">Items dropped per stage under overload.</param>
+/// <param name="Reconnects">Times the source was reopened.</param>
+/// <param name="Vehicles">Vehicle events per class.</param>
+/// <param name="EstimatedPrecision">Precision estimated from confidences alone, in [0, 1], when enough vehicles were seen.</param>
+public sealed record CameraStats(
+    string DeviceId,
+    string CameraId,
+    DateTimeOffset IntervalStart,
+    DateTimeOffset IntervalEnd,
+    long Frames,
+    double Fps,
+    IReadOnlyDictionary<string, LatencyPercentiles> LatencyMs,
+    IReadOnlyDictionary<string, long> Drops,
+    int Reconnects,
+    IReadOnlyDictionary<string, long> Vehicles,
+    double? EstimatedPrecision = null) : IDeviceMessage
+{
+    /// <inheritdoc />
+    [JsonPropertyOrder(-1)]
+    public int V { get; init; } = ContractVersion.Current;
+}

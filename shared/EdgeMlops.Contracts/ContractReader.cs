@@ -1,0 +1,107 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace EdgeMlops.Contracts;
+
+/// <summary>
+/// Reads contract messages from untrusted bytes: checks the version before anything else, then the shape, then the
+/// values (<see cref="ContractValidator"/>). Never throws for bad input: every refusal comes back as a
+/// <see cref="PayloadRejection"/>.
+/// </summary>
+public static class ContractReader
+{
+    /// <summary>Reads a <see cref="VehicleEvent"/> from UTF-8 JSON.</summary>
+    public static bool TryReadVehicleEvent(ReadOnlySpan<byte> utf8Json,
+        [NotNullWhen(true)] out VehicleEvent? message, [NotNullWhen(false)] out PayloadRejection? rejection) =>
+        TryRead(utf8Json, ContractsJsonContext.Default.VehicleEvent, ContractValidator.FindProblem, out message, out rejection);
+
+    /// <summary>Reads a <see cref="CameraStats"/> from UTF-8 JSON.</summary>
+    public static bool TryReadCameraStats(ReadOnlySpan<byte> utf8Json,
+        [NotNullWhen(true)] out CameraStats? message, [NotNullWhen(false)] out PayloadRejection? rejection) =>
+        TryRead(utf8Json, ContractsJsonContext.Default.CameraStats, ContractValidator.FindProblem, out message, out rejection);
+
+    /// <summary>Reads a <see cref="ReviewSampleInfo"/> from UTF-8 JSON.</summary>
+    public static bool TryReadReviewSampleInfo(ReadOnlySpan<byte> utf8Json,
+        [NotNullWhen(true)] out ReviewSampleInfo? message, [NotNullWhen(false)] out PayloadRejection? rejection) =>
+        TryRead(utf8Json, ContractsJsonContext.Default.ReviewSampleInfo, ContractValidator.FindProblem, out message, out rejection);
+
+    /// <summary>Reads a <see cref="TelemetryBatch"/> from UTF-8 JSON. Its records' payloads are read with <see cref="TryReadPayload"/>.</summary>
+    public static bool TryReadTelemetryBatch(ReadOnlySpan<byte> utf8Json,
+        [NotNullWhen(true)] out TelemetryBatch? message, [NotNullWhen(false)] out PayloadRejection? rejection) =>
+        TryRead(utf8Json, ContractsJsonContext.Default.TelemetryBatch, ContractValidator.FindProblem, out message, out rejection);
+
+    /// <summary>
+    /// Reads the message inside an outbox record as the type its <see cref="OutboxRecord.Kind"/> names:
+    /// <see cref="VehicleEvent"/>, <see cref="CameraStats"/> or <see cref="ReviewSampleInfo"/>.
+    /// </summary>
+    public static bool TryReadPayload(OutboxRecord record,
+        [NotNullWhen(true)] out IDeviceMessage? message, [NotNullWhen(false)] out PayloadRejection? rejection)
+    {
+        switch (record.Kind)
+        {
+            case OutboxKinds.Event:
+                return TryReadElement(record.Payload, ContractsJsonContext.Default.VehicleEvent, ContractValidator.FindProblem, out message, out rejection);
+            case OutboxKinds.Stats:
+                return TryReadElement(record.Payload, ContractsJsonContext.Default.CameraStats, ContractValidator.FindProblem, out message, out rejection);
+            case OutboxKinds.Sample:
+                return TryReadElement(record.Payload, ContractsJsonContext.Default.ReviewSampleInfo, ContractValidator.FindProblem, out message, out rejection);
+            default:
+                message = null;
+                rejection = new PayloadRejection(RejectionKind.Invalid, $"record {record.Seq} has unknown kind '{record.Kind}'");
+                return false;
+        }
+    }
+
+    private static bool TryRead<T>(ReadOnlySpan<byte> utf8Json, JsonTypeInfo<T> typeInfo, Func<T, string?> findProblem,
+        [NotNullWhen(true)] out T? message, [NotNullWhen(false)] out PayloadRejection? rejection) where T : class
+    {
+        message = null;
+        rejection = VersionCheck.Inspect(utf8Json);
+        if (rejection is not null)
+            return false;
+        T parsed;
+        try
+        {
+            // Not null: the version check has already established that the payload is a JSON object.
+            parsed = JsonSerializer.Deserialize(utf8Json, typeInfo)!;
+        }
+        catch (JsonException e)
+        {
+            rejection = new PayloadRejection(RejectionKind.Malformed, e.Message);
+            return false;
+        }
+        rejection = Check(parsed, findProblem);
+        if (rejection is not null)
+            return false;
+        message = parsed;
+        return true;
+    }
+
+    private static bool TryReadElement<T>(JsonElement payload, JsonTypeInfo<T> typeInfo, Func<T, string?> findProblem,
+        [NotNullWhen(true)] out IDeviceMessage? message, [NotNullWhen(false)] out PayloadRejection? rejection) where T : class, IDeviceMessage
+    {
+        message = null;
+        rejection = VersionCheck.Inspect(payload);
+        if (rejection is not null)
+            return false;
+        T parsed;
+        try
+        {
+            parsed = payload.Deserialize(typeInfo)!;
+        }
+        catch (JsonException e)
+        {
+            rejection = new PayloadRejection(RejectionKind.Malformed, e.Message);
+            return false;
+        }
+        rejection = Check(parsed, findProblem);
+        if (rejection is not null)
+            return false;
+        message = parsed;
+        return true;
+    }
+
+    private static PayloadRejection? Check<T>(T message, Func<T, string?> findProblem) =>
+        findProblem(message) is { } problem ? new PayloadRejection(RejectionKind.Invalid, problem) : null;
+}

@@ -1,0 +1,185 @@
+using System.Text.Json;
+
+namespace EdgeMlops.Contracts;
+
+/// <summary>
+/// The rules a well-formed message must also follow. Each method returns null when the message is valid, otherwise the
+/// first problem found, naming the field as it is spelled on the wire. Producers call these before they store or
+/// publish; <see cref="ContractReader"/> calls them after deserializing.
+/// </summary>
+/// <remarks>
+/// Parameters are checked for null even where the contract says they cannot be: a deserializer or a careless caller
+/// can still hand over a null element inside a list or a dictionary.
+/// </remarks>
+public static class ContractValidator
+{
+    /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
+    public static string? FindProblem(VehicleEvent message) =>
+        Version(message.V)
+        ?? Device(message.DeviceId)
+        ?? Text(message.CameraId, "cameraId")
+        ?? NotNegative(message.TrackId, "trackId")
+        ?? Text(message.Label, "label")
+        ?? Probability(message.Confidence, "confidence")
+        ?? TopK(message.TopK)
+        ?? Box(message.Box)
+        ?? (message.LastSeen < message.FirstSeen ? "lastSeen is earlier than firstSeen" : null)
+        ?? (message.Observations < 1 ? $"observations must be at least 1, got {message.Observations}" : null)
+        ?? Text(message.ModelName, "modelName")
+        ?? Text(message.ModelVersion, "modelVersion")
+        ?? OptionalText(message.TruthLabel, "truthLabel");
+
+    /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
+    public static string? FindProblem(CameraStats message) =>
+        Version(message.V)
+        ?? Device(message.DeviceId)
+        ?? Text(message.CameraId, "cameraId")
+        ?? (message.IntervalEnd < message.IntervalStart ? "intervalEnd is earlier than intervalStart" : null)
+        ?? NotNegative(message.Frames, "frames")
+        ?? NotNegative(message.Fps, "fps")
+        ?? Latencies(message.LatencyMs)
+        ?? Counts(message.Drops, "drops")
+        ?? NotNegative(message.Reconnects, "reconnects")
+        ?? Counts(message.Vehicles, "vehicles")
+        ?? (message.EstimatedPrecision is { } precision ? Probability(precision, "estimatedPrecision") : null);
+
+    /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
+    public static string? FindProblem(ReviewSampleInfo message) =>
+        Version(message.V)
+        ?? Device(message.DeviceId)
+        ?? Text(message.CameraId, "cameraId")
+        ?? Text(message.SampleId, "sampleId")
+        ?? NotNegative(message.TrackId, "trackId")
+        ?? Text(message.ModelName, "modelName")
+        ?? Text(message.ModelVersion, "modelVersion")
+        ?? Text(message.PredictedLabel, "predictedLabel")
+        ?? Probability(message.Confidence, "confidence")
+        ?? Probabilities(message.Probabilities)
+        ?? (SampleReasons.IsKnown(message.Reason) ? null
+            : $"reason must be '{SampleReasons.LowConfidence}' or '{SampleReasons.Random}', got '{message.Reason}'")
+        ?? OptionalText(message.TruthLabel, "truthLabel");
+
+    /// <summary>
+    /// The first problem with the batch's envelope, or null when it is valid. The records' payloads are checked one by
+    /// one with <see cref="ContractReader.TryReadPayload"/>, so that one bad record need not cost the others.
+    /// </summary>
+    public static string? FindProblem(TelemetryBatch message) =>
+        Version(message.V)
+        ?? Device(message.DeviceId)
+        ?? Records(message);
+
+    private static string? Version(int version) => version == ContractVersion.Current
+        ? null
+        : $"message version {version} is not supported; this build writes version {ContractVersion.Current}";
+
+    private static string? Device(string? deviceId) =>
+        DeviceIds.FindProblem(deviceId) is { } problem ? $"deviceId: {problem}" : null;
+
+    private static string? Text(string? value, string field) =>
+        string.IsNullOrWhiteSpace(value) ? $"{field} is missing or blank" : null;
+
+    private static string? OptionalText(string? value, string field) =>
+        value is not null && string.IsNullOrWhiteSpace(value) ? $"{field} is blank; leave it out instead" : null;
+
+    private static string? NotNegative(long value, string field) =>
+        value < 0 ? $"{field} must not be negative, got {value}" : null;
+
+    private static string? NotNegative(double value, string field) =>
+        double.IsFinite(value) && value >= 0 ? null : $"{field} must be a finite number, not negative, got {value}";
+
+    private static string? Probability(double value, string field) =>
+        double.IsFinite(value) && value is >= 0 and <= 1 ? null : $"{field} must be a finite number in [0, 1], got {value}";
+
+    private static string? TopK(IReadOnlyList<LabelProbability>? topK)
+    {
+        if (topK is null || topK.Count == 0)
+            return "topK is missing or empty";
+        for (var i = 0; i < topK.Count; i++)
+        {
+            var entry = topK[i];
+            var problem = entry is null
+                ? $"topK[{i}] is null"
+                : Text(entry.Label, $"topK[{i}].label") ?? Probability(entry.Probability, $"topK[{i}].probability");
+            if (problem is not null)
+                return problem;
+        }
+        return null;
+    }
+
+    private static string? Box(PixelBox? box) => box switch
+    {
+        null => "box is missing",
+        { W: <= 0 } or { H: <= 0 } => $"box must have a positive width and height, got {box.W}x{box.H}",
+        { X: < 0 } or { Y: < 0 } => $"box must start inside the frame, got ({box.X}, {box.Y})",
+        _ => null,
+    };
+
+    private static string? Latencies(IReadOnlyDictionary<string, LatencyPercentiles>? latencyMs)
+    {
+        if (latencyMs is null)
+            return "latencyMs is missing";
+        foreach (var (stage, percentiles) in latencyMs)
+        {
+            var field = $"latencyMs[{stage}]";
+            var problem = Text(stage, "a latencyMs stage name")
+                ?? (percentiles is null
+                    ? $"{field} is null"
+                    : NotNegative(percentiles.P50, $"{field}.p50")
+                      ?? NotNegative(percentiles.P95, $"{field}.p95")
+                      ?? NotNegative(percentiles.P99, $"{field}.p99"));
+            if (problem is not null)
+                return problem;
+        }
+        return null;
+    }
+
+    private static string? Counts(IReadOnlyDictionary<string, long>? counts, string field)
+    {
+        if (counts is null)
+            return $"{field} is missing";
+        foreach (var (key, count) in counts)
+        {
+            var problem = Text(key, $"a {field} key") ?? NotNegative(count, $"{field}[{key}]");
+            if (problem is not null)
+                return problem;
+        }
+        return null;
+    }
+
+    private static string? Probabilities(IReadOnlyDictionary<string, double>? probabilities)
+    {
+        if (probabilities is null || probabilities.Count == 0)
+            return "probabilities is missing or empty";
+        foreach (var (label, probability) in probabilities)
+        {
+            var problem = Text(label, "a probabilities label") ?? Probability(probability, $"probabilities[{label}]");
+            if (problem is not null)
+                return problem;
+        }
+        return null;
+    }
+
+    private static string? Records(TelemetryBatch batch)
+    {
+        var records = batch.Records;
+        if (records is null || records.Count == 0)
+            return "records is missing or empty";
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            if (record is null)
+                return $"records[{i}] is null";
+            if (record.Seq < 1)
+                return $"records[{i}].seq must be positive, got {record.Seq}";
+            if (i > 0 && record.Seq <= records[i - 1].Seq)
+                return $"records[{i}].seq {record.Seq} does not follow {records[i - 1].Seq}: seqs must increase";
+            if (!OutboxKinds.IsKnown(record.Kind))
+                return $"records[{i}].kind '{record.Kind}' is not one of {OutboxKinds.Event}, {OutboxKinds.Stats}, {OutboxKinds.Sample}";
+            if (record.Payload.ValueKind != JsonValueKind.Object)
+                return $"records[{i}].payload is not a JSON object";
+        }
+        if (batch.FirstSeq != records[0].Seq || batch.LastSeq != records[^1].Seq)
+            return $"firstSeq..lastSeq ({batch.FirstSeq}..{batch.LastSeq}) does not match the records ({records[0].Seq}..{records[^1].Seq})";
+        return null;
+    }
+}

@@ -1,0 +1,88 @@
+namespace EdgeMlops.Contracts.Tests;
+
+public sealed class TopicsTests
+{
+    [Fact]
+    public void Device_topics_follow_the_scheme()
+    {
+        Assert.Equal("edgemlops/v1/devices/box-07/telemetry", Topics.Telemetry("box-07"));
+        Assert.Equal("edgemlops/v1/devices/box-07/samples", Topics.Samples("box-07"));
+        Assert.Equal("edgemlops/v1/devices/box-07/status", Topics.Status("box-07"));
+        Assert.Equal("edgemlops/v1/devices/box-07/reported", Topics.Reported("box-07"));
+        Assert.Equal("edgemlops/v1/devices/box-07/desired", Topics.Desired("box-07"));
+        Assert.Equal("edgemlops/v1/devices/+/telemetry", Topics.AllDevices(DeviceChannel.Telemetry));
+        Assert.Equal("edgemlops/v1/alerts/precision", Topics.Alert("precision"));
+        Assert.Equal("edgemlops/v1/alerts/#", Topics.AllAlerts);
+    }
+
+    [Theory]
+    [InlineData(DeviceChannel.Telemetry)]
+    [InlineData(DeviceChannel.Samples)]
+    [InlineData(DeviceChannel.Status)]
+    [InlineData(DeviceChannel.Reported)]
+    [InlineData(DeviceChannel.Desired)]
+    public void Every_device_topic_parses_back(DeviceChannel channel)
+    {
+        Assert.True(Topics.TryParse(Topics.ForDevice("Jetson_Ø-12", channel), out var parsed));
+        Assert.Equal(new DeviceTopic("Jetson_Ø-12", channel), parsed);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("edgemlops/v1/devices")]
+    [InlineData("edgemlops/v1/devices/")]
+    [InlineData("edgemlops/v1/devices/box-07")]
+    [InlineData("edgemlops/v1/devices//telemetry")]
+    [InlineData("edgemlops/v1/devices/box-07/video")]
+    [InlineData("edgemlops/v1/devices/box-07/telemetry/extra")]
+    [InlineData("edgemlops/v1/devices/+/telemetry")]
+    [InlineData("edgemlops/v2/devices/box-07/telemetry")]
+    [InlineData("edgemlops/v1/alerts/precision")]
+    [InlineData("EDGEMLOPS/v1/devices/box-07/telemetry")]
+    public void Anything_else_does_not_parse(string? topic)
+    {
+        Assert.False(Topics.TryParse(topic, out _));
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("box/07", "'/'")]
+    [InlineData("box+", "'+'")]
+    [InlineData("#", "'#'")]
+    [InlineData("box\u000007", "control")]
+    [InlineData("box\n07", "control")]
+    [InlineData("box\u007f", "control")]
+    public void Bad_device_ids_are_refused_with_a_reason(string deviceId, string expected)
+    {
+        Assert.False(DeviceIds.IsValid(deviceId));
+        Assert.Contains(expected, DeviceIds.FindProblem(deviceId));
+        var thrown = Assert.Throws<ArgumentException>(() => Topics.Telemetry(deviceId));
+        Assert.Contains(expected, thrown.Message);
+    }
+
+    [Fact]
+    public void A_lone_surrogate_is_refused_because_it_cannot_be_sent_as_UTF8()
+    {
+        // Built at run time: attribute arguments are stored as UTF-8, which would turn the surrogate into U+FFFD.
+        var deviceId = "box" + '\ud800';
+
+        Assert.Contains("surrogate", DeviceIds.FindProblem(deviceId));
+    }
+
+    [Fact]
+    public void Device_ids_have_a_length_limit_and_accept_ordinary_unicode()
+    {
+        Assert.True(DeviceIds.IsValid(new string('a', DeviceIds.MaxLength)));
+        Assert.False(DeviceIds.IsValid(new string('a', DeviceIds.MaxLength + 1)));
+        Assert.False(DeviceIds.IsValid(null));
+        Assert.True(DeviceIds.IsValid("straße-🚚-1"));
+    }
+
+    [Fact]
+    public void Alert_names_follow_the_same_rules()
+    {
+        Assert.Throws<ArgumentException>(() => Topics.Alert("precision/#"));
+        Assert.Throws<ArgumentException>(() => Topics.Alert(""));
+    }
+}
