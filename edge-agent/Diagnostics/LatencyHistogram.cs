@@ -50,6 +50,26 @@ public sealed class LatencyHistogram
 
     public LatencySummary Summary() => new(Percentile(0.50), Percentile(0.95), Percentile(0.99), Count);
 
+    /// <summary>Adds another histogram's samples, e.g. to report all cameras together.</summary>
+    public void Add(LatencyHistogram other)
+    {
+        long[] buckets;
+        long count;
+        double max;
+        lock (other._gate)
+        {
+            buckets = (long[])other._buckets.Clone();
+            count = other._count;
+            max = other._maxMs;
+        }
+        lock (_gate)
+        {
+            for (int i = 0; i < BucketCount; i++) _buckets[i] += buckets[i];
+            _count += count;
+            _maxMs = Math.Max(_maxMs, max);
+        }
+    }
+
     public void Reset()
     {
         lock (_gate)

@@ -3,10 +3,10 @@ using EdgeMlops.Inference.Evaluation;
 namespace EdgeMlops.EdgeAgent.Reporting;
 
 /// <summary>A vehicle in a source's ground truth, as seen in one frame.</summary>
-public readonly record struct TruthSighting(int TrackId, string Label, double Visible);
+public readonly record struct TruthSighting(string CameraId, int TrackId, string Label, double Visible);
 
 /// <summary>
-/// Scores a camera's vehicle events against ground truth (the synthetic source's, or any source that carries it):
+/// Scores vehicle events against ground truth (the synthetic source's, or any source that carries it):
 /// counting recall over the truth vehicles that were really in view, and classification precision per class over
 /// the events that could be matched to a truth vehicle.
 /// </summary>
@@ -15,8 +15,8 @@ public sealed class TruthScorer(IReadOnlyList<string> labels)
     /// <summary>A truth vehicle counts as "should have been counted" once at least this share of it was visible.</summary>
     public const double CountableVisibility = 0.6;
 
-    private readonly Dictionary<int, string> _countable = [];
-    private readonly HashSet<int> _counted = [];
+    private readonly Dictionary<(string Camera, int Track), string> _countable = [];
+    private readonly HashSet<(string Camera, int Track)> _counted = [];
     private readonly ConfusionMatrix _classification = new(labels);
     private readonly Lock _gate = new();
     private long _unmatchedEvents;
@@ -25,11 +25,11 @@ public sealed class TruthScorer(IReadOnlyList<string> labels)
     {
         lock (_gate)
             foreach (var s in sightings)
-                if (s.Visible >= CountableVisibility) _countable.TryAdd(s.TrackId, s.Label);
+                if (s.Visible >= CountableVisibility) _countable.TryAdd((s.CameraId, s.TrackId), s.Label);
     }
 
     /// <param name="truthTrackId">The truth vehicle the event's track followed most often, or null when none.</param>
-    public void RecordEvent(string predictedLabel, int? truthTrackId, string? truthLabel)
+    public void RecordEvent(string cameraId, string predictedLabel, int? truthTrackId, string? truthLabel)
     {
         lock (_gate)
         {
@@ -38,7 +38,7 @@ public sealed class TruthScorer(IReadOnlyList<string> labels)
                 _unmatchedEvents++;
                 return;
             }
-            _counted.Add(truthTrackId.Value);
+            _counted.Add((cameraId, truthTrackId.Value));
             int truth = IndexOf(truthLabel), predicted = IndexOf(predictedLabel);
             if (truth >= 0 && predicted >= 0) _classification.Add(truth, predicted);
         }

@@ -1,0 +1,29 @@
+namespace EdgeMlops.EdgeAgent;
+
+/// <summary>The agent as a whole. Section <c>Agent</c>.</summary>
+public sealed class AgentOptions
+{
+    public const string SectionName = "Agent";
+
+    /// <summary>This box's identity towards the hub; every record carries it.</summary>
+    public string DeviceId { get; set; } = SanitisedMachineName();
+
+    /// <summary>Stop by itself after this long and print the JSON summary (<c>--duration 30s</c>); null runs until stopped.</summary>
+    public TimeSpan? Duration { get; set; }
+
+    /// <summary>How often the status line is printed.</summary>
+    public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DeviceId) || DeviceId.Any(c => c is '/' or '+' or '#' || char.IsControl(c)))
+            throw new InvalidOperationException($"Agent:DeviceId '{DeviceId}' is not a valid device id (no '/', '+', '#', control characters; not empty).");
+        if (Duration is { } d && d <= TimeSpan.Zero)
+            throw new InvalidOperationException($"Agent:Duration must be positive; got {d}.");
+        if (StatusInterval < TimeSpan.FromMilliseconds(100))
+            throw new InvalidOperationException($"Agent:StatusInterval must be at least 100 ms; got {StatusInterval}.");
+    }
+
+    private static string SanitisedMachineName() =>
+        new string(Environment.MachineName.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray()).ToLowerInvariant();
+}
