@@ -66,19 +66,21 @@ public sealed class CropTensorWriter(ImageTensorFormat format) : IDisposable
         // OpenCV pixels are B,G,R: a model that wants RGB takes its first channel from byte 2.
         int first = format.Rgb ? 2 : 0, last = 2 - first;
         float g0 = format.Gain[0], g1 = format.Gain[1], g2 = format.Gain[2];
-        float o0 = format.Offset[0], o1 = format.Offset[1], o2 = format.Offset[2];
+        float f0 = format.Offset[0], f1 = format.Offset[1], f2 = format.Offset[2];
         float* c0 = dst, c1 = dst + plane, c2 = dst + 2 * plane;
         long step = pixels.Step();
         byte* data = (byte*)pixels.Data;
-        int i = 0;
-        for (int y = 0; y < format.Height; y++)
+        // Bounds in locals: the JIT cannot hoist field reads past stores through raw pointers.
+        int width = format.Width, height = format.Height;
+        for (int y = 0; y < height; y++)
         {
             byte* row = data + y * step;
-            for (int x = 0; x < format.Width; x++, i++, row += 3)
+            float* o0 = c0 + y * width, o1 = c1 + y * width, o2 = c2 + y * width;
+            for (int x = 0; x < width; x++, row += 3)
             {
-                c0[i] = row[first] * g0 + o0;
-                c1[i] = row[1] * g1 + o1;
-                c2[i] = row[last] * g2 + o2;
+                o0[x] = row[first] * g0 + f0;
+                o1[x] = row[1] * g1 + f1;
+                o2[x] = row[last] * g2 + f2;
             }
         }
     }
