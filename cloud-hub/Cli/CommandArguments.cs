@@ -1,3 +1,4 @@
+using EdgeMlops.Contracts.Text;
 using System.Globalization;
 
 namespace EdgeMlops.CloudHub.Cli;
@@ -60,7 +61,9 @@ public sealed class CommandArguments
     public TimeSpan Duration(string name, TimeSpan fallback)
     {
         var text = Optional(name);
-        return text is null ? fallback : DurationText.Parse(text, $"--{name}");
+        if (text is null) return fallback;
+        try { return DurationText.ParsePositive(text, $"--{name}"); }
+        catch (FormatException ex) { throw new UsageException(ex.Message); }
     }
 
     public string PositionalAt(int index, string what) =>

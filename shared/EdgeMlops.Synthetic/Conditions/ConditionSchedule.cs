@@ -1,3 +1,4 @@
+using EdgeMlops.Contracts.Text;
 using System.Globalization;
 
 namespace EdgeMlops.Synthetic.Conditions;
@@ -112,21 +113,10 @@ public sealed class ConditionSchedule
             : new Condition(to.Kind, to.Intensity * (2 * progress - 1));
     }
 
-    private static TimeSpan ParseTime(string text, string entry)
-    {
-        string t = text.Trim().ToLowerInvariant();
-        (string number, double unitMs) = t switch
-        {
-            _ when t.EndsWith("ms", StringComparison.Ordinal) => (t[..^2], 1.0),
-            _ when t.EndsWith('s') => (t[..^1], 1000.0),
-            _ when t.EndsWith('m') => (t[..^1], 60_000.0),
-            _ when t.EndsWith('h') => (t[..^1], 3_600_000.0),
-            _ => (t, 1000.0),
-        };
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value < 0 || double.IsInfinity(value))
-            throw new FormatException($"Time '{text}' in schedule entry '{entry}' must be a non-negative number with unit ms, s, m or h.");
-        return TimeSpan.FromMilliseconds(value * unitMs);
-    }
+    private static TimeSpan ParseTime(string text, string entry) =>
+        DurationText.TryParse(text, out var time)
+            ? time
+            : throw new FormatException($"Time '{text}' in schedule entry '{entry}' must be a non-negative number with unit ms, s, m or h.");
 
     private static string Format(ConditionScheduleEntry entry) =>
         entry.IsRamp
