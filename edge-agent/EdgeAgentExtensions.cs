@@ -1,3 +1,10 @@
+using EdgeMlops.EdgeAgent.Inference;
+using EdgeMlops.EdgeAgent.Models;
+using EdgeMlops.EdgeAgent.Pipeline;
+using EdgeMlops.EdgeAgent.Telemetry;
+using EdgeMlops.Inference.Runtime;
+using Microsoft.Extensions.Logging.Console;
+
 namespace EdgeMlops.EdgeAgent;
 
 /// <summary>All of the edge agent's wiring, in one place.</summary>
@@ -5,6 +12,32 @@ public static class EdgeAgentExtensions
 {
     public static HostApplicationBuilder AddEdgeAgent(this HostApplicationBuilder builder)
     {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        // Logs and the status line go to stderr; stdout carries only the run summary, for scripts.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.AddOptions<CameraList>().Configure(list =>
+        {
+            configuration.GetSection("Cameras").Bind(list.Cameras);
+            if (list.Cameras.Count == 0) list.Cameras.Add(new CameraSpec());
+        });
+        services.AddOptions<ModelOptions>().Bind(configuration.GetSection(ModelOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.AddOptions<ClassifierRuntimeOptions>().Bind(configuration.GetSection(ClassifierRuntimeOptions.SectionName));
+        services.AddOptions<BatchingOptions>().Bind(configuration.GetSection(BatchingOptions.SectionName));
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ActiveModel>();
+        // The store first: the host stops services in reverse order, so the pipeline drains into a running writer.
+        services.AddEdgeStore(configuration);
+        services.AddHostedService<EdgePipelineService>();
         return builder;
     }
 }

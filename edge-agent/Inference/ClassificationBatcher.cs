@@ -140,7 +140,8 @@ public sealed class ClassificationBatcher
         while (inFlight.Count > 0 && inFlight.Peek().Classified == inFlight.Peek().Crops.Count)
         {
             var frame = inFlight.Dequeue();
-            QueueLatency.Record(Stopwatch.GetElapsedTime(frame.EnqueuedTimestamp));
+            frame.ClassifyLatency = Stopwatch.GetElapsedTime(frame.EnqueuedTimestamp);
+            QueueLatency.Record(frame.ClassifyLatency);
             await _resultsFor(frame).WriteAsync(frame, cancellationToken);
         }
     }

@@ -36,6 +36,9 @@ public sealed class FrameCrops : IDisposable
 
     public string? ModelVersion { get; set; }
 
+    /// <summary>From entering the batcher's queue to having every crop classified.</summary>
+    public TimeSpan ClassifyLatency { get; internal set; }
+
     internal int Classified { get; set; }
     internal long EnqueuedTimestamp { get; set; }
 

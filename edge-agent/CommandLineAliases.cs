@@ -1,0 +1,39 @@
+using EdgeMlops.Contracts.Text;
+
+namespace EdgeMlops.EdgeAgent;
+
+/// <summary>
+/// Short options for people (<c>--duration 30s</c>, <c>--camera URI</c>, <c>--db PATH</c>, <c>--model PATH</c>,
+/// <c>--device-id ID</c>) rewritten into configuration keys; every other <c>--Section:Key=value</c> passes through.
+/// </summary>
+public static class CommandLineAliases
+{
+    public static string[] Rewrite(string[] args)
+    {
+        var result = new List<string>();
+        int cameras = 0;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--duration":
+                    var text = Value();
+                    var duration = DurationText.TryParse(text, out var d) && d > TimeSpan.Zero
+                        ? d : throw new ArgumentException($"--duration must be a positive duration such as 30s or 2m; got '{text}'.");
+                    result.Add($"--Agent:Duration={duration:c}");
+                    break;
+                case "--camera":
+                    result.Add($"--Cameras:{cameras}:Id=cam{cameras + 1}");
+                    result.Add($"--Cameras:{cameras}:Source={Value()}");
+                    cameras++;
+                    break;
+                case "--db": result.Add($"--Store:Path={Value()}"); break;
+                case "--model": result.Add($"--Model:PackagePath={Value()}"); break;
+                case "--device-id": result.Add($"--Agent:DeviceId={Value()}"); break;
+                default: result.Add(args[i]); break;
+            }
+        }
+        return [.. result];
+    }
+}

@@ -1,0 +1,16 @@
+namespace EdgeMlops.EdgeAgent.Pipeline;
+
+/// <summary>One camera as configured under <c>Cameras:N</c>.</summary>
+public sealed class CameraSpec
+{
+    public string Id { get; set; } = "cam1";
+
+    /// <summary>Source URI; see <see cref="Capture.SyntheticSourceUri"/> for <c>synthetic://</c>.</summary>
+    public string Source { get; set; } = "synthetic://highway?seed=1&condition=day";
+
+    /// <summary>Frames per second the pipeline aims at; frames beyond it are skipped at capture.</summary>
+    public double TargetFps { get; set; } = 25;
+
+    /// <summary>Frames waiting between decode and proposals; when full, the oldest is dropped and counted.</summary>
+    public int FrameQueueCapacity { get; set; } = 8;
+}

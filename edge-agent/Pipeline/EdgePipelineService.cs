@@ -1,0 +1,152 @@
+using System.Text.Json;
+using EdgeMlops.EdgeAgent.Capture;
+using EdgeMlops.EdgeAgent.Inference;
+using EdgeMlops.EdgeAgent.Models;
+using EdgeMlops.EdgeAgent.Reporting;
+using EdgeMlops.EdgeAgent.Telemetry;
+using EdgeMlops.Inference.Runtime;
+using Microsoft.Extensions.Options;
+
+namespace EdgeMlops.EdgeAgent.Pipeline;
+
+/// <summary>
+/// Owns the cameras, the shared classifier and the order of shutdown: stop decoding first, let everything already
+/// accepted drain through classification and tracking into the store, then print the run summary.
+/// An <see cref="IHostedService"/> rather than a BackgroundService: a BackgroundService whose host stops early may
+/// never run its loop, and then nothing drains.
+/// </summary>
+public sealed class EdgePipelineService(
+    IOptions<AgentOptions> agentOptions,
+    IOptions<CameraList> cameraOptions,
+    IOptions<BatchingOptions> batchingOptions,
+    IOptions<ClassifierRuntimeOptions> runtimeOptions,
+    ActiveModel model,
+    TelemetryQueue telemetry,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILoggerFactory loggers) : IHostedService
+{
+    private readonly ILogger _logger = loggers.CreateLogger<EdgePipelineService>();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<SyntheticCameraPipeline> _pipelines = [];
+    private readonly List<CameraMetrics> _metrics = [];
+    private ClassifierSession? _session;
+    private ClassificationBatcher? _batcher;
+    private Task _batching = Task.CompletedTask;
+    private Task _status = Task.CompletedTask;
+    private TruthScorer? _truth;
+    private long _startedAt;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var agent = agentOptions.Value;
+        agent.Validate();
+        var batching = batchingOptions.Value;
+        batching.Validate();
+        var cameras = cameraOptions.Value.Cameras;
+
+        var runtime = runtimeOptions.Value;
+        runtime.MaxBatchSize = batching.MaxBatchSize;
+        _session = model.CreateSession(runtime);
+        var labels = _session.Signature.Labels;
+        _truth = new TruthScorer(labels);
+        var byCamera = new Dictionary<string, SyntheticCameraPipeline>(StringComparer.Ordinal);
+        _batcher = new ClassificationBatcher(batching, frame => byCamera[frame.CameraId].Results.Writer);
+
+        foreach (var camera in cameras)
+        {
+            var metrics = new CameraMetrics(camera.Id, labels);
+            _metrics.Add(metrics);
+            if (!SyntheticSourceUri.IsSynthetic(camera.Source))
+            {
+                metrics.LastError = $"source '{camera.Source}': only synthetic:// sources are wired into the pipeline so far";
+                _logger.LogError("Camera {Camera}: {Error}", camera.Id, metrics.LastError);
+                continue;
+            }
+            SyntheticSourceUri source;
+            try
+            {
+                source = SyntheticSourceUri.Parse(camera.Source);
+            }
+            catch (FormatException ex)
+            {
+                metrics.LastError = ex.Message;
+                _logger.LogError("Camera {Camera}: bad source URI: {Error}", camera.Id, ex.Message);
+                continue;
+            }
+            var pipeline = new SyntheticCameraPipeline(camera, source, _batcher, metrics, _truth, telemetry, agent.DeviceId,
+                model.Name, time, loggers.CreateLogger($"EdgeMlops.EdgeAgent.Camera.{camera.Id}"));
+            byCamera[camera.Id] = pipeline;
+            _pipelines.Add(pipeline);
+        }
+
+        _startedAt = time.GetTimestamp();
+        _batching = Task.Run(() => _batcher.RunAsync(_session, model.Version, CancellationToken.None), CancellationToken.None);
+        foreach (var pipeline in _pipelines) pipeline.Start(_stopping.Token);
+        _status = Task.Run(() => ReportStatusAsync(agent.StatusInterval, _stopping.Token), CancellationToken.None);
+        _ = StopWhenDoneAsync(agent.Duration);
+        _logger.LogInformation("Edge agent {Device} running {Cameras} camera(s) on model {Model} {Version}",
+            agent.DeviceId, _pipelines.Count, model.Name, model.Version);
+        await Task.CompletedTask;
+    }
+
+    /// <summary>Stops the host when the run's duration is up, or when every source has ended.</summary>
+    private async Task StopWhenDoneAsync(TimeSpan? duration)
+    {
+        var allEnded = Task.WhenAll(_pipelines.Select(p => p.CaptureCompleted));
+        var limit = duration is { } d ? Task.Delay(d, time, _stopping.Token) : Task.Delay(Timeout.Infinite, _stopping.Token);
+        try
+        {
+            await Task.WhenAny(allEnded, limit);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        if (!_stopping.IsCancellationRequested) lifetime.StopApplication();
+    }
+
+    private async Task ReportStatusAsync(TimeSpan interval, CancellationToken token)
+    {
+        var previous = new Dictionary<string, long>();
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(token))
+            {
+                _logger.LogInformation("{Status}", StatusLine.Format(_metrics, previous, interval, $"outbox queue {telemetry.Depth}"));
+                foreach (var m in _metrics) previous[m.CameraId] = m.Frames;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        // Order matters: sources first, then the shared classifier, then each camera's tracking, so every frame
+        // that was accepted reaches the store.
+        foreach (var pipeline in _pipelines) await pipeline.StopCaptureAsync();
+        _batcher?.Input.TryComplete();
+        await _batching;
+        foreach (var pipeline in _pipelines) pipeline.Results.Writer.TryComplete();
+        foreach (var pipeline in _pipelines) await pipeline.DrainedAsync();
+        await _status;
+
+        var summary = RunSummary.From(_metrics, time.GetElapsedTime(_startedAt), $"{model.Name} {model.Version}",
+            _pipelines.Count > 0 ? _truth : null);
+        Console.Out.WriteLine(JsonSerializer.Serialize(summary, ReportingJsonContext.Default.RunSummary));
+        await Console.Out.FlushAsync(cancellationToken);
+
+        foreach (var pipeline in _pipelines) await pipeline.DisposeAsync();
+        _session?.Dispose();
+    }
+}
+
+/// <summary>The <c>Cameras</c> section: a list, with one synthetic camera when none is configured.</summary>
+public sealed class CameraList
+{
+    public List<CameraSpec> Cameras { get; set; } = [];
+}
