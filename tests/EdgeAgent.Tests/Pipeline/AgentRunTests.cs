@@ -1,0 +1,111 @@
+using System.Text.Json;
+using EdgeMlops.EdgeAgent.Tests.Support;
+using SQLite;
+
+namespace EdgeMlops.EdgeAgent.Tests.Pipeline;
+
+/// <summary>The edge agent as users run it: a real process, real SQLite file, real signals.</summary>
+public sealed class AgentRunTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("edgemlops-agent-").FullName;
+    private string Db => Path.Combine(_dir, "agent.db");
+
+    private static long Sum(JsonElement counts) => counts.EnumerateObject().Sum(p => p.Value.GetInt64());
+
+    private List<long> EventSeqs()
+    {
+        using var db = new SQLiteConnection(Db);
+        return db.QueryScalars<long>("select seq from vehicle_events order by seq");
+    }
+
+    [Fact]
+    public async Task Runs_for_a_duration_and_prints_one_summary_that_agrees_with_synthetic_ground_truth()
+    {
+        using var agent = new AgentProcess(_dir, "--duration", "20s", "--db", Db, "--camera", "synthetic://highway?seed=3&condition=day");
+
+        Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+
+        var summary = agent.Summary();
+        Assert.True(summary.GetProperty("frames").GetInt64() > 300, agent.Stderr);
+        Assert.True(summary.GetProperty("fps").GetDouble() > 15);
+        foreach (var stage in new[] { "decode", "proposals", "classify", "track", "endToEnd" })
+            Assert.True(summary.GetProperty("latencyMs").GetProperty(stage).GetProperty("p95").GetDouble() > 0, stage);
+        var truth = summary.GetProperty("truth");
+        Assert.True(Sum(truth.GetProperty("vehicles")) >= 10, "too few vehicles in 20 s of traffic to judge");
+        Assert.True(truth.GetProperty("countRecall").GetDouble() >= 0.9, truth.ToString());
+        Assert.True(truth.GetProperty("macroPrecision").GetDouble() >= 0.85, truth.ToString());
+        // Every counted vehicle is an event in the store, numbered 1..N without gaps.
+        long vehicles = Sum(summary.GetProperty("vehicles"));
+        Assert.Equal(Enumerable.Range(1, (int)vehicles).Select(i => (long)i), EventSeqs());
+        Assert.Contains("fps, vehicles", agent.Stderr); // the status line
+    }
+
+    [Fact]
+    public async Task Several_cameras_run_side_by_side_and_a_broken_one_does_not_stop_the_others()
+    {
+        using var agent = new AgentProcess(_dir, "--duration", "8s", "--db", Db,
+            "--camera", "synthetic://highway?seed=1",
+            "--camera", "synthetic://highway?seed=2&condition=fog:0.5",
+            "--camera", "synthetic://highway?seed=oops");
+
+        Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+
+        var cameras = agent.Summary().GetProperty("cameras").EnumerateArray().ToDictionary(c => c.GetProperty("camera").GetString()!);
+        Assert.True(cameras["cam1"].GetProperty("frames").GetInt64() > 100);
+        Assert.True(cameras["cam2"].GetProperty("frames").GetInt64() > 100);
+        Assert.Equal(0, cameras["cam3"].GetProperty("frames").GetInt64());
+        Assert.Contains("seed", cameras["cam3"].GetProperty("error").GetString());
+        Assert.Contains("cam3", agent.Stderr);
+    }
+
+    [Fact]
+    public async Task A_source_that_ends_stops_the_agent_by_itself()
+    {
+        using var agent = new AgentProcess(_dir, "--db", Db, "--camera", "synthetic://highway?seed=4&duration=3s&fps=10");
+
+        Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(40)));
+
+        Assert.Equal(30, agent.Summary().GetProperty("frames").GetInt64());
+    }
+
+    [Fact]
+    public async Task SIGTERM_drains_the_pipeline_and_loses_no_accepted_vehicle()
+    {
+        using var agent = new AgentProcess(_dir, "--db", Db, "--Agent:StatusInterval=00:00:01", "--camera", "synthetic://highway?seed=5");
+        await agent.WaitForLogAsync("vehicles car=", TimeSpan.FromSeconds(40));
+
+        agent.Terminate();
+
+        Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        long vehicles = Sum(agent.Summary().GetProperty("vehicles"));
+        Assert.True(vehicles > 0);
+        Assert.Equal(vehicles, EventSeqs().Count);
+    }
+
+    [Fact]
+    public async Task After_SIGKILL_the_database_is_intact_and_sequence_numbers_continue()
+    {
+        using (var first = new AgentProcess(_dir, "--db", Db, "--Agent:StatusInterval=00:00:01", "--camera", "synthetic://highway?seed=6"))
+        {
+            await first.WaitForLogAsync("vehicles car=", TimeSpan.FromSeconds(40));
+            await Task.Delay(1500); // let a few batches commit
+            first.KillHard();
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        }
+        var before = EventSeqs();
+        Assert.NotEmpty(before);
+
+        using var second = new AgentProcess(_dir, "--duration", "6s", "--db", Db, "--camera", "synthetic://highway?seed=7");
+        Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+
+        var after = EventSeqs();
+        using (var db = new SQLiteConnection(Db))
+            Assert.Equal("ok", db.ExecuteScalar<string>("pragma integrity_check"));
+        Assert.Equal(before, after.Take(before.Count));                  // nothing committed was lost
+        Assert.True(after.Count > before.Count);
+        Assert.Equal(after.Count, after.Distinct().Count());             // no sequence number reused
+        Assert.True(after.Skip(before.Count).All(s => s > before[^1]));  // the new run continues above
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
