@@ -14,12 +14,17 @@ public sealed class AgentOptions
     /// <summary>How often the status line is printed.</summary>
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often each camera's stats (fps, latency percentiles, drops, reconnects, counts) are stored for the hub.</summary>
+    public TimeSpan StatsInterval { get; set; } = TimeSpan.FromSeconds(60);
+
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(DeviceId) || DeviceId.Any(c => c is '/' or '+' or '#' || char.IsControl(c)))
             throw new InvalidOperationException($"Agent:DeviceId '{DeviceId}' is not a valid device id (no '/', '+', '#', control characters; not empty).");
         if (Duration is { } d && d <= TimeSpan.Zero)
             throw new InvalidOperationException($"Agent:Duration must be positive; got {d}.");
+        if (StatsInterval < TimeSpan.FromSeconds(1))
+            throw new InvalidOperationException($"Agent:StatsInterval must be at least 1 s; got {StatsInterval}.");
         if (StatusInterval < TimeSpan.FromMilliseconds(100))
             throw new InvalidOperationException($"Agent:StatusInterval must be at least 100 ms; got {StatusInterval}.");
     }

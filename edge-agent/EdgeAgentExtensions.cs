@@ -32,6 +32,7 @@ public static class EdgeAgentExtensions
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddOptions<ClassifierRuntimeOptions>().Bind(configuration.GetSection(ClassifierRuntimeOptions.SectionName));
         services.AddOptions<BatchingOptions>().Bind(configuration.GetSection(BatchingOptions.SectionName));
+        services.AddOptions<SampleOptions>().Bind(configuration.GetSection(SampleOptions.SectionName));
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ActiveModel>();

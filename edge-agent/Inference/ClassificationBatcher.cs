@@ -20,8 +20,15 @@ public sealed class BatchingOptions
     /// <summary>Frames (with their crops) queued for classification; when full, proposal stages wait.</summary>
     public int QueueCapacity { get; set; } = 64;
 
+    /// <summary>
+    /// Extra time added to every batch, to rehearse an overloaded or slow accelerator (drop accounting, backlog
+    /// behaviour) on a fast machine. Zero in production.
+    /// </summary>
+    public TimeSpan SimulatedDelay { get; set; }
+
     public void Validate()
     {
+        if (SimulatedDelay < TimeSpan.Zero) throw new InvalidOperationException($"Batching:SimulatedDelay must not be negative; got {SimulatedDelay}.");
         if (MaxBatchSize is < 1 or > 1024) throw new InvalidOperationException($"Batching:MaxBatchSize must be 1..1024; got {MaxBatchSize}.");
         if (MaxWait < TimeSpan.Zero || MaxWait > TimeSpan.FromSeconds(5)) throw new InvalidOperationException($"Batching:MaxWait must be 0..5 s; got {MaxWait}.");
         if (QueueCapacity < 1) throw new InvalidOperationException($"Batching:QueueCapacity must be positive; got {QueueCapacity}.");
@@ -89,6 +96,7 @@ public sealed class ClassificationBatcher
                     slots.Add(crop);
                 }
                 var started = Stopwatch.GetTimestamp();
+                if (_options.SimulatedDelay > TimeSpan.Zero) await Task.Delay(_options.SimulatedDelay, cancellationToken);
                 var probabilities = session.Classify(batch);
                 InferenceLatency.Record(Stopwatch.GetElapsedTime(started));
                 Interlocked.Increment(ref _batches);

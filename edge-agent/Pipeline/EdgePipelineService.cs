@@ -20,6 +20,7 @@ public sealed class EdgePipelineService(
     IOptions<CameraList> cameraOptions,
     IOptions<BatchingOptions> batchingOptions,
     IOptions<ClassifierRuntimeOptions> runtimeOptions,
+    IOptions<SampleOptions> sampleOptions,
     ActiveModel model,
     TelemetryQueue telemetry,
     IHostApplicationLifetime lifetime,
@@ -34,6 +35,8 @@ public sealed class EdgePipelineService(
     private ClassificationBatcher? _batcher;
     private Task _batching = Task.CompletedTask;
     private Task _status = Task.CompletedTask;
+    private Task _stats = Task.CompletedTask;
+    private readonly List<CameraStatsRecorder> _recorders = [];
     private TruthScorer? _truth;
     private long _startedAt;
 
@@ -44,6 +47,7 @@ public sealed class EdgePipelineService(
         var batching = batchingOptions.Value;
         batching.Validate();
         var cameras = cameraOptions.Value.Cameras;
+        sampleOptions.Value.Validate();
 
         var runtime = runtimeOptions.Value;
         runtime.MaxBatchSize = batching.MaxBatchSize;
@@ -74,7 +78,7 @@ public sealed class EdgePipelineService(
                 _logger.LogError("Camera {Camera}: bad source URI: {Error}", camera.Id, ex.Message);
                 continue;
             }
-            var pipeline = new SyntheticCameraPipeline(camera, source, _batcher, metrics, _truth, telemetry, agent.DeviceId,
+            var pipeline = new SyntheticCameraPipeline(camera, source, _batcher, metrics, _truth, telemetry, sampleOptions.Value, agent.DeviceId,
                 model.Name, time, loggers.CreateLogger($"EdgeMlops.EdgeAgent.Camera.{camera.Id}"));
             byCamera[camera.Id] = pipeline;
             _pipelines.Add(pipeline);
@@ -84,6 +88,8 @@ public sealed class EdgePipelineService(
         _batching = Task.Run(() => _batcher.RunAsync(_session, model.Version, CancellationToken.None), CancellationToken.None);
         foreach (var pipeline in _pipelines) pipeline.Start(_stopping.Token);
         _status = Task.Run(() => ReportStatusAsync(agent.StatusInterval, _stopping.Token), CancellationToken.None);
+        _recorders.AddRange(_metrics.Select(m => new CameraStatsRecorder(agent.DeviceId, m, time.GetUtcNow())));
+        _stats = Task.Run(() => RecordStatsAsync(agent.StatsInterval, _stopping.Token), CancellationToken.None);
         _ = StopWhenDoneAsync(agent.Duration);
         _logger.LogInformation("Edge agent {Device} running {Cameras} camera(s) on model {Model} {Version}",
             agent.DeviceId, _pipelines.Count, model.Name, model.Version);
@@ -123,6 +129,26 @@ public sealed class EdgePipelineService(
         }
     }
 
+    private async Task RecordStatsAsync(TimeSpan interval, CancellationToken token)
+    {
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(token))
+                await WriteStatsAsync(token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task WriteStatsAsync(CancellationToken token)
+    {
+        var now = time.GetUtcNow();
+        foreach (var recorder in _recorders)
+            await telemetry.WriteAsync(recorder.Next(now), token);
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
@@ -134,6 +160,8 @@ public sealed class EdgePipelineService(
         foreach (var pipeline in _pipelines) pipeline.Results.Writer.TryComplete();
         foreach (var pipeline in _pipelines) await pipeline.DrainedAsync();
         await _status;
+        await _stats;
+        await WriteStatsAsync(CancellationToken.None); // the last, partial interval
 
         var summary = RunSummary.From(_metrics, time.GetElapsedTime(_startedAt), $"{model.Name} {model.Version}",
             _pipelines.Count > 0 ? _truth : null);

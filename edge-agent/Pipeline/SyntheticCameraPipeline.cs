@@ -39,13 +39,28 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<(Mat Frame, FrameTruth Truth, long Started)> _frames;
     private readonly CancellationTokenSource _captureStop = new();
-    private readonly Dictionary<int, (TrackVote Vote, long LastFrame, string TruthLabel)> _tracks = [];
+    private readonly Dictionary<int, TrackState> _tracks = [];
+    private readonly SampleOptions _samples;
+    private readonly Random _sampling;
+
+    /// <summary>A vehicle being followed: its vote, when it was last seen, and its least confident crop.</summary>
+    private sealed class TrackState(int labels, string truthLabel)
+    {
+        public TrackVote Vote { get; } = new(labels);
+        public string TruthLabel { get; } = truthLabel;
+        public long LastFrame { get; set; }
+        public double LowestConfidence { get; set; } = double.MaxValue;
+        public byte[]? HardestCropJpeg { get; set; }
+    }
     private string _modelVersion = "unknown";
     private Task _capture = Task.CompletedTask, _proposals = Task.CompletedTask, _tracking = Task.CompletedTask;
 
     public SyntheticCameraPipeline(CameraSpec spec, SyntheticSourceUri source, ClassificationBatcher batcher, CameraMetrics metrics,
-        TruthScorer truth, TelemetryQueue telemetry, string deviceId, string modelName, TimeProvider time, ILogger logger)
+        TruthScorer truth, TelemetryQueue telemetry, SampleOptions samples, string deviceId, string modelName, TimeProvider time, ILogger logger)
     {
+        _samples = samples;
+        // Seeded per camera so a rerun samples the same vehicles.
+        _sampling = new Random(StringComparer.Ordinal.GetHashCode(spec.Id) ^ 0x5eed);
         (_spec, _source, _batcher, _metrics, _truth, _telemetry, _deviceId, _modelName, _time, _logger) =
             (spec, source, batcher, metrics, truth, telemetry, deviceId, modelName, time, logger);
         _labels = metrics.Labels;
@@ -94,7 +109,8 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
                 long started = Stopwatch.GetTimestamp();
                 var frame = new Mat();
                 var truth = scene.Next(frame);
-                _metrics.Latency[Stages.Decode].Record(Stopwatch.GetElapsedTime(started));
+                _metrics.RecordLatency(Stages.Decode, Stopwatch.GetElapsedTime(started));
+                _metrics.FrameDecoded();
                 _frames.Writer.TryWrite((frame, truth, started));
             }
         }
@@ -130,7 +146,7 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
                         crops.Add(region.Clone());
                     }
                     _truth.ObserveFrame(truth.Objects.Select(o => new TruthSighting(_spec.Id, o.TrackId, o.Label, o.Visible)));
-                    _metrics.Latency[Stages.Proposals].Record(Stopwatch.GetElapsedTime(t));
+                    _metrics.RecordLatency(Stages.Proposals, Stopwatch.GetElapsedTime(t));
                     var unit = new FrameCrops(_spec.Id, truth.FrameIndex, _time.GetUtcNow(), boxes, crops, (truth, started));
                     await _batcher.Input.WriteAsync(unit, token);
                 }
@@ -153,17 +169,24 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
                 {
                     var o = MatchTruth(truth, frame.Boxes[i]);
                     if (!_tracks.TryGetValue(o.TrackId, out var track))
-                        track = (new TrackVote(_labels.Count), frame.FrameIndex, o.Label);
-                    track.Vote.Add(frame.Probabilities[i], frame.Boxes[i], frame.Timestamp);
-                    _tracks[o.TrackId] = (track.Vote, frame.FrameIndex, o.Label);
+                        _tracks[o.TrackId] = track = new TrackState(_labels.Count, o.Label);
+                    var probabilities = frame.Probabilities[i];
+                    track.Vote.Add(probabilities, frame.Boxes[i], frame.Timestamp);
+                    track.LastFrame = frame.FrameIndex;
+                    double confidence = probabilities.Max();
+                    if (confidence < track.LowestConfidence)
+                    {
+                        track.LowestConfidence = confidence;
+                        track.HardestCropJpeg = frame.Crops[i].ImEncode(".jpg", [(int)ImwriteFlags.JpegQuality, _samples.JpegQuality]);
+                    }
                     _modelVersion = frame.ModelVersion ?? _modelVersion;
                 }
                 _metrics.FrameProcessed(frame.Boxes.Count);
-                _metrics.Latency[Stages.Classify].Record(frame.ClassifyLatency);
+                _metrics.RecordLatency(Stages.Classify, frame.ClassifyLatency);
                 foreach (var gone in _tracks.Where(p => frame.FrameIndex - p.Value.LastFrame > TrackLifetimeFrames).Select(p => p.Key).ToList())
                     await CompleteAsync(gone, token);
-                _metrics.Latency[Stages.Track].Record(Stopwatch.GetElapsedTime(t));
-                _metrics.Latency[Stages.EndToEnd].Record(Stopwatch.GetElapsedTime(started));
+                _metrics.RecordLatency(Stages.Track, Stopwatch.GetElapsedTime(t));
+                _metrics.RecordLatency(Stages.EndToEnd, Stopwatch.GetElapsedTime(started));
             }
         }
         foreach (var remaining in _tracks.Keys.ToList())
@@ -175,13 +198,26 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
 
     private async Task CompleteAsync(int trackId, CancellationToken token)
     {
-        var (vote, _, truthLabel) = _tracks[trackId];
+        var track = _tracks[trackId];
         _tracks.Remove(trackId);
-        var vehicleEvent = VehicleEventFactory.Create(_deviceId, _spec.Id, trackId, vote, _labels, _modelName,
-            _modelVersion, truthLabel);
-        _metrics.Vehicle(vote.Winner().Label);
-        _truth.RecordEvent(_spec.Id, vehicleEvent.Label, trackId, truthLabel);
+        var vehicleEvent = VehicleEventFactory.Create(_deviceId, _spec.Id, trackId, track.Vote, _labels, _modelName,
+            _modelVersion, track.TruthLabel);
+        _metrics.Vehicle(track.Vote.Winner().Label);
+        _truth.RecordEvent(_spec.Id, vehicleEvent.Label, trackId, track.TruthLabel);
         await _telemetry.WriteAsync(vehicleEvent, token);
+
+        var reason = vehicleEvent.Confidence < _samples.LowConfidenceThreshold ? SampleReasons.LowConfidence
+            : _sampling.NextDouble() < _samples.RandomShare ? SampleReasons.Random
+            : null;
+        if (reason is not null && track.HardestCropJpeg is { } jpeg)
+        {
+            var mean = track.Vote.Mean();
+            var sample = new ReviewSampleInfo(_deviceId, _spec.Id, $"{_spec.Id}-{trackId}-{vehicleEvent.FirstSeen.ToUnixTimeMilliseconds()}",
+                trackId, vehicleEvent.LastSeen, _modelName, _modelVersion, vehicleEvent.Label, vehicleEvent.Confidence,
+                _labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => Math.Round(mean[p.i], 4)), reason, track.TruthLabel);
+            await _telemetry.WriteAsync(sample, jpeg, token);
+            _metrics.Sampled();
+        }
     }
 
     /// <summary>Stops decoding first, then lets proposals and tracking drain what was already accepted.</summary>

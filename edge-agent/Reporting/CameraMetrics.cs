@@ -20,26 +20,47 @@ public static class Stages
 /// </summary>
 public sealed class CameraMetrics(string cameraId, IReadOnlyList<string> labels)
 {
+    private long _decoded;
     private long _frames;
     private long _crops;
     private long _reconnects;
+    private long _samples;
     private readonly ConcurrentDictionary<string, long> _drops = new(StringComparer.Ordinal);
     private readonly long[] _vehicles = new long[labels.Count];
 
     public string CameraId => cameraId;
     public IReadOnlyList<string> Labels => labels;
+    /// <summary>Since the start of the run.</summary>
     public Dictionary<string, LatencyHistogram> Latency { get; } = Stages.All.ToDictionary(s => s, _ => new LatencyHistogram());
+
+    /// <summary>Since the last stats record; the stats reporter resets it.</summary>
+    public Dictionary<string, LatencyHistogram> IntervalLatency { get; } = Stages.All.ToDictionary(s => s, _ => new LatencyHistogram());
     public string? LastError { get; set; }
 
+    /// <summary>Frames the source delivered; every one is either processed or dropped.</summary>
+    public long Decoded => Interlocked.Read(ref _decoded);
+
+    /// <summary>Frames that went all the way through tracking.</summary>
     public long Frames => Interlocked.Read(ref _frames);
     public long Crops => Interlocked.Read(ref _crops);
     public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    public void FrameDecoded() => Interlocked.Increment(ref _decoded);
+
+    public void RecordLatency(string stage, TimeSpan elapsed)
+    {
+        Latency[stage].Record(elapsed);
+        IntervalLatency[stage].Record(elapsed);
+    }
 
     public void FrameProcessed(int crops)
     {
         Interlocked.Increment(ref _frames);
         Interlocked.Add(ref _crops, crops);
     }
+
+    public long Samples => Interlocked.Read(ref _samples);
+    public void Sampled() => Interlocked.Increment(ref _samples);
 
     public void Reconnected() => Interlocked.Increment(ref _reconnects);
     public void SetReconnects(long total) => Interlocked.Exchange(ref _reconnects, total);

@@ -6,7 +6,7 @@ namespace EdgeMlops.EdgeAgent.Reporting;
 public sealed record LatencyMs(double P50, double P95, double P99);
 
 public sealed record CameraSummary(
-    string Camera, long Frames, double Fps, IReadOnlyDictionary<string, long> Vehicles,
+    string Camera, long Decoded, long Frames, double Fps, IReadOnlyDictionary<string, long> Vehicles, long Samples,
     IReadOnlyDictionary<string, long> Drops, long Reconnects, string? Error);
 
 /// <summary>The one JSON line an agent prints when it stops by itself (<c>--duration</c>, or every source ended).</summary>
@@ -39,7 +39,7 @@ public sealed record RunSummary(
             labels.ToDictionary(l => l, l => cameras.Sum(c => c.Vehicles()[l])),
             latency,
             Stages.All.Take(4).ToDictionary(s => s, s => cameras.Sum(c => c.Drops()[s])),
-            cameras.Select(c => new CameraSummary(c.CameraId, c.Frames, Math.Round(c.Frames / seconds, 2), c.Vehicles(), c.Drops(), c.Reconnects, c.LastError)).ToList(),
+            cameras.Select(c => new CameraSummary(c.CameraId, c.Decoded, c.Frames, Math.Round(c.Frames / seconds, 2), c.Vehicles(), c.Samples, c.Drops(), c.Reconnects, c.LastError)).ToList(),
             model,
             truth?.Summarise());
     }

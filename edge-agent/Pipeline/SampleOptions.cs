@@ -1,0 +1,22 @@
+namespace EdgeMlops.EdgeAgent.Pipeline;
+
+/// <summary>Which vehicles are kept as review samples for operators (and later retraining). Section <c>Samples</c>.</summary>
+public sealed class SampleOptions
+{
+    public const string SectionName = "Samples";
+
+    /// <summary>A vehicle whose voted confidence is below this is always sampled: these are the hard examples.</summary>
+    public double LowConfidenceThreshold { get; set; } = 0.6;
+
+    /// <summary>Share of the other vehicles sampled at random, so reviews also measure precision on easy cases.</summary>
+    public double RandomShare { get; set; } = 0.02;
+
+    public int JpegQuality { get; set; } = 90;
+
+    public void Validate()
+    {
+        if (LowConfidenceThreshold is < 0 or > 1) throw new InvalidOperationException($"Samples:LowConfidenceThreshold must be 0..1; got {LowConfidenceThreshold}.");
+        if (RandomShare is < 0 or > 1) throw new InvalidOperationException($"Samples:RandomShare must be 0..1; got {RandomShare}.");
+        if (JpegQuality is < 10 or > 100) throw new InvalidOperationException($"Samples:JpegQuality must be 10..100; got {JpegQuality}.");
+    }
+}
