@@ -87,8 +87,10 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
         // Decode blocks; a dedicated thread keeps one slow camera from starving the thread pool the others use.
         _capture = Task.Factory.StartNew(() => Capture(CancellationTokenSource.CreateLinkedTokenSource(stopping, _captureStop.Token).Token),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        _proposals = Task.Run(() => ProposeAsync(stopping), CancellationToken.None);
-        _tracking = Task.Run(() => TrackAsync(stopping), CancellationToken.None);
+        // Proposals and tracking are not cancelled by stopping: once capture stops their input is finite, and
+        // everything already decoded must reach the store.
+        _proposals = Task.Run(ProposeAsync, CancellationToken.None);
+        _tracking = Task.Run(TrackAsync, CancellationToken.None);
     }
 
     private void Capture(CancellationToken token)
@@ -125,39 +127,33 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
         }
     }
 
-    private async Task ProposeAsync(CancellationToken token)
+    private async Task ProposeAsync()
     {
-        try
+        await foreach (var (frame, truth, started) in _frames.Reader.ReadAllAsync(CancellationToken.None))
         {
-            await foreach (var (frame, truth, started) in _frames.Reader.ReadAllAsync(CancellationToken.None))
+            using (frame)
             {
-                using (frame)
+                long t = Stopwatch.GetTimestamp();
+                var boxes = new List<Rect>();
+                var crops = new List<Mat>();
+                var frameRect = new Rect(0, 0, frame.Width, frame.Height);
+                foreach (var o in truth.Objects)
                 {
-                    long t = Stopwatch.GetTimestamp();
-                    var boxes = new List<Rect>();
-                    var crops = new List<Mat>();
-                    var frameRect = new Rect(0, 0, frame.Width, frame.Height);
-                    foreach (var o in truth.Objects)
-                    {
-                        var box = o.Box & frameRect;
-                        if (o.Visible < MinimumVisible || box.Width < MinimumSide || box.Height < MinimumSide) continue;
-                        boxes.Add(box);
-                        using var region = new Mat(frame, CropGeometry.SquareAround(box, frame.Size()));
-                        crops.Add(region.Clone());
-                    }
-                    _truth.ObserveFrame(truth.Objects.Select(o => new TruthSighting(_spec.Id, o.TrackId, o.Label, o.Visible)));
-                    _metrics.RecordLatency(Stages.Proposals, Stopwatch.GetElapsedTime(t));
-                    var unit = new FrameCrops(_spec.Id, truth.FrameIndex, _time.GetUtcNow(), boxes, crops, (truth, started));
-                    await _batcher.Input.WriteAsync(unit, token);
+                    var box = o.Box & frameRect;
+                    if (o.Visible < MinimumVisible || box.Width < MinimumSide || box.Height < MinimumSide) continue;
+                    boxes.Add(box);
+                    using var region = new Mat(frame, CropGeometry.SquareAround(box, frame.Size()));
+                    crops.Add(region.Clone());
                 }
+                _truth.ObserveFrame(truth.Objects.Select(o => new TruthSighting(_spec.Id, o.TrackId, o.Label, o.Visible)));
+                _metrics.RecordLatency(Stages.Proposals, Stopwatch.GetElapsedTime(t));
+                var unit = new FrameCrops(_spec.Id, truth.FrameIndex, _time.GetUtcNow(), boxes, crops, (truth, started));
+                await _batcher.Input.WriteAsync(unit);
             }
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
         }
     }
 
-    private async Task TrackAsync(CancellationToken token)
+    private async Task TrackAsync()
     {
         await foreach (var frame in Results.Reader.ReadAllAsync(CancellationToken.None))
         {
@@ -184,19 +180,19 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
                 _metrics.FrameProcessed(frame.Boxes.Count);
                 _metrics.RecordLatency(Stages.Classify, frame.ClassifyLatency);
                 foreach (var gone in _tracks.Where(p => frame.FrameIndex - p.Value.LastFrame > TrackLifetimeFrames).Select(p => p.Key).ToList())
-                    await CompleteAsync(gone, token);
+                    await CompleteAsync(gone);
                 _metrics.RecordLatency(Stages.Track, Stopwatch.GetElapsedTime(t));
                 _metrics.RecordLatency(Stages.EndToEnd, Stopwatch.GetElapsedTime(started));
             }
         }
         foreach (var remaining in _tracks.Keys.ToList())
-            await CompleteAsync(remaining, CancellationToken.None);
+            await CompleteAsync(remaining);
     }
 
     private static TruthObject MatchTruth(FrameTruth truth, Rect box) =>
         truth.Objects.MaxBy(o => (o.Box & box).Width * (o.Box & box).Height)!;
 
-    private async Task CompleteAsync(int trackId, CancellationToken token)
+    private async Task CompleteAsync(int trackId)
     {
         var track = _tracks[trackId];
         _tracks.Remove(trackId);
@@ -204,7 +200,7 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
             _modelVersion, track.TruthLabel);
         _metrics.Vehicle(track.Vote.Winner().Label);
         _truth.RecordEvent(_spec.Id, vehicleEvent.Label, trackId, track.TruthLabel);
-        await _telemetry.WriteAsync(vehicleEvent, token);
+        await _telemetry.WriteAsync(vehicleEvent);
 
         var reason = vehicleEvent.Confidence < _samples.LowConfidenceThreshold ? SampleReasons.LowConfidence
             : _sampling.NextDouble() < _samples.RandomShare ? SampleReasons.Random
@@ -215,7 +211,7 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
             var sample = new ReviewSampleInfo(_deviceId, _spec.Id, $"{_spec.Id}-{trackId}-{vehicleEvent.FirstSeen.ToUnixTimeMilliseconds()}",
                 trackId, vehicleEvent.LastSeen, _modelName, _modelVersion, vehicleEvent.Label, vehicleEvent.Confidence,
                 _labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => Math.Round(mean[p.i], 4)), reason, track.TruthLabel);
-            await _telemetry.WriteAsync(sample, jpeg, token);
+            await _telemetry.WriteAsync(sample, jpeg);
             _metrics.Sampled();
         }
     }

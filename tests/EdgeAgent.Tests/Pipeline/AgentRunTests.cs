@@ -18,6 +18,12 @@ public sealed class AgentRunTests : IDisposable
         return db.QueryScalars<long>("select seq from vehicle_events order by seq");
     }
 
+    private List<long> AllSeqs()
+    {
+        using var db = new SQLiteConnection(Db);
+        return db.QueryScalars<long>("select seq from vehicle_events union all select seq from review_samples union all select seq from camera_stats order by seq");
+    }
+
     [Fact]
     public async Task Runs_for_a_duration_and_prints_one_summary_that_agrees_with_synthetic_ground_truth()
     {
@@ -34,9 +40,11 @@ public sealed class AgentRunTests : IDisposable
         Assert.True(Sum(truth.GetProperty("vehicles")) >= 10, "too few vehicles in 20 s of traffic to judge");
         Assert.True(truth.GetProperty("countRecall").GetDouble() >= 0.9, truth.ToString());
         Assert.True(truth.GetProperty("macroPrecision").GetDouble() >= 0.85, truth.ToString());
-        // Every counted vehicle is an event in the store, numbered 1..N without gaps.
-        long vehicles = Sum(summary.GetProperty("vehicles"));
-        Assert.Equal(Enumerable.Range(1, (int)vehicles).Select(i => (long)i), EventSeqs());
+        // Every counted vehicle is an event in the store, and the device's records (events, samples, stats) are
+        // numbered 1..N without gaps.
+        Assert.Equal(Sum(summary.GetProperty("vehicles")), EventSeqs().Count);
+        var all = AllSeqs();
+        Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all);
         Assert.Contains("fps, vehicles", agent.Stderr); // the status line
     }
 
