@@ -17,25 +17,17 @@ public sealed class ModelInspectCommand : ICliCommand
         var trust = TrustOption.Load(arguments);
         arguments.RejectUnknown();
 
-        var scratch = Path.Combine(Path.GetTempPath(), $"edgemlops-inspect-{Guid.NewGuid():N}");
-        try
+        using var argument = PackageArgument.Verify(path, trust);
+        if (argument.Package is not { } package)
         {
-            var package = ModelPackageVerifier.Verify(path, trust, File.Exists(path) ? scratch : null);
-            if (json)
-                output.WriteLine(System.Text.Encoding.UTF8.GetString(ModelManifestJson.Serialize(package.Manifest, indented: true)));
-            else
-                WriteText(package, output);
-            return Task.FromResult(0);
-        }
-        catch (ModelPackageException ex)
-        {
-            output.WriteLine($"INVALID {path}: {ex.Error}: {ex.Message}");
+            output.WriteLine(argument.ProblemLine);
             return Task.FromResult(1);
         }
-        finally
-        {
-            if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
-        }
+        if (json)
+            output.WriteLine(System.Text.Encoding.UTF8.GetString(ModelManifestJson.Serialize(package.Manifest, indented: true)));
+        else
+            WriteText(package, output);
+        return Task.FromResult(0);
     }
 
     private static void WriteText(VerifiedModelPackage package, TextWriter o)

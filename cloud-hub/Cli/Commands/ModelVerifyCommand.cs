@@ -1,5 +1,3 @@
-using EdgeMlops.Packaging;
-
 namespace EdgeMlops.CloudHub.Cli.Commands;
 
 /// <summary><c>model verify PATH</c>: exit 0 and one line when the package verifies; exit 1 and the reason when not.</summary>
@@ -15,22 +13,14 @@ public sealed class ModelVerifyCommand : ICliCommand
         var trust = TrustOption.Load(arguments);
         arguments.RejectUnknown();
 
-        var scratch = Path.Combine(Path.GetTempPath(), $"edgemlops-verify-{Guid.NewGuid():N}");
-        try
+        using var argument = PackageArgument.Verify(path, trust);
+        if (argument.Package is not { } package)
         {
-            var package = ModelPackageVerifier.Verify(path, trust, File.Exists(path) ? scratch : null);
-            var m = package.Manifest;
-            output.WriteLine($"OK {m.Name} {m.Version}: {m.Files.Count} files verified, signed by key {package.KeyId}, labels {string.Join(",", m.Labels)}");
-            return Task.FromResult(0);
-        }
-        catch (ModelPackageException ex)
-        {
-            output.WriteLine($"INVALID {path}: {ex.Error}: {ex.Message}");
+            output.WriteLine(argument.ProblemLine);
             return Task.FromResult(1);
         }
-        finally
-        {
-            if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
-        }
+        var m = package.Manifest;
+        output.WriteLine($"OK {m.Name} {m.Version}: {m.Files.Count} files verified, signed by key {package.KeyId}, labels {string.Join(",", m.Labels)}");
+        return Task.FromResult(0);
     }
 }
