@@ -1,0 +1,99 @@
+using EdgeMlops.EdgeAgent.Capture;
+using EdgeMlops.EdgeAgent.Tests.Support;
+
+namespace EdgeMlops.EdgeAgent.Tests.Capture;
+
+/// <summary>Live streams from real servers on 127.0.0.1: VLC for RTSP, ffmpeg for HTTP MJPEG.</summary>
+public sealed class RtspCaptureTests(TestVideos videos) : IClassFixture<TestVideos>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Reconnects_to_an_rtsp_server_that_was_killed_and_restarted_and_frames_flow_again()
+    {
+        using var server = new VlcRtspServer(videos.LongClip);
+        await server.StartAsync();
+        var logger = new RecordingLogger<CameraCapture>();
+        await using var capture = CaptureRun.Create(CaptureRun.Camera(server.Url, id: "rtsp-cam"), logger);
+        long frames = 0;
+        capture.Start(CancellationToken.None);
+        var consumer = Task.Run(async () =>
+        {
+            await foreach (var frame in capture.Frames.ReadAllAsync())
+            {
+                Assert.Equal((TestVideos.ClipWidth, TestVideos.ClipHeight), (frame.Image.Width, frame.Image.Height));
+                frame.Dispose();
+                Interlocked.Increment(ref frames);
+            }
+        });
+
+        await Poll.UntilAsync(() => Interlocked.Read(ref frames) >= 25, Timeout, () => $"first frames; server: {server.Output}; log: {logger.Text}");
+        server.Kill();
+        await Poll.UntilAsync(() => logger.Text.Contains("lost"), Timeout, () => $"the loss to be noticed; log: {logger.Text}");
+        long beforeRestart = Interlocked.Read(ref frames);
+        await server.StartAsync();
+        await Poll.UntilAsync(() => capture.Statistics.Reconnects > 0, Timeout, () => $"a reconnect; log: {logger.Text}");
+        await Poll.UntilAsync(() => Interlocked.Read(ref frames) >= beforeRestart + 25, Timeout, () => $"frames after the restart; log: {logger.Text}");
+
+        await capture.StopAsync();
+        await consumer;
+        Assert.True(capture.Completion.IsCompletedSuccessfully);
+        Assert.Contains("rtsp-cam reconnected to " + server.Url, logger.Text);
+    }
+
+    [Fact]
+    public async Task Keeps_trying_a_camera_that_is_down_at_start_and_picks_it_up_when_it_comes()
+    {
+        using var server = new VlcRtspServer(videos.LongClip);
+        var logger = new RecordingLogger<CameraCapture>();
+        await using var capture = CaptureRun.Create(CaptureRun.Camera(server.Url), logger);
+        capture.Start(CancellationToken.None);
+
+        await Poll.UntilAsync(() => capture.Statistics.FailedConnects >= 2, Timeout, () => $"failed attempts; log: {logger.Text}");
+        await server.StartAsync();
+        using var frame = await capture.Frames.ReadAsync().AsTask().WaitAsync(Timeout);
+
+        Assert.Equal(TestVideos.ClipWidth, frame.Image.Width);
+        Assert.Contains("could not connect to " + server.Url, logger.Text);
+        Assert.Contains("ffmpeg could not open the stream", logger.Text);
+        Assert.Contains("Connection refused", logger.Text);
+    }
+
+    [Fact]
+    public async Task A_stream_that_goes_silent_is_declared_lost_after_the_read_timeout_and_resumes_when_it_returns()
+    {
+        using var server = new VlcRtspServer(videos.LongClip);
+        await server.StartAsync();
+        var logger = new RecordingLogger<CameraCapture>();
+        var camera = CaptureRun.Camera(server.Url);
+        camera.ReadTimeout = TimeSpan.FromSeconds(1);
+        camera.OpenTimeout = TimeSpan.FromSeconds(2);
+        await using var capture = CaptureRun.Create(camera, logger);
+        capture.Start(CancellationToken.None);
+        (await capture.Frames.ReadAsync().AsTask().WaitAsync(Timeout)).Dispose();
+
+        server.Freeze();
+        await Poll.UntilAsync(() => logger.Text.Contains("no frame for 1 s"), Timeout, () => $"the stall to be noticed; log: {logger.Text}");
+        server.Thaw();
+        await Poll.UntilAsync(() => capture.Statistics.Reconnects > 0, Timeout, () => $"a reconnect; log: {logger.Text}");
+        while (capture.Frames.TryRead(out var stale)) stale.Dispose();
+        using var frame = await capture.Frames.ReadAsync().AsTask().WaitAsync(Timeout);
+
+        Assert.Equal(TestVideos.ClipWidth, frame.Image.Width);
+    }
+
+    [Fact]
+    public async Task Reads_an_http_mjpeg_stream()
+    {
+        using var server = new FfmpegMjpegServer(videos.Clip);
+        var logger = new RecordingLogger<CameraCapture>();
+        await using var capture = CaptureRun.Create(CaptureRun.Camera(server.Url, id: "mjpeg-cam"), logger);
+        capture.Start(CancellationToken.None);
+
+        for (int i = 0; i < 10; i++)
+        {
+            using var frame = await capture.Frames.ReadAsync().AsTask().WaitAsync(Timeout);
+            Assert.Equal((TestVideos.ClipWidth, TestVideos.ClipHeight), (frame.Image.Width, frame.Image.Height));
+        }
+    }
+}
