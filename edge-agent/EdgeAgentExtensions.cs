@@ -33,6 +33,10 @@ public static class EdgeAgentExtensions
         services.AddOptions<ClassifierRuntimeOptions>().Bind(configuration.GetSection(ClassifierRuntimeOptions.SectionName));
         services.AddOptions<BatchingOptions>().Bind(configuration.GetSection(BatchingOptions.SectionName));
         services.AddOptions<SampleOptions>().Bind(configuration.GetSection(SampleOptions.SectionName));
+        services.AddOptions<Tracking.TrackerOptions>().Bind(configuration.GetSection(Tracking.TrackerOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.AddOptions<Detection.BackgroundSubtractionOptions>().Bind(configuration.GetSection(Detection.BackgroundSubtractionOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ActiveModel>();

@@ -26,7 +26,7 @@ public sealed class BackgroundSubtractionOptions
     public int WarmUpFrames { get; set; } = 25;
 
     /// <summary>Smallest blob proposed, in foreground pixels of the full-size frame.</summary>
-    public int MinArea { get; set; } = 400;
+    public int MinArea { get; set; } = 150;
 
     /// <summary>Side of the elliptic kernel of the opening (removes speckle) and closing (fills holes in a vehicle).</summary>
     public int KernelSize { get; set; } = 5;

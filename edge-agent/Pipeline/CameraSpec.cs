@@ -13,4 +13,9 @@ public sealed class CameraSpec
 
     /// <summary>Frames waiting between decode and proposals; when full, the oldest is dropped and counted.</summary>
     public int FrameQueueCapacity { get; set; } = 8;
+
+    /// <summary>Where vehicle boxes come from: motion (background subtraction, as on a real camera) or the synthetic source's ground truth.</summary>
+    public ProposalSource Proposals { get; set; } = ProposalSource.Motion;
 }
+
+public enum ProposalSource { Motion, GroundTruth }

@@ -21,6 +21,8 @@ public sealed class EdgePipelineService(
     IOptions<BatchingOptions> batchingOptions,
     IOptions<ClassifierRuntimeOptions> runtimeOptions,
     IOptions<SampleOptions> sampleOptions,
+    IOptions<Tracking.TrackerOptions> trackerOptions,
+    IOptions<Detection.BackgroundSubtractionOptions> proposalOptions,
     ActiveModel model,
     TelemetryQueue telemetry,
     IHostApplicationLifetime lifetime,
@@ -78,7 +80,7 @@ public sealed class EdgePipelineService(
                 _logger.LogError("Camera {Camera}: bad source URI: {Error}", camera.Id, ex.Message);
                 continue;
             }
-            var pipeline = new SyntheticCameraPipeline(camera, source, _batcher, metrics, _truth, telemetry, sampleOptions.Value, agent.DeviceId,
+            var pipeline = new SyntheticCameraPipeline(camera, source, _batcher, metrics, _truth, telemetry, sampleOptions.Value, trackerOptions.Value, proposalOptions.Value, agent.DeviceId,
                 model.Name, time, loggers.CreateLogger($"EdgeMlops.EdgeAgent.Camera.{camera.Id}"));
             byCamera[camera.Id] = pipeline;
             _pipelines.Add(pipeline);

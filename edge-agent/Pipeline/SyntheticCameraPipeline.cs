@@ -4,7 +4,9 @@ using EdgeMlops.Contracts;
 using EdgeMlops.EdgeAgent.Capture;
 using EdgeMlops.EdgeAgent.Inference;
 using EdgeMlops.EdgeAgent.Reporting;
+using EdgeMlops.EdgeAgent.Detection;
 using EdgeMlops.EdgeAgent.Telemetry;
+using EdgeMlops.EdgeAgent.Tracking;
 using EdgeMlops.Synthetic.Scenes;
 using EdgeMlops.Vision;
 using OpenCvSharp;
@@ -20,8 +22,6 @@ namespace EdgeMlops.EdgeAgent.Pipeline;
 /// </summary>
 public sealed class SyntheticCameraPipeline : IAsyncDisposable
 {
-    /// <summary>A vehicle unseen for this many frames has left: its track completes.</summary>
-    private const int TrackLifetimeFrames = 5;
     /// <summary>Smallest share of a vehicle that must be visible for it to be proposed.</summary>
     private const double MinimumVisible = 0.35;
     private const int MinimumSide = 12;
@@ -39,25 +39,32 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<(Mat Frame, FrameTruth Truth, long Started)> _frames;
     private readonly CancellationTokenSource _captureStop = new();
-    private readonly Dictionary<int, TrackState> _tracks = [];
+    private readonly Dictionary<long, TrackEvidence> _evidence = [];
     private readonly SampleOptions _samples;
     private readonly Random _sampling;
+    private readonly IouTracker _tracker;
+    private readonly BackgroundSubtractionProposer? _proposer;
 
-    /// <summary>A vehicle being followed: its vote, when it was last seen, and its least confident crop.</summary>
-    private sealed class TrackState(int labels, string truthLabel)
+    /// <summary>What the pipeline keeps per tracked vehicle beside the tracker's vote: truth sightings and the hardest crop.</summary>
+    private sealed class TrackEvidence
     {
-        public TrackVote Vote { get; } = new(labels);
-        public string TruthLabel { get; } = truthLabel;
-        public long LastFrame { get; set; }
+        public Dictionary<int, (int Count, string Label)> Truth { get; } = [];
         public double LowestConfidence { get; set; } = double.MaxValue;
         public byte[]? HardestCropJpeg { get; set; }
+
+        /// <summary>Summed probabilities over every label (the tracker keeps only the top k), for review samples.</summary>
+        public double[]? ProbabilitySum { get; set; }
+        public int Observations { get; set; }
     }
     private string _modelVersion = "unknown";
     private Task _capture = Task.CompletedTask, _proposals = Task.CompletedTask, _tracking = Task.CompletedTask;
 
     public SyntheticCameraPipeline(CameraSpec spec, SyntheticSourceUri source, ClassificationBatcher batcher, CameraMetrics metrics,
-        TruthScorer truth, TelemetryQueue telemetry, SampleOptions samples, string deviceId, string modelName, TimeProvider time, ILogger logger)
+        TruthScorer truth, TelemetryQueue telemetry, SampleOptions samples, TrackerOptions tracking, BackgroundSubtractionOptions proposals,
+        string deviceId, string modelName, TimeProvider time, ILogger logger)
     {
+        _tracker = new IouTracker(spec.Id, tracking);
+        _proposer = spec.Proposals == ProposalSource.Motion ? new BackgroundSubtractionProposer(proposals) : null;
         _samples = samples;
         // Seeded per camera so a rerun samples the same vehicles.
         _sampling = new Random(StringComparer.Ordinal.GetHashCode(spec.Id) ^ 0x5eed);
@@ -136,16 +143,19 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
                 long t = Stopwatch.GetTimestamp();
                 var boxes = new List<Rect>();
                 var crops = new List<Mat>();
-                var frameRect = new Rect(0, 0, frame.Width, frame.Height);
-                foreach (var o in truth.Objects)
+                if (_proposer is not null)
+                    _proposer.Propose(frame, boxes);
+                else
+                    TruthBoxes(truth, frame.Size(), boxes);
+                foreach (var box in boxes)
                 {
-                    var box = o.Box & frameRect;
-                    if (o.Visible < MinimumVisible || box.Width < MinimumSide || box.Height < MinimumSide) continue;
-                    boxes.Add(box);
                     using var region = new Mat(frame, CropGeometry.SquareAround(box, frame.Size()));
                     crops.Add(region.Clone());
                 }
-                _truth.ObserveFrame(truth.Objects.Select(o => new TruthSighting(_spec.Id, o.TrackId, o.Label, o.Visible)));
+                // While the background model warms up nothing is proposed by design; vehicles seen only then are
+                // not ones the agent could have counted.
+                if (_proposer is not { IsWarmingUp: true })
+                    _truth.ObserveFrame(truth.Objects.Select(o => new TruthSighting(_spec.Id, o.TrackId, o.Label, o.Visible)));
                 _metrics.RecordLatency(Stages.Proposals, Stopwatch.GetElapsedTime(t));
                 var unit = new FrameCrops(_spec.Id, truth.FrameIndex, _time.GetUtcNow(), boxes, crops, (truth, started));
                 await _batcher.Input.WriteAsync(unit);
@@ -153,64 +163,98 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
         }
     }
 
+    /// <summary>Ground-truth proposals: the visible vehicles' boxes, to measure the classifier without detection errors.</summary>
+    private static void TruthBoxes(FrameTruth truth, Size frame, List<Rect> boxes)
+    {
+        var frameRect = new Rect(0, 0, frame.Width, frame.Height);
+        foreach (var o in truth.Objects)
+        {
+            var box = o.Box & frameRect;
+            if (o.Visible >= MinimumVisible && box.Width >= MinimumSide && box.Height >= MinimumSide) boxes.Add(box);
+        }
+    }
+
     private async Task TrackAsync()
     {
+        var observations = new List<TrackObservation>();
+        var trackIds = new List<long>();
+        var completed = new List<CompletedTrack>();
         await foreach (var frame in Results.Reader.ReadAllAsync(CancellationToken.None))
         {
             using (frame)
             {
                 long t = Stopwatch.GetTimestamp();
                 var (truth, started) = ((FrameTruth, long))frame.Truth!;
+                _modelVersion = frame.ModelVersion ?? _modelVersion;
+                observations.Clear();
                 for (int i = 0; i < frame.Boxes.Count; i++)
-                {
-                    var o = MatchTruth(truth, frame.Boxes[i]);
-                    if (!_tracks.TryGetValue(o.TrackId, out var track))
-                        _tracks[o.TrackId] = track = new TrackState(_labels.Count, o.Label);
-                    var probabilities = frame.Probabilities[i];
-                    track.Vote.Add(probabilities, frame.Boxes[i], frame.Timestamp);
-                    track.LastFrame = frame.FrameIndex;
-                    double confidence = probabilities.Max();
-                    if (confidence < track.LowestConfidence)
-                    {
-                        track.LowestConfidence = confidence;
-                        track.HardestCropJpeg = frame.Crops[i].ImEncode(".jpg", [(int)ImwriteFlags.JpegQuality, _samples.JpegQuality]);
-                    }
-                    _modelVersion = frame.ModelVersion ?? _modelVersion;
-                }
+                    observations.Add(new TrackObservation(frame.Boxes[i], _labels, frame.Probabilities[i]));
+                completed.Clear();
+                _tracker.Update(frame.Timestamp, observations, trackIds, completed);
+                for (int i = 0; i < frame.Boxes.Count; i++)
+                    Remember(trackIds[i], truth, frame.Boxes[i], frame.Probabilities[i], frame.Crops[i]);
                 _metrics.FrameProcessed(frame.Boxes.Count);
                 _metrics.RecordLatency(Stages.Classify, frame.ClassifyLatency);
-                foreach (var gone in _tracks.Where(p => frame.FrameIndex - p.Value.LastFrame > TrackLifetimeFrames).Select(p => p.Key).ToList())
-                    await CompleteAsync(gone);
+                foreach (var track in completed) await CompleteAsync(track);
                 _metrics.RecordLatency(Stages.Track, Stopwatch.GetElapsedTime(t));
                 _metrics.RecordLatency(Stages.EndToEnd, Stopwatch.GetElapsedTime(started));
             }
         }
-        foreach (var remaining in _tracks.Keys.ToList())
-            await CompleteAsync(remaining);
+        completed.Clear();
+        _tracker.Complete(completed);
+        foreach (var track in completed) await CompleteAsync(track);
     }
 
-    private static TruthObject MatchTruth(FrameTruth truth, Rect box) =>
-        truth.Objects.MaxBy(o => (o.Box & box).Width * (o.Box & box).Height)!;
-
-    private async Task CompleteAsync(int trackId)
+    private void Remember(long trackId, FrameTruth truth, Rect box, float[] probabilities, Mat crop)
     {
-        var track = _tracks[trackId];
-        _tracks.Remove(trackId);
-        var vehicleEvent = VehicleEventFactory.Create(_deviceId, _spec.Id, trackId, track.Vote, _labels, _modelName,
-            _modelVersion, track.TruthLabel);
-        _metrics.Vehicle(track.Vote.Winner().Label);
-        _truth.RecordEvent(_spec.Id, vehicleEvent.Label, trackId, track.TruthLabel);
+        if (!_evidence.TryGetValue(trackId, out var evidence)) _evidence[trackId] = evidence = new TrackEvidence();
+        if (MatchTruth(truth, box) is { } o)
+            evidence.Truth[o.TrackId] = (evidence.Truth.GetValueOrDefault(o.TrackId).Count + 1, o.Label);
+        evidence.ProbabilitySum ??= new double[probabilities.Length];
+        for (int i = 0; i < probabilities.Length; i++) evidence.ProbabilitySum[i] += probabilities[i];
+        evidence.Observations++;
+        double confidence = probabilities.Max();
+        if (confidence < evidence.LowestConfidence)
+        {
+            evidence.LowestConfidence = confidence;
+            evidence.HardestCropJpeg = crop.ImEncode(".jpg", [(int)ImwriteFlags.JpegQuality, _samples.JpegQuality]);
+        }
+    }
+
+    /// <summary>The truth vehicle a box shows: the one it overlaps most, if that overlap is a real match (IoU 0.3+).</summary>
+    private static TruthObject? MatchTruth(FrameTruth truth, Rect box)
+    {
+        TruthObject? best = null;
+        double bestIou = 0.3;
+        foreach (var o in truth.Objects)
+        {
+            var overlap = o.Box & box;
+            double inter = (double)overlap.Width * overlap.Height;
+            double iou = inter / ((double)o.Box.Width * o.Box.Height + (double)box.Width * box.Height - inter);
+            if (iou >= bestIou) (best, bestIou) = (o, iou);
+        }
+        return best;
+    }
+
+    private async Task CompleteAsync(CompletedTrack track)
+    {
+        _evidence.Remove(track.TrackId, out var evidence);
+        // The truth vehicle this track followed most often, if any.
+        var truth = evidence?.Truth.OrderByDescending(t => t.Value.Count).Select(t => ((int, string)?)(t.Key, t.Value.Label)).FirstOrDefault();
+        var vehicleEvent = VehicleEventFactory.Create(_deviceId, track, _modelName, _modelVersion, truth?.Item2);
+        _metrics.Vehicle(vehicleEvent.Label);
+        _truth.RecordEvent(_spec.Id, vehicleEvent.Label, truth?.Item1, truth?.Item2);
         await _telemetry.WriteAsync(vehicleEvent);
 
         var reason = vehicleEvent.Confidence < _samples.LowConfidenceThreshold ? SampleReasons.LowConfidence
             : _sampling.NextDouble() < _samples.RandomShare ? SampleReasons.Random
             : null;
-        if (reason is not null && track.HardestCropJpeg is { } jpeg)
+        if (reason is not null && evidence is { HardestCropJpeg: { } jpeg, ProbabilitySum: { } sum })
         {
-            var mean = track.Vote.Mean();
-            var sample = new ReviewSampleInfo(_deviceId, _spec.Id, $"{_spec.Id}-{trackId}-{vehicleEvent.FirstSeen.ToUnixTimeMilliseconds()}",
-                trackId, vehicleEvent.LastSeen, _modelName, _modelVersion, vehicleEvent.Label, vehicleEvent.Confidence,
-                _labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => Math.Round(mean[p.i], 4)), reason, track.TruthLabel);
+            var sample = new ReviewSampleInfo(_deviceId, _spec.Id, $"{_spec.Id}-{track.TrackId}-{track.FirstSeen.ToUnixTimeMilliseconds()}",
+                track.TrackId, track.LastSeen, _modelName, _modelVersion, vehicleEvent.Label, vehicleEvent.Confidence,
+                _labels.Select((label, i) => (label, i)).ToDictionary(p => p.label, p => Math.Round(sum[p.i] / evidence.Observations, 4)),
+                reason, truth?.Item2);
             await _telemetry.WriteAsync(sample, jpeg);
             _metrics.Sampled();
         }
@@ -230,6 +274,7 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _captureStop.CancelAsync();
+        _proposer?.Dispose();
         _captureStop.Dispose();
     }
 }

@@ -1,23 +1,17 @@
 using EdgeMlops.Contracts;
-using OpenCvSharp;
+using EdgeMlops.EdgeAgent.Tracking;
 
 namespace EdgeMlops.EdgeAgent.Pipeline;
 
-/// <summary>Turns a completed track's vote into the versioned <see cref="VehicleEvent"/> contract.</summary>
+/// <summary>Turns a completed track into the versioned <see cref="VehicleEvent"/> contract.</summary>
 public static class VehicleEventFactory
 {
-    public const int TopK = 3;
-
-    public static VehicleEvent Create(string deviceId, string cameraId, long trackId, TrackVote vote,
-        IReadOnlyList<string> labels, string modelName, string modelVersion, string? truthLabel)
+    public static VehicleEvent Create(string deviceId, CompletedTrack track, string modelName, string modelVersion, string? truthLabel)
     {
-        var mean = vote.Mean();
-        var (winner, confidence) = vote.Winner();
-        var topK = mean.Select((p, i) => new LabelProbability(labels[i], Math.Round(p, 4)))
-            .OrderByDescending(p => p.Probability).Take(TopK).ToList();
-        Rect box = vote.LastBox;
-        return new VehicleEvent(deviceId, cameraId, trackId, labels[winner], Math.Round(confidence, 4), topK,
-            new PixelBox(box.X, box.Y, box.Width, box.Height), vote.FirstSeen, vote.LastSeen, vote.Observations,
-            modelName, modelVersion, truthLabel);
+        var box = track.BestBox;
+        return new VehicleEvent(deviceId, track.CameraId, track.TrackId, track.Label ?? "unknown", Math.Round(track.Confidence, 4),
+            track.TopK.Select(p => new Contracts.LabelProbability(p.Label, Math.Round(p.Probability, 4))).ToList(),
+            new PixelBox(box.X, box.Y, box.Width, box.Height), track.FirstSeen, track.LastSeen, track.Observations,
+            modelName, modelVersion, truthLabel, track.CrossedLine);
     }
 }

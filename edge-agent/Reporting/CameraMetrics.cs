@@ -67,7 +67,11 @@ public sealed class CameraMetrics(string cameraId, IReadOnlyList<string> labels)
     public void Dropped(string stage, long count = 1) => _drops.AddOrUpdate(stage, count, (_, c) => c + count);
     public void SetDrops(string stage, long total) => _drops[stage] = total;
 
-    public void Vehicle(int labelIndex) => Interlocked.Increment(ref _vehicles[labelIndex]);
+    public void Vehicle(string label)
+    {
+        for (int i = 0; i < labels.Count; i++)
+            if (labels[i] == label) Interlocked.Increment(ref _vehicles[i]);
+    }
 
     public IReadOnlyDictionary<string, long> Drops() => Stages.All.Take(4).ToDictionary(s => s, s => _drops.GetValueOrDefault(s));
 

@@ -27,7 +27,9 @@ public sealed class AgentRunTests : IDisposable
     [Fact]
     public async Task Runs_for_a_duration_and_prints_one_summary_that_agrees_with_synthetic_ground_truth()
     {
-        using var agent = new AgentProcess(_dir, "--duration", "20s", "--db", Db, "--camera", "synthetic://highway?seed=3&condition=day");
+        // Ground-truth boxes: this measures tracking, the class vote and the classifier, not detection.
+        using var agent = new AgentProcess(_dir, "--duration", "20s", "--db", Db, "--Cameras:0:Id=cam1",
+            "--Cameras:0:Source=synthetic://highway?seed=3&condition=day", "--Cameras:0:Proposals=GroundTruth");
 
         Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
 
@@ -46,6 +48,20 @@ public sealed class AgentRunTests : IDisposable
         var all = AllSeqs();
         Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all);
         Assert.Contains("fps, vehicles", agent.Stderr); // the status line
+    }
+
+    [Fact]
+    public async Task Motion_proposals_count_and_classify_synthetic_day_traffic()
+    {
+        using var agent = new AgentProcess(_dir, "--duration", "30s", "--db", Db, "--camera", "synthetic://highway?seed=3&condition=day");
+
+        Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(80)));
+
+        // Measured on this seed: recall 0.915, macro precision 0.927 (no drops). The bound leaves room for frames
+        // dropped on a loaded CI machine; see the issue note for the detection work that remains.
+        var truth = agent.Summary().GetProperty("truth");
+        Assert.True(truth.GetProperty("countRecall").GetDouble() >= 0.85, truth.ToString());
+        Assert.True(truth.GetProperty("macroPrecision").GetDouble() >= 0.85, truth.ToString());
     }
 
     [Fact]
