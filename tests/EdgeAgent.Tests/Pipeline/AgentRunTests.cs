@@ -131,5 +131,36 @@ public sealed class AgentRunTests : IDisposable
         Assert.True(after.Skip(before.Count).All(s => s > before[^1]));  // the new run continues above
     }
 
+    [Fact]
+    public async Task A_tampered_model_package_is_refused_before_loading_with_the_file_named()
+    {
+        var package = Path.Combine(_dir, "tampered");
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "models", "vehicle-classifier"), "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(package, Path.GetRelativePath(Path.Combine(AppContext.BaseDirectory, "models", "vehicle-classifier"), file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        var model = File.ReadAllBytes(Path.Combine(package, "model.onnx"));
+        model[model.Length / 3] ^= 0x10;
+        File.WriteAllBytes(Path.Combine(package, "model.onnx"), model);
+
+        using var agent = new AgentProcess(_dir, "--duration", "5s", "--db", Db, "--model", package);
+
+        Assert.Equal(3, await agent.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("FileTampered", agent.Stderr);
+        Assert.Contains("model.onnx", agent.Stderr);
+        Assert.Contains(package, agent.Stderr);
+    }
+
+    [Fact]
+    public async Task A_wrong_configuration_value_is_a_clear_error_naming_the_key()
+    {
+        using var agent = new AgentProcess(_dir, "--duration", "5s", "--db", Db, "--Batching:MaxBatchSize=0");
+
+        Assert.Equal(2, await agent.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("Batching:MaxBatchSize", agent.Stderr);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
