@@ -7,7 +7,7 @@ namespace EdgeMlops.EdgeAgent.Tests.Capture;
 
 public sealed class CameraCaptureFileTests(TestVideos videos) : IClassFixture<TestVideos>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(45); // generous: the suite runs assemblies in parallel on two cores
 
     [Fact]
     public async Task Reads_an_H264_file_encoded_by_ffmpeg_to_the_end_with_every_frame()
