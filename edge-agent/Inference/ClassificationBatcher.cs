@@ -67,10 +67,6 @@ public sealed class ClassificationBatcher
     /// <summary>Time of the classifier call itself (preprocessing + inference), per batch.</summary>
     public LatencyHistogram InferenceLatency { get; } = new();
 
-    public long Batches => Interlocked.Read(ref _batches);
-    public long CropsClassified => Interlocked.Read(ref _crops);
-    private long _batches;
-    private long _crops;
 
     /// <summary>Runs until the input is completed and drained.</summary>
     public async Task RunAsync(ClassifierSession session, string modelVersion, CancellationToken cancellationToken)
@@ -99,8 +95,6 @@ public sealed class ClassificationBatcher
                 if (_options.SimulatedDelay > TimeSpan.Zero) await Task.Delay(_options.SimulatedDelay, cancellationToken);
                 var probabilities = session.Classify(batch);
                 InferenceLatency.Record(Stopwatch.GetElapsedTime(started));
-                Interlocked.Increment(ref _batches);
-                Interlocked.Add(ref _crops, batch.Count);
                 for (int i = 0; i < batch.Count; i++)
                 {
                     owners[i].Probabilities[slots[i]] = probabilities.Slice(i * session.LabelCount, session.LabelCount).ToArray();

@@ -62,10 +62,10 @@ public sealed class CameraMetrics(string cameraId, IReadOnlyList<string> labels)
     public long Samples => Interlocked.Read(ref _samples);
     public void Sampled() => Interlocked.Increment(ref _samples);
 
+    /// <summary>Called by live captures when a lost stream is back (synthetic cameras never lose theirs).</summary>
     public void Reconnected() => Interlocked.Increment(ref _reconnects);
-    public void SetReconnects(long total) => Interlocked.Exchange(ref _reconnects, total);
+
     public void Dropped(string stage, long count = 1) => _drops.AddOrUpdate(stage, count, (_, c) => c + count);
-    public void SetDrops(string stage, long total) => _drops[stage] = total;
 
     public void Vehicle(string label)
     {
