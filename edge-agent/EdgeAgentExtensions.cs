@@ -26,12 +26,13 @@ public static class EdgeAgentExtensions
         services.AddOptions<CameraList>().Configure(list =>
         {
             configuration.GetSection("Cameras").Bind(list.Cameras);
-            if (list.Cameras.Count == 0) list.Cameras.Add(new CameraSpec());
+            if (list.Cameras.Count == 0) list.Cameras.Add(CameraList.DefaultCamera());
         });
         services.AddOptions<ModelOptions>().Bind(configuration.GetSection(ModelOptions.SectionName))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddOptions<ClassifierRuntimeOptions>().Bind(configuration.GetSection(ClassifierRuntimeOptions.SectionName));
         services.AddOptions<BatchingOptions>().Bind(configuration.GetSection(BatchingOptions.SectionName));
+        services.AddOptions<Capture.FrameSourceFactoryOptions>().Bind(configuration.GetSection(Capture.FrameSourceFactoryOptions.SectionName));
         services.AddOptions<SampleOptions>().Bind(configuration.GetSection(SampleOptions.SectionName));
         services.AddOptions<Tracking.TrackerOptions>().Bind(configuration.GetSection(Tracking.TrackerOptions.SectionName))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();

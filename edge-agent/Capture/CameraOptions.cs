@@ -42,4 +42,7 @@ public sealed class CameraOptions
 
     /// <summary>Longest silence between two frames of a stream before it counts as lost.</summary>
     public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Where vehicle boxes come from; <see cref="Detection.ProposalSource.GroundTruth"/> needs a source that carries truth.</summary>
+    public Detection.ProposalSource Proposals { get; set; } = Detection.ProposalSource.Motion;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeMlops.EdgeAgent.Capture;
+using EdgeMlops.EdgeAgent.Detection;
 using EdgeMlops.EdgeAgent.Inference;
 using EdgeMlops.EdgeAgent.Models;
 using EdgeMlops.EdgeAgent.Reporting;
@@ -23,6 +24,7 @@ public sealed class EdgePipelineService(
     IOptions<SampleOptions> sampleOptions,
     IOptions<Tracking.TrackerOptions> trackerOptions,
     IOptions<Detection.BackgroundSubtractionOptions> proposalOptions,
+    IOptions<FrameSourceFactoryOptions> frameSourceOptions,
     ActiveModel model,
     TelemetryQueue telemetry,
     IHostApplicationLifetime lifetime,
@@ -31,7 +33,7 @@ public sealed class EdgePipelineService(
 {
     private readonly ILogger _logger = loggers.CreateLogger<EdgePipelineService>();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly List<SyntheticCameraPipeline> _pipelines = [];
+    private readonly List<CameraPipeline> _pipelines = [];
     private readonly List<CameraMetrics> _metrics = [];
     private ClassifierSession? _session;
     private ClassificationBatcher? _batcher;
@@ -56,31 +58,30 @@ public sealed class EdgePipelineService(
         _session = model.CreateSession(runtime);
         var labels = _session.Signature.Labels;
         _truth = new TruthScorer(labels);
-        var byCamera = new Dictionary<string, SyntheticCameraPipeline>(StringComparer.Ordinal);
+        var byCamera = new Dictionary<string, CameraPipeline>(StringComparer.Ordinal);
+        var sources = new FrameSourceFactory(frameSourceOptions.Value, loggers);
+        sources.Register(SyntheticSourceUri.Scheme, camera => new SyntheticFrameSource(SyntheticSourceUri.Parse(camera.Source)));
         _batcher = new ClassificationBatcher(batching, frame => byCamera[frame.CameraId].Results.Writer);
 
         foreach (var camera in cameras)
         {
             var metrics = new CameraMetrics(camera.Id, labels);
             _metrics.Add(metrics);
-            if (!SyntheticSourceUri.IsSynthetic(camera.Source))
-            {
-                metrics.LastError = $"source '{camera.Source}': only synthetic:// sources are wired into the pipeline so far";
-                _logger.LogError("Camera {Camera}: {Error}", camera.Id, metrics.LastError);
-                continue;
-            }
-            SyntheticSourceUri source;
             try
             {
-                source = SyntheticSourceUri.Parse(camera.Source);
+                CameraOptionsValidator.ThrowIfInvalid(camera);
+                if (camera.Proposals == ProposalSource.GroundTruth && !SyntheticSourceUri.IsSynthetic(camera.Source))
+                    throw new InvalidOperationException("Proposals=GroundTruth needs a source that carries ground truth (synthetic://).");
+                if (SyntheticSourceUri.IsSynthetic(camera.Source)) SyntheticSourceUri.Parse(camera.Source);
             }
-            catch (FormatException ex)
+            catch (Exception ex) when (ex is FormatException or InvalidOperationException or OptionsValidationException or ArgumentException)
             {
                 metrics.LastError = ex.Message;
-                _logger.LogError("Camera {Camera}: bad source URI: {Error}", camera.Id, ex.Message);
+                _logger.LogError("Camera {Camera}: {Error}", camera.Id, ex.Message);
                 continue;
             }
-            var pipeline = new SyntheticCameraPipeline(camera, source, _batcher, metrics, _truth, telemetry, sampleOptions.Value, trackerOptions.Value, proposalOptions.Value, agent.DeviceId,
+            var capture = new CameraCapture(camera, sources, time, loggers.CreateLogger<CameraCapture>());
+            var pipeline = new CameraPipeline(camera, capture, _batcher, metrics, _truth, telemetry, sampleOptions.Value, trackerOptions.Value, proposalOptions.Value, agent.DeviceId,
                 model.Name, time, loggers.CreateLogger($"EdgeMlops.EdgeAgent.Camera.{camera.Id}"));
             byCamera[camera.Id] = pipeline;
             _pipelines.Add(pipeline);
@@ -101,7 +102,8 @@ public sealed class EdgePipelineService(
     /// <summary>Stops the host when the run's duration is up, or when every source has ended.</summary>
     private async Task StopWhenDoneAsync(TimeSpan? duration)
     {
-        var allEnded = Task.WhenAll(_pipelines.Select(p => p.CaptureCompleted));
+        // A camera that failed has ended too; its error is in its metrics.
+        var allEnded = Task.WhenAll(_pipelines.Select(p => p.CaptureCompleted.ContinueWith(_ => { }, TaskScheduler.Default)));
         var limit = duration is { } d ? Task.Delay(d, time, _stopping.Token) : Task.Delay(Timeout.Infinite, _stopping.Token);
         try
         {
@@ -178,5 +180,7 @@ public sealed class EdgePipelineService(
 /// <summary>The <c>Cameras</c> section: a list, with one synthetic camera when none is configured.</summary>
 public sealed class CameraList
 {
-    public List<CameraSpec> Cameras { get; set; } = [];
+    public List<CameraOptions> Cameras { get; set; } = [];
+
+    public static CameraOptions DefaultCamera() => new() { Id = "cam1", Source = "synthetic://highway?seed=1&condition=day" };
 }

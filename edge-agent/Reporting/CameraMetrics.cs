@@ -20,10 +20,8 @@ public static class Stages
 /// </summary>
 public sealed class CameraMetrics(string cameraId, IReadOnlyList<string> labels)
 {
-    private long _decoded;
     private long _frames;
     private long _crops;
-    private long _reconnects;
     private long _samples;
     private readonly ConcurrentDictionary<string, long> _drops = new(StringComparer.Ordinal);
     private readonly long[] _vehicles = new long[labels.Count];
@@ -37,15 +35,18 @@ public sealed class CameraMetrics(string cameraId, IReadOnlyList<string> labels)
     public Dictionary<string, LatencyHistogram> IntervalLatency { get; } = Stages.All.ToDictionary(s => s, _ => new LatencyHistogram());
     public string? LastError { get; set; }
 
-    /// <summary>Frames the source delivered; every one is either processed or dropped.</summary>
-    public long Decoded => Interlocked.Read(ref _decoded);
+    /// <summary>The camera's capture counters (frames grabbed, delivered, dropped, reconnects).</summary>
+    public Func<Capture.CaptureStatistics>? CaptureStatistics { get; set; }
+
+    private Capture.CaptureStatistics Capture => CaptureStatistics?.Invoke() ?? default;
+
+    /// <summary>Frames that entered the pipeline; every one is either processed or dropped.</summary>
+    public long Decoded => Capture.FramesDelivered + Capture.FramesDroppedNoBuffer;
 
     /// <summary>Frames that went all the way through tracking.</summary>
     public long Frames => Interlocked.Read(ref _frames);
     public long Crops => Interlocked.Read(ref _crops);
-    public long Reconnects => Interlocked.Read(ref _reconnects);
-
-    public void FrameDecoded() => Interlocked.Increment(ref _decoded);
+    public long Reconnects => Capture.Reconnects;
 
     public void RecordLatency(string stage, TimeSpan elapsed)
     {
@@ -62,9 +63,6 @@ public sealed class CameraMetrics(string cameraId, IReadOnlyList<string> labels)
     public long Samples => Interlocked.Read(ref _samples);
     public void Sampled() => Interlocked.Increment(ref _samples);
 
-    /// <summary>Called by live captures when a lost stream is back (synthetic cameras never lose theirs).</summary>
-    public void Reconnected() => Interlocked.Increment(ref _reconnects);
-
     public void Dropped(string stage, long count = 1) => _drops.AddOrUpdate(stage, count, (_, c) => c + count);
 
     public void Vehicle(string label)
@@ -73,10 +71,16 @@ public sealed class CameraMetrics(string cameraId, IReadOnlyList<string> labels)
             if (labels[i] == label) Interlocked.Increment(ref _vehicles[i]);
     }
 
-    public IReadOnlyDictionary<string, long> Drops() => Stages.All.Take(4).ToDictionary(s => s, s => _drops.GetValueOrDefault(s));
+    /// <summary>Drops per stage; decode drops are the capture queue's (oldest pushed out) and frames without a free buffer.</summary>
+    public IReadOnlyDictionary<string, long> Drops()
+    {
+        var capture = Capture;
+        return Stages.All.Take(4).ToDictionary(s => s, s => _drops.GetValueOrDefault(s)
+            + (s == Stages.Decode ? capture.FramesDroppedQueueFull + capture.FramesDroppedNoBuffer : 0));
+    }
 
     public IReadOnlyDictionary<string, long> Vehicles() =>
         labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => Interlocked.Read(ref _vehicles[p.i]));
 
-    public long TotalDrops => _drops.Values.Sum();
+    public long TotalDrops => Drops().Values.Sum();
 }

@@ -83,6 +83,27 @@ public sealed class AgentRunTests : IDisposable
     }
 
     [Fact]
+    public async Task An_H264_file_encoded_by_ffmpeg_is_counted_and_a_missing_file_beside_it_is_an_error_for_that_camera_only()
+    {
+        var rendered = Path.Combine(_dir, "rendered.mp4");
+        EdgeMlops.Synthetic.Video.SyntheticVideoWriter.Write(new EdgeMlops.Synthetic.Scenes.HighwaySceneOptions { Seed = 12 }, TimeSpan.FromSeconds(6), rendered);
+        var h264 = Path.Combine(_dir, "h264.mp4");
+        using (var ffmpeg = System.Diagnostics.Process.Start("ffmpeg", ["-y", "-loglevel", "error", "-i", rendered, "-c:v", "libx264", "-pix_fmt", "yuv420p", h264]))
+        {
+            await ffmpeg.WaitForExitAsync();
+            Assert.Equal(0, ffmpeg.ExitCode);
+        }
+
+        using var agent = new AgentProcess(_dir, "--db", Db, "--camera", h264, "--camera", Path.Combine(_dir, "missing.mp4"));
+
+        Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var cameras = agent.Summary().GetProperty("cameras").EnumerateArray().ToDictionary(c => c.GetProperty("camera").GetString()!);
+        Assert.Equal(150, cameras["cam1"].GetProperty("frames").GetInt64());
+        Assert.True(Sum(cameras["cam1"].GetProperty("vehicles")) > 0);
+        Assert.Contains("missing.mp4", cameras["cam2"].GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task A_source_that_ends_stops_the_agent_by_itself()
     {
         using var agent = new AgentProcess(_dir, "--db", Db, "--camera", "synthetic://highway?seed=4&duration=3s&fps=10");

@@ -14,20 +14,19 @@ using OpenCvSharp;
 namespace EdgeMlops.EdgeAgent.Pipeline;
 
 /// <summary>
-/// One synthetic camera: decode on its own thread into a bounded frame queue (oldest dropped and counted when the
-/// rest of the pipeline falls behind), proposals, the shared classification batcher, then a per-vehicle vote that
-/// emits one <see cref="VehicleEvent"/> when the vehicle leaves.
-/// Proposals and track identity come from the scene's ground truth here; motion proposals and the IoU tracker
-/// take their place for real cameras.
+/// One camera: capture on its own thread into a bounded frame queue (oldest dropped and counted when the rest of
+/// the pipeline falls behind), region proposals, the shared classification batcher, then the IoU tracker whose
+/// per-vehicle vote emits one <see cref="VehicleEvent"/> when the vehicle leaves. Sources that carry ground truth
+/// (synthetic cameras) are scored against it.
 /// </summary>
-public sealed class SyntheticCameraPipeline : IAsyncDisposable
+public sealed class CameraPipeline : IAsyncDisposable
 {
     /// <summary>Smallest share of a vehicle that must be visible for it to be proposed.</summary>
     private const double MinimumVisible = 0.35;
     private const int MinimumSide = 12;
 
-    private readonly CameraSpec _spec;
-    private readonly SyntheticSourceUri _source;
+    private readonly CameraOptions _spec;
+    private readonly CameraCapture _capture;
     private readonly ClassificationBatcher _batcher;
     private readonly CameraMetrics _metrics;
     private readonly TruthScorer _truth;
@@ -37,8 +36,6 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
     private readonly string _modelName;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Channel<(Mat Frame, FrameTruth Truth, long Started)> _frames;
-    private readonly CancellationTokenSource _captureStop = new();
     private readonly Dictionary<long, TrackEvidence> _evidence = [];
     private readonly SampleOptions _samples;
     private readonly Random _sampling;
@@ -57,9 +54,9 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
         public int Observations { get; set; }
     }
     private string _modelVersion = "unknown";
-    private Task _capture = Task.CompletedTask, _proposals = Task.CompletedTask, _tracking = Task.CompletedTask;
+    private Task _proposals = Task.CompletedTask, _tracking = Task.CompletedTask;
 
-    public SyntheticCameraPipeline(CameraSpec spec, SyntheticSourceUri source, ClassificationBatcher batcher, CameraMetrics metrics,
+    public CameraPipeline(CameraOptions spec, CameraCapture capture, ClassificationBatcher batcher, CameraMetrics metrics,
         TruthScorer truth, TelemetryQueue telemetry, SampleOptions samples, TrackerOptions tracking, BackgroundSubtractionOptions proposals,
         string deviceId, string modelName, TimeProvider time, ILogger logger)
     {
@@ -68,16 +65,10 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
         _samples = samples;
         // Seeded per camera so a rerun samples the same vehicles.
         _sampling = new Random(StringComparer.Ordinal.GetHashCode(spec.Id) ^ 0x5eed);
-        (_spec, _source, _batcher, _metrics, _truth, _telemetry, _deviceId, _modelName, _time, _logger) =
-            (spec, source, batcher, metrics, truth, telemetry, deviceId, modelName, time, logger);
+        (_spec, _capture, _batcher, _metrics, _truth, _telemetry, _deviceId, _modelName, _time, _logger) =
+            (spec, capture, batcher, metrics, truth, telemetry, deviceId, modelName, time, logger);
+        metrics.CaptureStatistics = () => capture.Statistics;
         _labels = metrics.Labels;
-        _frames = Channel.CreateBounded<(Mat Frame, FrameTruth Truth, long Started)>(
-            new BoundedChannelOptions(spec.FrameQueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
-            dropped =>
-            {
-                _metrics.Dropped(Stages.Decode);
-                dropped.Frame.Dispose();
-            });
         Results = Channel.CreateBounded<FrameCrops>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     }
 
@@ -86,81 +77,58 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
 
     public CameraMetrics Metrics => _metrics;
 
-    /// <summary>Completes when the source has ended (a synthetic source with a duration) or capture was stopped.</summary>
-    public Task CaptureCompleted => _capture;
+    /// <summary>Completes when the source has ended, failed, or capture was stopped.</summary>
+    public Task CaptureCompleted => _capture.Completion;
 
     public void Start(CancellationToken stopping)
     {
-        // Decode blocks; a dedicated thread keeps one slow camera from starving the thread pool the others use.
-        _capture = Task.Factory.StartNew(() => Capture(CancellationTokenSource.CreateLinkedTokenSource(stopping, _captureStop.Token).Token),
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _capture.Start(stopping);
         // Proposals and tracking are not cancelled by stopping: once capture stops their input is finite, and
-        // everything already decoded must reach the store.
+        // everything already captured must reach the store.
         _proposals = Task.Run(ProposeAsync, CancellationToken.None);
         _tracking = Task.Run(TrackAsync, CancellationToken.None);
     }
 
-    private void Capture(CancellationToken token)
+    private async Task ProposeAsync()
     {
-        var options = _source.Scene with { Fps = _spec.TargetFps > 0 ? Math.Min(_spec.TargetFps, _source.Scene.Fps) : _source.Scene.Fps };
-        using var scene = new HighwayScene(options);
-        var interval = TimeSpan.FromSeconds(1 / options.Fps);
-        long maxFrames = _source.Duration is { } d ? (long)(d.TotalSeconds * options.Fps) : long.MaxValue;
-        var clock = Stopwatch.StartNew();
         try
         {
-            for (long i = 0; i < maxFrames && !token.IsCancellationRequested; i++)
+            await foreach (var frame in _capture.Frames.ReadAllAsync(CancellationToken.None))
             {
-                // A camera delivers frames in real time; so does this one.
-                var due = interval * i;
-                if (clock.Elapsed < due) token.WaitHandle.WaitOne(due - clock.Elapsed);
-                if (token.IsCancellationRequested) break;
-                long started = Stopwatch.GetTimestamp();
-                var frame = new Mat();
-                var truth = scene.Next(frame);
-                _metrics.RecordLatency(Stages.Decode, Stopwatch.GetElapsedTime(started));
-                _metrics.FrameDecoded();
-                _frames.Writer.TryWrite((frame, truth, started));
+                using (frame)
+                    await ProposeAsync(frame);
             }
         }
-        catch (Exception ex)
+        catch (CameraSourceException ex)
         {
             _metrics.LastError = ex.Message;
-            _logger.LogError(ex, "Camera {Camera}: source {Source} failed", _spec.Id, _spec.Source);
-        }
-        finally
-        {
-            _frames.Writer.TryComplete();
+            _logger.LogError("Camera {Camera}: {Error}", _spec.Id, ex.Message);
         }
     }
 
-    private async Task ProposeAsync()
+    private async Task ProposeAsync(CameraFrame frame)
     {
-        await foreach (var (frame, truth, started) in _frames.Reader.ReadAllAsync(CancellationToken.None))
+        long t = Stopwatch.GetTimestamp();
+        _metrics.RecordLatency(Stages.Decode, _time.GetUtcNow() - frame.Timestamp);
+        var image = frame.Image;
+        var truth = frame.Truth as FrameTruth;
+        var boxes = new List<Rect>();
+        var crops = new List<Mat>();
+        if (_proposer is not null)
+            _proposer.Propose(image, boxes);
+        else if (truth is not null)
+            TruthBoxes(truth, image.Size(), boxes);
+        foreach (var box in boxes)
         {
-            using (frame)
-            {
-                long t = Stopwatch.GetTimestamp();
-                var boxes = new List<Rect>();
-                var crops = new List<Mat>();
-                if (_proposer is not null)
-                    _proposer.Propose(frame, boxes);
-                else
-                    TruthBoxes(truth, frame.Size(), boxes);
-                foreach (var box in boxes)
-                {
-                    using var region = new Mat(frame, CropGeometry.SquareAround(box, frame.Size()));
-                    crops.Add(region.Clone());
-                }
-                // While the background model warms up nothing is proposed by design; vehicles seen only then are
-                // not ones the agent could have counted.
-                if (_proposer is not { IsWarmingUp: true })
-                    _truth.ObserveFrame(truth.Objects.Select(o => new TruthSighting(_spec.Id, o.TrackId, o.Label, o.Visible)));
-                _metrics.RecordLatency(Stages.Proposals, Stopwatch.GetElapsedTime(t));
-                var unit = new FrameCrops(_spec.Id, truth.FrameIndex, _time.GetUtcNow(), boxes, crops, (truth, started));
-                await _batcher.Input.WriteAsync(unit);
-            }
+            using var region = new Mat(image, CropGeometry.SquareAround(box, image.Size()));
+            crops.Add(region.Clone());
         }
+        // While the background model warms up nothing is proposed by design; vehicles seen only then are
+        // not ones the agent could have counted.
+        if (truth is not null && _proposer is not { IsWarmingUp: true })
+            _truth.ObserveFrame(truth.Objects.Select(o => new TruthSighting(_spec.Id, o.TrackId, o.Label, o.Visible)));
+        _metrics.RecordLatency(Stages.Proposals, Stopwatch.GetElapsedTime(t));
+        await _batcher.Input.WriteAsync(new FrameCrops(_spec.Id, frame.Index, frame.Timestamp, boxes, crops, truth));
     }
 
     /// <summary>Ground-truth proposals: the visible vehicles' boxes, to measure the classifier without detection errors.</summary>
@@ -184,7 +152,7 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
             using (frame)
             {
                 long t = Stopwatch.GetTimestamp();
-                var (truth, started) = ((FrameTruth, long))frame.Truth!;
+                var truth = frame.Truth as FrameTruth;
                 _modelVersion = frame.ModelVersion ?? _modelVersion;
                 observations.Clear();
                 for (int i = 0; i < frame.Boxes.Count; i++)
@@ -197,7 +165,7 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
                 _metrics.RecordLatency(Stages.Classify, frame.ClassifyLatency);
                 foreach (var track in completed) await CompleteAsync(track);
                 _metrics.RecordLatency(Stages.Track, Stopwatch.GetElapsedTime(t));
-                _metrics.RecordLatency(Stages.EndToEnd, Stopwatch.GetElapsedTime(started));
+                _metrics.RecordLatency(Stages.EndToEnd, _time.GetUtcNow() - frame.Timestamp);
             }
         }
         completed.Clear();
@@ -205,10 +173,10 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
         foreach (var track in completed) await CompleteAsync(track);
     }
 
-    private void Remember(long trackId, FrameTruth truth, Rect box, float[] probabilities, Mat crop)
+    private void Remember(long trackId, FrameTruth? truth, Rect box, float[] probabilities, Mat crop)
     {
         if (!_evidence.TryGetValue(trackId, out var evidence)) _evidence[trackId] = evidence = new TrackEvidence();
-        if (MatchTruth(truth, box) is { } o)
+        if (truth is not null && MatchTruth(truth, box) is { } o)
             evidence.Truth[o.TrackId] = (evidence.Truth.GetValueOrDefault(o.TrackId).Count + 1, o.Label);
         evidence.ProbabilitySum ??= new double[probabilities.Length];
         for (int i = 0; i < probabilities.Length; i++) evidence.ProbabilitySum[i] += probabilities[i];
@@ -260,11 +228,10 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops decoding first, then lets proposals and tracking drain what was already accepted.</summary>
+    /// <summary>Stops capture first, then lets proposals drain what was already captured.</summary>
     public async Task StopCaptureAsync()
     {
-        await _captureStop.CancelAsync();
-        await _capture;
+        await _capture.StopAsync();
         await _proposals;
     }
 
@@ -273,8 +240,7 @@ public sealed class SyntheticCameraPipeline : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _captureStop.CancelAsync();
+        await _capture.DisposeAsync();
         _proposer?.Dispose();
-        _captureStop.Dispose();
     }
 }
