@@ -60,8 +60,10 @@ public sealed class CameraPipeline : IAsyncDisposable
         TruthScorer truth, TelemetryQueue telemetry, SampleOptions samples, TrackerOptions tracking, BackgroundSubtractionOptions proposals,
         string deviceId, string modelName, TimeProvider time, ILogger logger)
     {
-        _tracker = new IouTracker(spec.Id, tracking);
-        _proposer = spec.Proposals == ProposalSource.Motion ? new BackgroundSubtractionProposer(proposals) : null;
+        var line = spec.CountingLine is { } l ? new CountingLine(new Point2d(l.From.X, l.From.Y), new Point2d(l.To.X, l.To.Y)) : null;
+        _tracker = new IouTracker(spec.Id, tracking, line);
+        var regionOfInterest = spec.RegionOfInterest.Count > 0 ? spec.RegionOfInterest.Select(p => p.ToPoint()).ToList() : null;
+        _proposer = spec.Proposals == ProposalSource.Motion ? new BackgroundSubtractionProposer(proposals, regionOfInterest) : null;
         _samples = samples;
         // Seeded per camera so a rerun samples the same vehicles.
         _sampling = new Random(StringComparer.Ordinal.GetHashCode(spec.Id) ^ 0x5eed);

@@ -67,6 +67,31 @@ public sealed class AgentTelemetryTests : IDisposable
         Assert.All(stats, s => Assert.True(s.GetProperty("latencyMs").TryGetProperty("endToEnd", out _)));
     }
 
+    [Fact]
+    public async Task A_configured_counting_line_marks_the_vehicles_that_cross_it()
+    {
+        // cam1: a vertical line across all lanes; cam2: the same scene with a line in the sky, which nothing crosses.
+        string[] Line(int camera, int fromY, int toY) =>
+        [
+            $"--Cameras:{camera}:Id=cam{camera + 1}", $"--Cameras:{camera}:Source=synthetic://highway?seed=3",
+            $"--Cameras:{camera}:CountingLine:From:X=320", $"--Cameras:{camera}:CountingLine:From:Y={fromY}",
+            $"--Cameras:{camera}:CountingLine:To:X=320", $"--Cameras:{camera}:CountingLine:To:Y={toY}",
+        ];
+        using var agent = new AgentProcess(_dir, ["--duration", "12s", "--db", Db, .. Line(0, 150, 359), .. Line(1, 0, 40)]);
+
+        Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+
+        using var db = new SQLiteConnection(Db);
+        var events = db.QueryScalars<string>("select payload from vehicle_events").Select(p => JsonDocument.Parse(p).RootElement).ToList();
+        bool Crossed(JsonElement e) => e.TryGetProperty("crossedLine", out var c) && c.GetBoolean();
+        var road = events.Where(e => e.GetProperty("cameraId").GetString() == "cam1").ToList();
+        var sky = events.Where(e => e.GetProperty("cameraId").GetString() == "cam2").ToList();
+        Assert.NotEmpty(road);
+        Assert.NotEmpty(sky);
+        Assert.True(road.Count(Crossed) * 2 >= road.Count, $"{road.Count(Crossed)} of {road.Count} crossed the road line");
+        Assert.DoesNotContain(sky, Crossed);
+    }
+
     private sealed class SampleRow
     {
         public string Payload { get; set; } = "";
