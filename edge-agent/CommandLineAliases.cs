@@ -18,9 +18,9 @@ public static class CommandLineAliases
             switch (args[i])
             {
                 case "--duration":
-                    var text = Value();
-                    var duration = DurationText.TryParse(text, out var d) && d > TimeSpan.Zero
-                        ? d : throw new ArgumentException($"--duration must be a positive duration such as 30s or 2m; got '{text}'.");
+                    TimeSpan duration;
+                    try { duration = DurationText.ParsePositive(Value(), "--duration"); }
+                    catch (FormatException ex) { throw new ArgumentException(ex.Message, ex); }
                     result.Add($"--Agent:Duration={duration:c}");
                     break;
                 case "--camera":

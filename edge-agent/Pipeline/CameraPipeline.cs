@@ -41,6 +41,8 @@ public sealed class CameraPipeline : IAsyncDisposable
     private readonly Random _sampling;
     private readonly IouTracker _tracker;
     private readonly BackgroundSubtractionProposer? _proposer;
+    private string _modelVersion = "unknown";
+    private Task _proposals = Task.CompletedTask, _tracking = Task.CompletedTask;
 
     /// <summary>What the pipeline keeps per tracked vehicle beside the tracker's vote: truth sightings and the hardest crop.</summary>
     private sealed class TrackEvidence
@@ -53,8 +55,6 @@ public sealed class CameraPipeline : IAsyncDisposable
         public double[]? ProbabilitySum { get; set; }
         public int Observations { get; set; }
     }
-    private string _modelVersion = "unknown";
-    private Task _proposals = Task.CompletedTask, _tracking = Task.CompletedTask;
 
     public CameraPipeline(CameraOptions spec, CameraCapture capture, ClassificationBatcher batcher, CameraMetrics metrics,
         TruthScorer truth, TelemetryQueue telemetry, SampleOptions samples, TrackerOptions tracking, BackgroundSubtractionOptions proposals,
@@ -65,8 +65,8 @@ public sealed class CameraPipeline : IAsyncDisposable
         var regionOfInterest = spec.RegionOfInterest.Count > 0 ? spec.RegionOfInterest.Select(p => p.ToPoint()).ToList() : null;
         _proposer = spec.Proposals == ProposalSource.Motion ? new BackgroundSubtractionProposer(proposals, regionOfInterest) : null;
         _samples = samples;
-        // Seeded per camera so a rerun samples the same vehicles.
-        _sampling = new Random(StringComparer.Ordinal.GetHashCode(spec.Id) ^ 0x5eed);
+        // Seeded per camera so a rerun samples the same vehicles (string.GetHashCode is randomised per process).
+        _sampling = new Random(spec.Id.Aggregate(0x5eed, (hash, c) => unchecked(hash * 31 + c)));
         (_spec, _capture, _batcher, _metrics, _truth, _telemetry, _deviceId, _modelName, _time, _logger) =
             (spec, capture, batcher, metrics, truth, telemetry, deviceId, modelName, time, logger);
         metrics.CaptureStatistics = () => capture.Statistics;
@@ -163,7 +163,7 @@ public sealed class CameraPipeline : IAsyncDisposable
                 _tracker.Update(frame.Timestamp, observations, trackIds, completed);
                 for (int i = 0; i < frame.Boxes.Count; i++)
                     Remember(trackIds[i], truth, frame.Boxes[i], frame.Probabilities[i], frame.Crops[i]);
-                _metrics.FrameProcessed(frame.Boxes.Count);
+                _metrics.FrameProcessed();
                 _metrics.RecordLatency(Stages.Classify, frame.ClassifyLatency);
                 foreach (var track in completed) await CompleteAsync(track);
                 _metrics.RecordLatency(Stages.Track, Stopwatch.GetElapsedTime(t));

@@ -12,6 +12,9 @@ public static class Stages
     public const string Track = "track";
     public const string EndToEnd = "endToEnd";
     public static readonly string[] All = [Decode, Proposals, Classify, Track, EndToEnd];
+
+    /// <summary>The stages that can drop work; end-to-end is a measurement, not a stage.</summary>
+    public static readonly string[] WithDrops = [Decode, Proposals, Classify, Track];
 }
 
 /// <summary>
@@ -21,7 +24,6 @@ public static class Stages
 public sealed class CameraMetrics(string cameraId, IReadOnlyList<string> labels)
 {
     private long _frames;
-    private long _crops;
     private long _samples;
     private readonly ConcurrentDictionary<string, long> _drops = new(StringComparer.Ordinal);
     private readonly long[] _vehicles = new long[labels.Count];
@@ -45,7 +47,6 @@ public sealed class CameraMetrics(string cameraId, IReadOnlyList<string> labels)
 
     /// <summary>Frames that went all the way through tracking.</summary>
     public long Frames => Interlocked.Read(ref _frames);
-    public long Crops => Interlocked.Read(ref _crops);
     public long Reconnects => Capture.Reconnects;
 
     public void RecordLatency(string stage, TimeSpan elapsed)
@@ -54,11 +55,7 @@ public sealed class CameraMetrics(string cameraId, IReadOnlyList<string> labels)
         IntervalLatency[stage].Record(elapsed);
     }
 
-    public void FrameProcessed(int crops)
-    {
-        Interlocked.Increment(ref _frames);
-        Interlocked.Add(ref _crops, crops);
-    }
+    public void FrameProcessed() => Interlocked.Increment(ref _frames);
 
     public long Samples => Interlocked.Read(ref _samples);
     public void Sampled() => Interlocked.Increment(ref _samples);
@@ -75,7 +72,7 @@ public sealed class CameraMetrics(string cameraId, IReadOnlyList<string> labels)
     public IReadOnlyDictionary<string, long> Drops()
     {
         var capture = Capture;
-        return Stages.All.Take(4).ToDictionary(s => s, s => _drops.GetValueOrDefault(s)
+        return Stages.WithDrops.ToDictionary(s => s, s => _drops.GetValueOrDefault(s)
             + (s == Stages.Decode ? capture.FramesDroppedQueueFull + capture.FramesDroppedNoBuffer : 0));
     }
 

@@ -38,7 +38,7 @@ public sealed record RunSummary(
             Math.Round(cameras.Sum(c => c.Frames) / seconds, 2),
             labels.ToDictionary(l => l, l => cameras.Sum(c => c.Vehicles()[l])),
             latency,
-            Stages.All.Take(4).ToDictionary(s => s, s => cameras.Sum(c => c.Drops()[s])),
+            Stages.WithDrops.ToDictionary(s => s, s => cameras.Sum(c => c.Drops()[s])),
             cameras.Select(c => new CameraSummary(c.CameraId, c.Decoded, c.Frames, Math.Round(c.Frames / seconds, 2), c.Vehicles(), c.Samples, c.Drops(), c.Reconnects, c.LastError)).ToList(),
             model,
             truth?.Summarise());

@@ -133,22 +133,6 @@ public sealed class ClassifierSession : IDisposable
         return RunPrefilled(n);
     }
 
-    /// <summary>Convenience for evaluation code: classifies any number of crops, batching internally.</summary>
-    public float[][] ClassifyAll(IReadOnlyList<Mat> crops)
-    {
-        var result = new float[crops.Count][];
-        var batch = new List<Mat>(MaxBatchSize);
-        for (int start = 0; start < crops.Count; start += MaxBatchSize)
-        {
-            batch.Clear();
-            for (int i = start; i < Math.Min(crops.Count, start + MaxBatchSize); i++) batch.Add(crops[i]);
-            var probabilities = Classify(batch);
-            for (int i = 0; i < batch.Count; i++)
-                result[start + i] = probabilities.Slice(i * LabelCount, LabelCount).ToArray();
-        }
-        return result;
-    }
-
     /// <summary>
     /// Runs the graph on the first <paramref name="n"/> images already in the input buffer. The tensors wrap the
     /// session's own arrays (pinned by OrtValue), one pair per batch size, created on first use.

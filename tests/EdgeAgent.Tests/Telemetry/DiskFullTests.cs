@@ -24,6 +24,8 @@ public sealed class DiskFullTests
         for (var i = 0; i < 4; i++)
             Assert.True(await queue.WriteAsync(TestRecords.SampleInfo(i), TestRecords.Jpeg(i, 100 * 1024)));
         await Eventually.True(() => store.LostRecords == 4, "the samples that did not fit are counted as lost");
+        // The writer counts the loss before it logs it.
+        await Eventually.True(() => logger.At(LogLevel.Error).Any(), "the full disk is logged");
 
         var error = Assert.Single(logger.At(LogLevel.Error));
         Assert.Contains(path, error);
