@@ -31,6 +31,36 @@ public static class ContractReader
         [NotNullWhen(true)] out TelemetryBatch? message, [NotNullWhen(false)] out PayloadRejection? rejection) =>
         TryRead(utf8Json, ContractsJsonContext.Default.TelemetryBatch, ContractValidator.FindProblem, out message, out rejection);
 
+    /// <summary>Reads a <see cref="DeviceStatus"/> from UTF-8 JSON.</summary>
+    public static bool TryReadDeviceStatus(ReadOnlySpan<byte> utf8Json,
+        [NotNullWhen(true)] out DeviceStatus? message, [NotNullWhen(false)] out PayloadRejection? rejection) =>
+        TryRead(utf8Json, ContractsJsonContext.Default.DeviceStatus, ContractValidator.FindProblem, out message, out rejection);
+
+    /// <summary>Reads a <see cref="ReportedState"/> from UTF-8 JSON.</summary>
+    public static bool TryReadReportedState(ReadOnlySpan<byte> utf8Json,
+        [NotNullWhen(true)] out ReportedState? message, [NotNullWhen(false)] out PayloadRejection? rejection) =>
+        TryRead(utf8Json, ContractsJsonContext.Default.ReportedState, ContractValidator.FindProblem, out message, out rejection);
+
+    /// <summary>Reads a <see cref="DesiredState"/> from UTF-8 JSON.</summary>
+    public static bool TryReadDesiredState(ReadOnlySpan<byte> utf8Json,
+        [NotNullWhen(true)] out DesiredState? message, [NotNullWhen(false)] out PayloadRejection? rejection) =>
+        TryRead(utf8Json, ContractsJsonContext.Default.DesiredState, ContractValidator.FindProblem, out message, out rejection);
+
+    /// <summary>Reads the header of a <see cref="SampleFrame"/>; use <see cref="SampleFrame.TryRead"/> for a whole payload.</summary>
+    public static bool TryReadSampleHeader(ReadOnlySpan<byte> utf8Json,
+        [NotNullWhen(true)] out SampleHeader? message, [NotNullWhen(false)] out PayloadRejection? rejection) =>
+        TryRead(utf8Json, ContractsJsonContext.Default.SampleHeader, ContractValidator.FindProblem, out message, out rejection);
+
+    /// <summary>
+    /// A rejection when <paramref name="message"/> names another device than <paramref name="topicDeviceId"/>, the device
+    /// whose topic it arrived on; null when they agree. The broker only checks topics, so this is the consumer's part.
+    /// </summary>
+    public static PayloadRejection? CheckDevice(string topicDeviceId, IDeviceMessage message) =>
+        string.Equals(topicDeviceId, message.DeviceId, StringComparison.Ordinal)
+            ? null
+            : new PayloadRejection(RejectionKind.WrongDevice,
+                $"the payload names device '{message.DeviceId}' but arrived on the topic of device '{topicDeviceId}'");
+
     /// <summary>
     /// Reads the message inside an outbox record as the type its <see cref="OutboxRecord.Kind"/> names:
     /// <see cref="VehicleEvent"/>, <see cref="CameraStats"/> or <see cref="ReviewSampleInfo"/>.

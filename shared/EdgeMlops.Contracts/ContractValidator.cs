@@ -68,6 +68,53 @@ public static class ContractValidator
         ?? Device(message.DeviceId)
         ?? Records(message);
 
+    /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
+    public static string? FindProblem(DeviceStatus message) =>
+        Version(message.V)
+        ?? Device(message.DeviceId)
+        ?? OptionalText(message.AgentVersion, "agentVersion");
+
+    /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
+    public static string? FindProblem(ReportedState message) =>
+        Version(message.V)
+        ?? Device(message.DeviceId)
+        ?? Text(message.ModelName, "modelName")
+        ?? Text(message.ModelVersion, "modelVersion")
+        ?? Backlog(message.Outbox)
+        ?? (message.DesiredRevision is { } revision ? NotNegative(revision, "desiredRevision") : null);
+
+    /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
+    public static string? FindProblem(DesiredState message) =>
+        Version(message.V)
+        ?? Device(message.DeviceId)
+        ?? NotNegative(message.Revision, "revision")
+        ?? (message.Properties is null ? "properties is missing" : null)
+        ?? message.Properties?.Keys.Select(key => Text(key, "a properties key")).FirstOrDefault(problem => problem is not null);
+
+    /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
+    public static string? FindProblem(SampleHeader message) =>
+        Version(message.V)
+        ?? Device(message.DeviceId)
+        ?? (message.Seq < 1 ? $"seq must be positive, got {message.Seq}" : null)
+        ?? SampleInfo(message.Info, message.DeviceId);
+
+    private static string? SampleInfo(ReviewSampleInfo? info, string deviceId) => info switch
+    {
+        null => "info is missing",
+        _ when FindProblem(info) is { } problem => $"info: {problem}",
+        _ when info.DeviceId != deviceId => $"info.deviceId '{info.DeviceId}' differs from deviceId '{deviceId}'",
+        _ => null,
+    };
+
+    private static string? Backlog(OutboxBacklog? backlog) => backlog switch
+    {
+        null => "outbox is missing",
+        { LastIssuedSeq: < 0 } or { Pending: < 0 } or { Evicted: < 0 } => "outbox counts must not be negative",
+        { OldestPendingSeq: { } oldest } when oldest < 1 || oldest > backlog.LastIssuedSeq =>
+            $"outbox.oldestPendingSeq {oldest} is outside 1..lastIssuedSeq ({backlog.LastIssuedSeq})",
+        _ => null,
+    };
+
     private static string? Version(int version) => version == ContractVersion.Current
         ? null
         : $"message version {version} is not supported; this build writes version {ContractVersion.Current}";
@@ -173,8 +220,10 @@ public static class ContractValidator
                 return $"records[{i}].seq must be positive, got {record.Seq}";
             if (i > 0 && record.Seq <= records[i - 1].Seq)
                 return $"records[{i}].seq {record.Seq} does not follow {records[i - 1].Seq}: seqs must increase";
-            if (!OutboxKinds.IsKnown(record.Kind))
-                return $"records[{i}].kind '{record.Kind}' is not one of {OutboxKinds.Event}, {OutboxKinds.Stats}, {OutboxKinds.Sample}";
+            if (!OutboxKinds.TravelsInBatches(record.Kind))
+                return record.Kind == OutboxKinds.Sample
+                    ? $"records[{i}] is a sample; samples travel on the samples topic, with their image"
+                    : $"records[{i}].kind '{record.Kind}' is not one of {OutboxKinds.Event}, {OutboxKinds.Stats}";
             if (record.Payload.ValueKind != JsonValueKind.Object)
                 return $"records[{i}].payload is not a JSON object";
         }

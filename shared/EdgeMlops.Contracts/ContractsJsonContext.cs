@@ -15,4 +15,8 @@ namespace EdgeMlops.Contracts;
 [JsonSerializable(typeof(CameraStats))]
 [JsonSerializable(typeof(ReviewSampleInfo))]
 [JsonSerializable(typeof(TelemetryBatch))]
+[JsonSerializable(typeof(SampleHeader))]
+[JsonSerializable(typeof(DeviceStatus))]
+[JsonSerializable(typeof(ReportedState))]
+[JsonSerializable(typeof(DesiredState))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -14,4 +14,7 @@ public static class OutboxKinds
 
     /// <summary>Whether <paramref name="kind"/> is one of the kinds above.</summary>
     public static bool IsKnown(string? kind) => kind is Event or Stats or Sample;
+
+    /// <summary>Whether records of <paramref name="kind"/> travel in a <see cref="TelemetryBatch"/>; samples go alone, with their JPEG (<see cref="SampleFrame"/>).</summary>
+    public static bool TravelsInBatches(string? kind) => kind is Event or Stats;
 }

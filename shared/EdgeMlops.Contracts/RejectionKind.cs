@@ -9,6 +9,12 @@ public enum RejectionKind
     /// <summary>A version this build does not read.</summary>
     UnsupportedVersion,
 
+    /// <summary>Larger than <see cref="PayloadLimits"/> allows for its topic; not even parsed.</summary>
+    Oversized,
+
+    /// <summary>Names another device than the topic it arrived on.</summary>
+    WrongDevice,
+
     /// <summary>Well-formed, but a value breaks the contract (NaN confidence, bad device id, ...).</summary>
     Invalid,
 }

@@ -170,10 +170,10 @@ public sealed class RejectionTests
         var payload = JsonSerializer.SerializeToElement(SampleMessages.Event(), ContractsJsonContext.Default.VehicleEvent);
         OutboxRecord Record(long seq) => new(seq, OutboxKinds.Event, DateTimeOffset.UnixEpoch, payload);
 
-        Assert.Contains("increase", ContractValidator.FindProblem(new TelemetryBatch("box-07", 5, 4, [Record(5), Record(4)])));
-        Assert.Contains("firstSeq", ContractValidator.FindProblem(new TelemetryBatch("box-07", 1, 6, [Record(5), Record(6)])));
-        Assert.Contains("records", ContractValidator.FindProblem(new TelemetryBatch("box-07", 1, 1, [])));
-        Assert.Contains("kind", ContractValidator.FindProblem(new TelemetryBatch("box-07", 5, 5,
+        Assert.Contains("increase", ContractValidator.FindProblem(new TelemetryBatch("box-07", 42, 5, 4, [Record(5), Record(4)])));
+        Assert.Contains("firstSeq", ContractValidator.FindProblem(new TelemetryBatch("box-07", 42, 1, 6, [Record(5), Record(6)])));
+        Assert.Contains("records", ContractValidator.FindProblem(new TelemetryBatch("box-07", 42, 1, 1, [])));
+        Assert.Contains("kind", ContractValidator.FindProblem(new TelemetryBatch("box-07", 42, 5, 5,
             [new OutboxRecord(5, "video", DateTimeOffset.UnixEpoch, payload)])));
     }
 

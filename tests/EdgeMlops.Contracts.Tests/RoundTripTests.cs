@@ -63,7 +63,7 @@ public sealed class RoundTripTests
     {
         var payload = JsonSerializer.SerializeToElement(SampleMessages.Event(), ContractsJsonContext.Default.VehicleEvent);
         var stats = JsonSerializer.SerializeToElement(SampleMessages.Stats(), ContractsJsonContext.Default.CameraStats);
-        var batch = new TelemetryBatch("box-07", 7, 9,
+        var batch = new TelemetryBatch("box-07", 42, 7, 9,
         [
             new OutboxRecord(7, OutboxKinds.Event, DateTimeOffset.UnixEpoch, payload),
             new OutboxRecord(9, OutboxKinds.Stats, DateTimeOffset.UnixEpoch, stats),

@@ -1,0 +1,36 @@
+namespace EdgeMlops.CloudHub.Ingest;
+
+/// <summary>
+/// Takes every message devices publish (telemetry, samples, status, reported) into the hub store.
+/// </summary>
+/// <remarks>
+/// Returns only when what it stored is durable: the broker side acknowledges the publish (PUBACK) after this returns,
+/// so a hub killed mid-ingest leaves the message unacknowledged and the device sends it again. Never throws for bad
+/// payloads (they come back as <see cref="IngestStatus.Rejected"/> with a reason, and are counted); throws only when the
+/// store itself fails, in which case the message must not be acknowledged.
+/// </remarks>
+public interface IMessageIngest
+{
+    /// <summary>Ingests one message that arrived on <paramref name="topic"/>.</summary>
+    ValueTask<IngestResult> IngestAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+}
+
+/// <summary>What became of one message.</summary>
+public enum IngestStatus
+{
+    /// <summary>Stored (possibly all of it already there before: see <see cref="IngestResult.Duplicates"/>).</summary>
+    Stored,
+
+    /// <summary>Refused as a whole; <see cref="IngestResult.Reason"/> says why.</summary>
+    Rejected,
+
+    /// <summary>Not a topic the hub ingests (e.g. desired, which only the hub writes).</summary>
+    Ignored,
+}
+
+/// <summary>What became of one message.</summary>
+/// <param name="Stored">Records newly stored.</param>
+/// <param name="Duplicates">Records already stored before, by (device, epoch, seq): an at-least-once redelivery.</param>
+/// <param name="RejectedRecords">Records inside an accepted batch refused one by one (the rest of the batch was stored).</param>
+/// <param name="Reason">Why the message (or its first refused record) was refused.</param>
+public sealed record IngestResult(IngestStatus Status, int Stored, int Duplicates, int RejectedRecords, string? Reason);
