@@ -4,7 +4,7 @@ namespace EdgeMlops.EdgeAgent;
 
 /// <summary>
 /// Short options for people (<c>--duration 30s</c>, <c>--camera URI</c>, <c>--db PATH</c>, <c>--model PATH</c>,
-/// <c>--device-id ID</c>) rewritten into configuration keys; every other <c>--Section:Key=value</c> passes through.
+/// <c>--device-id ID</c>, <c>--broker URI</c>) rewritten into configuration keys; every other <c>--Section:Key=value</c> passes through.
 /// </summary>
 public static class CommandLineAliases
 {
@@ -31,6 +31,7 @@ public static class CommandLineAliases
                 case "--db": result.Add($"--Store:Path={Value()}"); break;
                 case "--model": result.Add($"--Model:PackagePath={Value()}"); break;
                 case "--device-id": result.Add($"--Agent:DeviceId={Value()}"); break;
+                case "--broker": result.Add($"--Sync:Broker={Value()}"); break;
                 default: result.Add(args[i]); break;
             }
         }

@@ -1,6 +1,7 @@
 using EdgeMlops.EdgeAgent.Inference;
 using EdgeMlops.EdgeAgent.Models;
 using EdgeMlops.EdgeAgent.Pipeline;
+using EdgeMlops.EdgeAgent.Sync;
 using EdgeMlops.EdgeAgent.Telemetry;
 using EdgeMlops.Inference.Runtime;
 using Microsoft.Extensions.Logging.Console;
@@ -41,7 +42,9 @@ public static class EdgeAgentExtensions
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ActiveModel>();
-        // The store first: the host stops services in reverse order, so the pipeline drains into a running writer.
+        // The host stops services in reverse order of registration: the pipeline first, then the store's writer
+        // (committing what the pipeline handed it), then the sync (draining that to the broker, then disconnecting).
+        services.AddEdgeSync(configuration);
         services.AddEdgeStore(configuration);
         services.AddHostedService<EdgePipelineService>();
         return builder;

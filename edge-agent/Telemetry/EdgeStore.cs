@@ -36,6 +36,7 @@ public sealed class EdgeStore : IDisposable
     private long _durableSeq;
     private readonly HashSet<StoredKind> _evictionWarned = [];
 
+    private long _epoch;
     private long _lastIssuedSeq;
     private long _pendingCount;
     private long _oldestPendingSeq;
@@ -68,6 +69,12 @@ public sealed class EdgeStore : IDisposable
                 return _database is not null;
         }
     }
+
+    /// <summary>
+    /// The incarnation of the file's seqs (<see cref="Contracts.TelemetryBatch.Epoch"/>): random, positive, chosen when the
+    /// file was created and kept in it. 0 until the file has been opened once.
+    /// </summary>
+    public long Epoch => Interlocked.Read(ref _epoch);
 
     /// <summary>The last sequence number issued; the next record gets the one after it.</summary>
     public long LastIssuedSeq => Interlocked.Read(ref _lastIssuedSeq);
@@ -240,6 +247,7 @@ public sealed class EdgeStore : IDisposable
         {
             // Records a crashed process committed may still sit in the WAL; the sync is about to publish them.
             database.MakeDurable();
+            Interlocked.Exchange(ref _epoch, database.ReadOrCreateEpoch());
             var lastSeq = database.ReadCounter(MetaKeys.LastSeq);
             Interlocked.Exchange(ref _lastIssuedSeq, lastSeq);
             _durableSeq = lastSeq;
@@ -257,8 +265,8 @@ public sealed class EdgeStore : IDisposable
         if (database.JournalMode != "wal")
             _logger.LogWarning("Telemetry store {DatabasePath}: the file system does not support WAL; running in journal mode {JournalMode}",
                 DatabasePath, database.JournalMode);
-        _logger.LogInformation("Telemetry store {DatabasePath} open: last seq {LastSeq}, {PendingCount} records pending, budget {BudgetMegabytes} MB",
-            DatabasePath, LastIssuedSeq, PendingCount, _options.BudgetMegabytes);
+        _logger.LogInformation("Telemetry store {DatabasePath} open: epoch {Epoch}, last seq {LastSeq}, {PendingCount} records pending, budget {BudgetMegabytes} MB",
+            DatabasePath, Epoch, LastIssuedSeq, PendingCount, _options.BudgetMegabytes);
         return database;
     }
 

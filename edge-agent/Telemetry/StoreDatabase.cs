@@ -53,6 +53,17 @@ internal sealed class StoreDatabase : IDisposable
 
     public long ReadCounter(string key) => _connection.Find<MetaRow>(key)?.Value ?? 0;
 
+    /// <summary>
+    /// The file's epoch: drawn at random the first time the file is opened and never changed afterwards, so that a
+    /// device whose file was lost (seqs starting at 1 again) is told apart from the one before it.
+    /// </summary>
+    public long ReadOrCreateEpoch()
+    {
+        // INSERT OR IGNORE, then read: whatever is stored wins, so an epoch is never replaced once written.
+        _connection.Execute($"INSERT OR IGNORE INTO {TableNames.Meta} (key, value) VALUES (?, ?)", MetaKeys.Epoch, StoreEpoch.NewEpoch());
+        return ReadCounter(MetaKeys.Epoch);
+    }
+
     /// <summary>Inserts <paramref name="batch"/> under seqs <paramref name="firstSeq"/>.. and records the last one, all in one transaction.</summary>
     public void Append(IReadOnlyList<PendingRecord> batch, long firstSeq)
     {

@@ -75,6 +75,9 @@ internal static class MetaKeys
     public const string EvictedSamples = "evicted_samples";
     public const string EvictedStats = "evicted_stats";
     public const string EvictedEvents = "evicted_events";
+
+    /// <summary>The file's incarnation (see <see cref="StoreDatabase.ReadOrCreateEpoch"/>); written once, never changed.</summary>
+    public const string Epoch = "epoch";
 }
 
 /// <summary>One outbox record joined with its typed row, as <see cref="StoreDatabase.ReadOutbox"/> returns it.</summary>

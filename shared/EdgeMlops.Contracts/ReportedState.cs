@@ -32,5 +32,6 @@ public sealed record OutboxBacklog(
     long Epoch,
     long LastIssuedSeq,
     long Pending,
-    long? OldestPendingSeq,
+    // Written as null rather than left out: readers require every constructor parameter to be present.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? OldestPendingSeq,
     long Evicted);

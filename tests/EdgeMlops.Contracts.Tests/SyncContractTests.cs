@@ -125,6 +125,16 @@ public sealed class SyncContractTests
     }
 
     [Fact]
+    public void A_report_from_a_device_with_an_empty_outbox_reads_back()
+    {
+        var reported = new ReportedState("box-07", DateTimeOffset.UnixEpoch, "m", "1", new OutboxBacklog(42, 900, 0, null, 0));
+        var json = JsonSerializer.SerializeToUtf8Bytes(reported, ContractsJsonContext.Default.ReportedState);
+
+        Assert.True(ContractReader.TryReadReportedState(json, out var read, out var rejection), rejection?.ToString());
+        Assert.Null(read.Outbox.OldestPendingSeq);
+    }
+
+    [Fact]
     public void A_reported_backlog_whose_oldest_seq_was_never_issued_is_invalid()
     {
         var reported = new ReportedState("box-07", DateTimeOffset.UnixEpoch, "m", "1", new OutboxBacklog(42, 10, 1, 11, 0));

@@ -13,6 +13,7 @@ internal sealed class DotnetProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
+    private bool _disposed;
 
     public DotnetProcess(string name, string program, string workingDirectory, IEnumerable<string> args)
     {
@@ -82,6 +83,9 @@ internal sealed class DotnetProcess : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
