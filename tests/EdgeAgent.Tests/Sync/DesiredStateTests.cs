@@ -35,7 +35,7 @@ public sealed class DesiredStateTests : IAsyncLifetime
 
         await rig.StopAsync();
         var finalReport = _broker.Received.On(Topics.Reported(SyncRig.DeviceId)).Last().Reported();
-        Assert.Equal(8, finalReport.GetProperty("desiredRevision").GetInt64());
+        Assert.Equal(8, finalReport.DesiredRevision);
     }
 
     [Fact]

@@ -50,11 +50,12 @@ public sealed class DeviceStatusTests : IAsyncLifetime
         Assert.True(offline >= 0, "the device published offline itself");
         Assert.True(published[offline].Retain);
         var finalReport = published.Take(offline).Last(m => m.Topic == Topics.Reported(SyncRig.DeviceId)).Reported();
-        var outbox = finalReport.GetProperty("outbox");
-        Assert.Equal(0, outbox.GetProperty("pending").GetInt64());
-        Assert.Equal(10, outbox.GetProperty("lastIssuedSeq").GetInt64());
-        Assert.Equal(rig.Store.Epoch, outbox.GetProperty("epoch").GetInt64());
-        Assert.Equal("vehicle-classifier", finalReport.GetProperty("modelName").GetString());
+        Assert.Equal(SyncRig.DeviceId, finalReport.DeviceId);
+        Assert.Equal(0, finalReport.Outbox.Pending);
+        Assert.Null(finalReport.Outbox.OldestPendingSeq);
+        Assert.Equal(10, finalReport.Outbox.LastIssuedSeq);
+        Assert.Equal(rig.Store.Epoch, finalReport.Outbox.Epoch);
+        Assert.Equal("vehicle-classifier", finalReport.ModelName);
         Assert.False(Wire.Status((await _broker.RetainedAsync(StatusTopic))!).Online);
         await Eventually.True(() => _broker.ConnectedClientsAsync().Result.All(id => id != SyncRig.DeviceId), "the device disconnected");
         Assert.False(rig.Progress.Connected);

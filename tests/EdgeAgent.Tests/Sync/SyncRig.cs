@@ -116,19 +116,10 @@ internal static class Wire
             ? status
             : throw new Xunit.Sdk.XunitException($"not a device status: {rejection}");
 
-    /// <summary>
-    /// A reported state as JSON. Not through ContractReader: it refuses a report whose outbox is empty, because
-    /// OutboxBacklog.OldestPendingSeq is a required constructor parameter that the serializer leaves out when null
-    /// (a contract issue, reported to the lead).
-    /// </summary>
-    public static JsonElement Reported(this ReceivedMessage message)
-    {
-        using var document = JsonDocument.Parse(message.Payload);
-        var report = document.RootElement.Clone();
-        Assert.Equal(ContractVersion.Current, report.GetProperty("v").GetInt32());
-        Assert.Equal(SyncRig.DeviceId, report.GetProperty("deviceId").GetString());
-        return report;
-    }
+    public static ReportedState Reported(this ReceivedMessage message) =>
+        ContractReader.TryReadReportedState(message.Payload, out var report, out var rejection)
+            ? report
+            : throw new Xunit.Sdk.XunitException($"not a reported state: {rejection}");
 
     /// <summary>Bytes that start like a JPEG (the hub checks the signature), then random.</summary>
     public static byte[] Jpeg(int index, int bytes)
