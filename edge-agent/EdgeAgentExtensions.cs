@@ -40,13 +40,19 @@ public static class EdgeAgentExtensions
         services.AddOptions<Detection.BackgroundSubtractionOptions>().Bind(configuration.GetSection(Detection.BackgroundSubtractionOptions.SectionName))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
 
+        services.AddOptions<Diagnostics.MetricsOptions>().Bind(configuration.GetSection(Diagnostics.MetricsOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ActiveModel>();
         // The host stops services in reverse order of registration: the pipeline first, then the store's writer
         // (committing what the pipeline handed it), then the sync (draining that to the broker, then disconnecting).
         services.AddEdgeSync(configuration);
         services.AddEdgeStore(configuration);
+        services.AddSingleton<EdgeMlops.Observability.IMetricsSource, StoreMetrics>();
         services.AddHostedService<EdgePipelineService>();
+        // Last registered, first stopped: scrapes end before the pipeline drains.
+        services.AddHostedService<Diagnostics.MetricsEndpoint>();
         return builder;
     }
 }

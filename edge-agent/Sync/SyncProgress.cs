@@ -161,4 +161,19 @@ public sealed record SyncProgressSnapshot(
     long AckedRecords,
     long RejectedByHub,
     long Reconnects,
-    TimeSpan? Eta);
+    TimeSpan? Eta)
+{
+    /// <summary>The sync's part of the status line: connection, backlog and how fast it drains.</summary>
+    public string StatusText()
+    {
+        var text = new System.Text.StringBuilder(Connected ? "sync up" : "sync DOWN");
+        text.Append(System.Globalization.CultureInfo.InvariantCulture, $", backlog {Pending:N0}");
+        if (RecordsPerSecond > 0)
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $", draining {RecordsPerSecond:N0} rec/s");
+        if (Eta is { } eta)
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $", eta {eta:hh\\:mm\\:ss}");
+        if (RejectedByHub > 0)
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $", refused by hub {RejectedByHub:N0}");
+        return text.ToString();
+    }
+}
