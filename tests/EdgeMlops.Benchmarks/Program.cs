@@ -3,6 +3,8 @@ using EdgeMlops.Benchmarks;
 var suites = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
 {
     ["classifier"] = ClassifierBenchmark.Run,
+    ["pipeline"] = PipelineBenchmark.Run,
+    ["sync"] = EdgeMlops.Benchmarks.Sync.SyncBenchmark.Run,
 };
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))
 {

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EdgeMlops.EdgeAgent.Tests.Support;
+using EdgeMlops.Sync.Tests.Support;
+using SQLite;
+
+namespace EdgeMlops.Benchmarks.Sync;
+
+/// <summary>The real hub process for a benchmark: embedded broker, or subscribed to a mosquitto started beside it.</summary>
+internal sealed class BenchHub : IDisposable
+{
+    private readonly string _directory;
+    private readonly DotnetProcess _hub;
+    private readonly Process? _mosquitto;
+    private readonly HttpClient _http;
+
+    private BenchHub(string directory, DotnetProcess hub, Process? mosquitto, string brokerUrl, int httpPort)
+    {
+        _directory = directory;
+        _hub = hub;
+        _mosquitto = mosquitto;
+        BrokerUrl = brokerUrl;
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/") };
+    }
+
+    public string BrokerUrl { get; }
+    public string DatabasePath => Path.Combine(_directory, "hub.db");
+
+    /// <summary>Starts a hub with its embedded broker; enrolls <paramref name="devices"/> through the operator CLI first.</summary>
+    public static async Task<(BenchHub Hub, Dictionary<string, string> Secrets)> StartEmbeddedAsync(string directory, IReadOnlyList<string> devices)
+    {
+        Directory.CreateDirectory(directory);
+        var secrets = Enroll(directory, devices);
+        int mqtt = FreePort(), http = FreePort();
+        var hub = await StartHubAsync(directory, http, ["--mqtt-listen", $"127.0.0.1:{mqtt}"]);
+        return (new BenchHub(directory, hub, null, $"mqtt://127.0.0.1:{mqtt}", http), secrets);
+    }
+
+    /// <summary>Enrolls, writes mosquitto's files from the registry, starts mosquitto, then the hub subscribed to it.</summary>
+    public static async Task<(BenchHub Hub, Dictionary<string, string> Secrets)> StartWithMosquittoAsync(string directory, IReadOnlyList<string> devices)
+    {
+        Directory.CreateDirectory(directory);
+        var secrets = Enroll(directory, devices);
+        var brokerDirectory = Path.Combine(directory, "mosquitto");
+        int mqtt = FreePort(), http = FreePort();
+        List<string> configArgs = ["broker", "mosquitto-config", "--out", brokerDirectory, "--db", Path.Combine(directory, "hub.db"), "--port", mqtt.ToString(CultureInfo.InvariantCulture)];
+        if (Environment.IsPrivilegedProcess)
+            configArgs.AddRange(["--user", "root"]);
+        await RunCliAsync(directory, configArgs);
+        var info = new ProcessStartInfo("/usr/sbin/mosquitto") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(Path.Combine(brokerDirectory, "mosquitto.conf"));
+        var mosquitto = Process.Start(info)!;
+        mosquitto.ErrorDataReceived += (_, _) => { };
+        mosquitto.OutputDataReceived += (_, _) => { };
+        mosquitto.BeginErrorReadLine();
+        mosquitto.BeginOutputReadLine();
+        await WaitForPortAsync(mqtt);
+        var hub = await StartHubAsync(directory, http,
+            ["--broker", $"mqtt://127.0.0.1:{mqtt}", "--Hub:Broker:PasswordFile=" + Path.Combine(brokerDirectory, "hub.secret")]);
+        return (new BenchHub(directory, hub, mosquitto, $"mqtt://127.0.0.1:{mqtt}", http), secrets);
+    }
+
+    /// <summary>Enrolls devices through the running hub's API (fast enough for hundreds).</summary>
+    public async Task<Dictionary<string, string>> EnrollAsync(IEnumerable<string> devices)
+    {
+        var secrets = new Dictionary<string, string>();
+        foreach (var device in devices)
+        {
+            using var response = await _http.PostAsJsonAsync("api/devices", new Dictionary<string, string> { ["deviceId"] = device });
+            response.EnsureSuccessStatusCode();
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            secrets[device] = json.RootElement.GetProperty("secret").GetString()!;
+        }
+        return secrets;
+    }
+
+    /// <summary>Records of <paramref name="deviceId"/> in the hub store (events + stats + samples).</summary>
+    public long StoredRecords(string deviceId)
+    {
+        using var db = new SQLiteConnection(DatabasePath, SQLiteOpenFlags.ReadOnly);
+        return db.ExecuteScalar<long>(
+            "SELECT (SELECT COUNT(*) FROM events WHERE device_id = ?1) + (SELECT COUNT(*) FROM stats WHERE device_id = ?1) + " +
+            "(SELECT COUNT(*) FROM samples WHERE device_id = ?1)", deviceId);
+    }
+
+    /// <summary>Records in the hub store over all devices.</summary>
+    public long StoredRecords()
+    {
+        using var db = new SQLiteConnection(DatabasePath, SQLiteOpenFlags.ReadOnly);
+        return db.ExecuteScalar<long>("SELECT (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM stats) + (SELECT COUNT(*) FROM samples)");
+    }
+
+    /// <summary>Whether the hub has stored <paramref name="deviceId"/>'s record <paramref name="seq"/> (cheap: a primary-key lookup).</summary>
+    public bool HasStored(string deviceId, long seq)
+    {
+        using var db = new SQLiteConnection(DatabasePath, SQLiteOpenFlags.ReadOnly);
+        return db.ExecuteScalar<long>(
+            "SELECT EXISTS (SELECT 1 FROM events WHERE device_id = ?1 AND seq = ?2) OR EXISTS (SELECT 1 FROM stats WHERE device_id = ?1 AND seq = ?2)",
+            deviceId, seq) == 1;
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _hub.Terminate();
+        try
+        {
+            _hub.WaitForExitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+        }
+        catch (TimeoutException)
+        {
+        }
+        _hub.Dispose();
+        if (_mosquitto is { HasExited: false })
+        {
+            _mosquitto.Kill();
+            _mosquitto.WaitForExit();
+        }
+        _mosquitto?.Dispose();
+    }
+
+    private static async Task<DotnetProcess> StartHubAsync(string directory, int http, string[] broker)
+    {
+        var hub = new DotnetProcess("cloud-hub", BuiltPrograms.CloudHub, directory,
+            ["serve", "--db", Path.Combine(directory, "hub.db"), "--http", $"http://127.0.0.1:{http}", .. broker]);
+        await hub.WaitForLogAsync("Hub ready", TimeSpan.FromSeconds(60));
+        return hub;
+    }
+
+    private static Dictionary<string, string> Enroll(string directory, IReadOnlyList<string> devices)
+    {
+        var secrets = new Dictionary<string, string>();
+        foreach (var device in devices)
+        {
+            var stdout = RunCliAsync(directory, ["device", "enroll", device, "--db", Path.Combine(directory, "hub.db")]).GetAwaiter().GetResult();
+            using var json = JsonDocument.Parse(stdout);
+            secrets[device] = json.RootElement.GetProperty("secret").GetString()!;
+        }
+        return secrets;
+    }
+
+    private static async Task<string> RunCliAsync(string directory, IEnumerable<string> args)
+    {
+        using var cli = new DotnetProcess("cloud-hub", BuiltPrograms.CloudHub, directory, args);
+        var exit = await cli.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return exit == 0 ? cli.Stdout : throw new InvalidOperationException($"cloud-hub {string.Join(' ', args)} exited {exit}: {cli.Stderr}");
+    }
+
+    private static async Task WaitForPortAsync(int port)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!FreeTcpPort.IsListening(port))
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"nothing listens on {port}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static int FreePort() => FreeTcpPort.Next();
+}
