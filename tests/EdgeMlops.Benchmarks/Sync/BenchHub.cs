@@ -127,6 +127,8 @@ internal sealed class BenchHub : IDisposable
         var hub = new DotnetProcess("cloud-hub", BuiltPrograms.CloudHub, directory,
             ["serve", "--db", Path.Combine(directory, "hub.db"), "--http", $"http://127.0.0.1:{http}", .. broker]);
         await hub.WaitForLogAsync("Hub ready", TimeSpan.FromSeconds(60));
+        if (broker.Contains("--broker"))
+            await hub.WaitForLogAsync("subscribed to device topics", TimeSpan.FromSeconds(60));
         return hub;
     }
 

@@ -58,7 +58,13 @@ internal sealed class HubProcess : IDisposable
         _process = new DotnetProcess($"cloud-hub (start {_starts})", BuiltPrograms.CloudHub, _directory,
             ["serve", "--db", DatabasePath, "--http", $"http://127.0.0.1:{HttpPort}", .. _brokerArguments]);
         await _process.WaitForLogAsync("Hub ready", TimeSpan.FromSeconds(60));
+        // With an external broker "ready" can come before the subscription: a device publishing in between would get
+        // "no matching subscribers" from mosquitto, and its records would be gone on the first start.
+        if (IsExternal)
+            await _process.WaitForLogAsync("subscribed to device topics", TimeSpan.FromSeconds(60));
     }
+
+    private bool IsExternal => _brokerArguments.Contains("--broker");
 
     /// <summary>SIGTERM and wait: a clean stop (with the embedded broker, the broker goes too).</summary>
     public async Task StopAsync()

@@ -32,8 +32,16 @@ internal sealed class SyncRun : IDisposable
     public static async Task<SyncRun> WithEmbeddedBrokerAsync(int backlog)
     {
         var run = new SyncRun(backlog, directory => (HubProcess.WithEmbeddedBroker(directory), null));
-        await run.Hub.StartAsync();
-        return run;
+        try
+        {
+            await run.Hub.StartAsync();
+            return run;
+        }
+        catch
+        {
+            run.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Mosquitto (password and ACL files from the hub's registry), the hub subscribed to it, and a device with a backlog.</summary>
@@ -44,11 +52,19 @@ internal sealed class SyncRun : IDisposable
             var broker = new MosquittoBroker(Path.Combine(directory, "mosquitto"));
             return (HubProcess.WithExternalBroker(directory, broker.Url, broker.HubPasswordFile), broker);
         });
-        // The broker's password file is written from the registry, so after the device is enrolled.
-        run.Mosquitto!.Configure(run.Hub);
-        await run.Mosquitto.StartAsync();
-        await run.Hub.StartAsync();
-        return run;
+        try
+        {
+            // The broker's password file is written from the registry, so after the device is enrolled.
+            run.Mosquitto!.Configure(run.Hub);
+            await run.Mosquitto.StartAsync();
+            await run.Hub.StartAsync();
+            return run;
+        }
+        catch
+        {
+            run.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Starts the agent on a synthetic camera of <paramref name="cameraSeconds"/> s; it drains its outbox before it exits.</summary>
@@ -105,11 +121,30 @@ internal sealed class SyncRun : IDisposable
 
     public void Dispose()
     {
-        foreach (var agent in _agents)
-            agent.Dispose();
-        Hub.Dispose();
-        Mosquitto?.Dispose();
-        _directory.Dispose();
+        // Every process is stopped even when one of them fails to: a test must not leave any behind.
+        try
+        {
+            foreach (var agent in _agents)
+                agent.Dispose();
+        }
+        finally
+        {
+            try
+            {
+                Hub.Dispose();
+            }
+            finally
+            {
+                try
+                {
+                    Mosquitto?.Dispose();
+                }
+                finally
+                {
+                    _directory.Dispose();
+                }
+            }
+        }
     }
 
     private static IEnumerable<long> LongRange(long first, long last)
