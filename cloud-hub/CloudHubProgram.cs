@@ -1,17 +1,21 @@
 using EdgeMlops.CloudHub.Cli;
 using EdgeMlops.CloudHub.Cli.Commands;
-using Microsoft.Extensions.Logging.Console;
+using EdgeMlops.CloudHub.Hosting;
 
 namespace EdgeMlops.CloudHub;
 
 /// <summary>
-/// The cloud-hub executable. Today it is the operator CLI (<c>cloud-hub model ...</c>, <c>cloud-hub synthetic ...</c>);
-/// the hub service (broker, registry, API) is composed here too when it lands.
+/// The cloud-hub executable: with no arguments, <c>serve</c> or only <c>--options</c> it runs the hub service
+/// (<see cref="HubHost"/>); otherwise it is the operator CLI (<c>cloud-hub model ...</c>, <c>device ...</c>,
+/// <c>broker ...</c>, <c>synthetic ...</c>).
 /// </summary>
 public static class CloudHubProgram
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (HubCommandLine.IsServe(args))
+            return await HubHost.RunAsync(args);
+
         using var cancellation = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancellation.Cancel(); };
 
@@ -43,6 +47,10 @@ public static class CloudHubProgram
         services.AddSingleton<ICliCommand, ModelInspectCommand>();
         services.AddSingleton<ICliCommand, SyntheticVideoCommand>();
         services.AddSingleton<ICliCommand, SyntheticDatasetCommand>();
+        services.AddSingleton<ICliCommand, DeviceEnrollCommand>();
+        services.AddSingleton<ICliCommand, DeviceListCommand>();
+        services.AddSingleton<ICliCommand, DeviceRevokeCommand>();
+        services.AddSingleton<ICliCommand, BrokerMosquittoConfigCommand>();
         return services;
     }
 }

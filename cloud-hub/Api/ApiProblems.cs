@@ -1,0 +1,21 @@
+namespace EdgeMlops.CloudHub.Api;
+
+/// <summary>The API's RFC 7807 answers, each with a detail that says what to fix.</summary>
+public static class ApiProblems
+{
+    /// <summary>400, naming the parameter in <c>errors</c> and in the detail.</summary>
+    public static IResult BadParameter(string parameter, string detail) =>
+        TypedResults.ValidationProblem(
+            new Dictionary<string, string[]> { [parameter] = [detail] },
+            detail: detail,
+            title: $"Invalid parameter '{parameter}'");
+
+    /// <summary>404 for a device the hub has never known.</summary>
+    public static IResult UnknownDevice(string deviceId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown device",
+            detail: $"device '{deviceId}' is not known to the hub");
+
+    /// <summary>404 for something else that is not there.</summary>
+    public static IResult NotFound(string title, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: title, detail: detail);
+}

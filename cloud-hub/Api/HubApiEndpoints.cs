@@ -1,0 +1,98 @@
+using System.Text.Json;
+using EdgeMlops.CloudHub.Ingest;
+using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Storage;
+using EdgeMlops.Contracts;
+
+namespace EdgeMlops.CloudHub.Api;
+
+/// <summary>
+/// The hub's HTTP API under <c>/api</c>: devices (enrol, revoke, status, backlog), their events, stats and samples with
+/// keyset paging, and the ingest counters. Errors are RFC 7807 problem details; times are ISO 8601 both ways.
+/// </summary>
+public static class HubApiEndpoints
+{
+    /// <summary>Maps the API. Needs <c>AddHubData</c> and <c>AddProblemDetails</c>.</summary>
+    public static IEndpointRouteBuilder MapHubApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapGet("/devices", (HubReadStore store) => TypedResults.Ok(store.Devices().Select(DeviceView.From).ToList()));
+        api.MapGet("/devices/{deviceId}", GetDevice);
+        api.MapPost("/devices", EnrollAsync);
+        api.MapDelete("/devices/{deviceId}", Revoke);
+        api.MapGet("/devices/{deviceId}/events", (string deviceId, HttpRequest request, HubReadStore store) =>
+            List(deviceId, request, store, store.Events, EventView.From));
+        api.MapGet("/devices/{deviceId}/stats", (string deviceId, HttpRequest request, HubReadStore store) =>
+            List(deviceId, request, store, store.Stats, StatsView.From));
+        api.MapGet("/devices/{deviceId}/samples", (string deviceId, HttpRequest request, HubReadStore store) =>
+            List(deviceId, request, store, store.Samples, SampleView.From));
+        api.MapGet("/devices/{deviceId}/samples/{epoch:long}/{seq:long}/image", GetSampleImage);
+        api.MapGet("/ingest", (IngestMetrics metrics, RejectionLog rejections) =>
+            TypedResults.Ok(new IngestView(metrics.Snapshot(), rejections.Recent())));
+        return app;
+    }
+
+    private static IResult GetDevice(string deviceId, HubReadStore store)
+    {
+        if (DeviceIds.FindProblem(deviceId) is { } problem)
+            return ApiProblems.BadParameter("deviceId", $"'{deviceId}' is not a valid device id: {problem}");
+        return store.Device(deviceId) is { } row ? TypedResults.Ok(DeviceView.From(row)) : ApiProblems.UnknownDevice(deviceId);
+    }
+
+    private static async Task<IResult> EnrollAsync(HttpRequest request, IDeviceRegistry registry, CancellationToken cancellationToken)
+    {
+        EnrollRequest? body;
+        try
+        {
+            body = await request.ReadFromJsonAsync<EnrollRequest>(cancellationToken);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // InvalidOperationException: not a JSON content type.
+            return ApiProblems.BadParameter("body", $"the body must be JSON such as {{\"deviceId\": \"box-1\"}}: {e.Message}");
+        }
+        var deviceId = body?.DeviceId;
+        if (DeviceIds.FindProblem(deviceId) is { } problem)
+            return ApiProblems.BadParameter("deviceId", $"'{deviceId}' is not a valid device id: {problem}");
+        var enrollment = registry.Enroll(deviceId!);
+        return TypedResults.Created($"/api/devices/{Uri.EscapeDataString(enrollment.DeviceId)}",
+            new EnrollmentView(enrollment.DeviceId, enrollment.Secret, enrollment.EnrolledAt));
+    }
+
+    private static IResult Revoke(string deviceId, IDeviceRegistry registry)
+    {
+        if (DeviceIds.FindProblem(deviceId) is { } problem)
+            return ApiProblems.BadParameter("deviceId", $"'{deviceId}' is not a valid device id: {problem}");
+        return registry.Revoke(deviceId)
+            ? TypedResults.NoContent()
+            : ApiProblems.NotFound("Not enrolled", $"device '{deviceId}' is not enrolled");
+    }
+
+    private static IResult List<TRow, TView>(string deviceId, HttpRequest request, HubReadStore store,
+        Func<RecordQuery, IReadOnlyList<TRow>> page, Func<TRow, TView> view) where TRow : RecordRow
+    {
+        if (!RecordListRequest.TryRead(deviceId, request.Query, out var query, out var problem))
+            return problem!;
+        if (store.Device(deviceId) is null)
+            return ApiProblems.UnknownDevice(deviceId);
+        // One row more than asked tells whether another page exists, so the last page says so instead of an empty one.
+        var rows = page(query with { Limit = query.Limit + 1 });
+        var items = rows.Take(query.Limit).ToList();
+        var next = rows.Count > query.Limit ? PageCursor.Encode(items[^1].Key) : null;
+        return TypedResults.Ok(new PageView<TView>(items.Select(view).ToList(), next));
+    }
+
+    private static IResult GetSampleImage(string deviceId, long epoch, long seq, HubReadStore store, SampleFiles files)
+    {
+        if (DeviceIds.FindProblem(deviceId) is { } problem)
+            return ApiProblems.BadParameter("deviceId", $"'{deviceId}' is not a valid device id: {problem}");
+        if (store.Sample(deviceId, epoch, seq) is not { } sample)
+            return store.Device(deviceId) is null
+                ? ApiProblems.UnknownDevice(deviceId)
+                : ApiProblems.NotFound("Unknown sample", $"device '{deviceId}' has no sample at epoch {epoch}, seq {seq}");
+        var path = files.FullPath(sample.ImagePath);
+        return File.Exists(path)
+            ? TypedResults.PhysicalFile(path, "image/jpeg")
+            : ApiProblems.NotFound("Image missing", $"the image of sample {epoch}/{seq} of device '{deviceId}' is no longer on disk");
+    }
+}

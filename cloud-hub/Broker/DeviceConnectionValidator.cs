@@ -1,0 +1,38 @@
+using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.Contracts;
+
+namespace EdgeMlops.CloudHub.Broker;
+
+/// <summary>Why a connection was refused; also the metric label.</summary>
+public enum ConnectionRefusal
+{
+    None,
+
+    /// <summary>No user name or no password.</summary>
+    MissingCredentials,
+
+    /// <summary>Not an enrolled device, or not its secret.</summary>
+    BadCredentials,
+
+    /// <summary>
+    /// The client id is not the device id: refused so that no device can take over (or read the queued messages of)
+    /// another device's persistent session, which the broker keys on the client id.
+    /// </summary>
+    ClientIdMismatch,
+}
+
+/// <summary>Decides whether an MQTT connection comes from an enrolled device with its own secret and its own client id.</summary>
+public sealed class DeviceConnectionValidator(IDeviceRegistry registry)
+{
+    public ConnectionRefusal Validate(string? clientId, string? userName, string? password)
+    {
+        if (string.IsNullOrEmpty(userName) || string.IsNullOrEmpty(password))
+            return ConnectionRefusal.MissingCredentials;
+        // An invalid id cannot be enrolled; checking first keeps odd user names away from the registry.
+        if (!DeviceIds.IsValid(userName) || !registry.Verify(userName, password))
+            return ConnectionRefusal.BadCredentials;
+        if (!string.Equals(clientId, userName, StringComparison.Ordinal))
+            return ConnectionRefusal.ClientIdMismatch;
+        return ConnectionRefusal.None;
+    }
+}

@@ -1,0 +1,242 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using EdgeMlops.CloudHub.Hosting;
+using EdgeMlops.CloudHub.Ingest;
+using EdgeMlops.Contracts;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace EdgeMlops.CloudHub.Broker;
+
+/// <summary>
+/// The hub's own MQTT broker (MQTTnet.Server). Devices connect with their enrolled id and secret; each may publish
+/// only on its own telemetry/samples/status/reported topics and subscribe only to its own desired (and status) topic.
+/// Every device message is ingested inside the publish interceptor: MQTTnet sends the PUBACK only after the
+/// interceptor returned (MqttConnectedClient.HandleIncomingPublishPacket awaits the dispatch, then enqueues the
+/// PUBACK), so a hub killed mid-ingest never acknowledged what it did not store.
+/// </summary>
+/// <remarks>
+/// MQTTnet.Server 5.2 has no server-side maximum packet size (packets up to the protocol's 256 MB are read), so an
+/// oversized payload always reaches ingest, which refuses and counts it (0x99) rather than the connection dropping.
+/// </remarks>
+public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDisposable
+{
+    private readonly BrokerOptions _options;
+    private readonly DeviceConnectionValidator _validator;
+    private readonly IngestHandoff _ingest;
+    private readonly IMessageIngest _messageIngest;
+    private readonly BrokerMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<EmbeddedBroker> _logger;
+    private readonly RateLimitedLog _refusalLog;
+    // Live connections per client id: a device that reconnected before its old connection was noticed gone is not offline.
+    private readonly ConcurrentDictionary<string, int> _connections = new(StringComparer.Ordinal);
+    private MqttServer? _server;
+
+    public EmbeddedBroker(
+        IOptions<BrokerOptions> options,
+        DeviceConnectionValidator validator,
+        IngestHandoff ingest,
+        IMessageIngest messageIngest,
+        BrokerMetrics metrics,
+        TimeProvider time,
+        ILogger<EmbeddedBroker> logger)
+    {
+        _options = options.Value;
+        _validator = validator;
+        _ingest = ingest;
+        _messageIngest = messageIngest;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _refusalLog = new RateLimitedLog(time, TimeSpan.FromSeconds(10));
+    }
+
+    public string Mode => "embedded";
+
+    public string Endpoint => _options.Listen;
+
+    public bool IsUp => _server?.IsStarted == true;
+
+    public string? Problem => IsUp ? null : "the embedded MQTT broker is not running";
+
+    /// <summary>The running server, for the desired-state publisher.</summary>
+    internal MqttServer Server => _server ?? throw new InvalidOperationException("The embedded MQTT broker is not running.");
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!BrokerAddress.TryParseListen(_options.Listen, out var endpoint, out var problem))
+            throw new HubConfigurationException($"{BrokerOptions.Section}:Listen", problem!);
+
+        var builder = new MqttServerFactory().CreateServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointPort(endpoint.Port)
+            .WithPersistentSessions(true);
+        // Bind only the family asked for: MQTTnet otherwise also listens on the other family's any-address.
+        builder = endpoint.AddressFamily == AddressFamily.InterNetworkV6
+            ? builder.WithDefaultEndpointBoundIPV6Address(endpoint.Address).WithDefaultEndpointBoundIPAddress(IPAddress.None)
+            : builder.WithDefaultEndpointBoundIPAddress(endpoint.Address).WithDefaultEndpointBoundIPV6Address(IPAddress.None);
+
+        var server = new MqttServerFactory().CreateMqttServer(builder.Build());
+        server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        server.InterceptingPublishAsync += InterceptPublishAsync;
+        server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+        server.ClientConnectedAsync += OnClientConnectedAsync;
+        server.ClientDisconnectedAsync += OnClientDisconnectedAsync;
+        try
+        {
+            await server.StartAsync().ConfigureAwait(false);
+        }
+        catch (SocketException ex)
+        {
+            server.Dispose();
+            throw new HubConfigurationException($"{BrokerOptions.Section}:Listen",
+                $"The embedded MQTT broker cannot listen on {_options.Listen} ({BrokerOptions.Section}:Listen): {ex.Message}", ex);
+        }
+        _server = server;
+        _logger.LogInformation("Embedded MQTT broker listening on {Endpoint}", _options.Listen);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var server = Interlocked.Exchange(ref _server, null);
+        if (server is null) return;
+        try
+        {
+            await server.StopAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            server.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    /// <summary>Publishes a hub message (e.g. desired state) to the devices subscribed to it.</summary>
+    internal Task InjectAsync(MqttApplicationMessage message, CancellationToken cancellationToken) =>
+        Server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = _options.ClientId }, cancellationToken);
+
+    private Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
+    {
+        ConnectionRefusal refusal;
+        try
+        {
+            refusal = _validator.Validate(e.ClientId, e.UserName, e.Password);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Could not check the credentials of client {ClientId} from {RemoteEndpoint}; refused as server unavailable", e.ClientId, e.RemoteEndPoint);
+            e.ReasonCode = MqttConnectReasonCode.ServerUnavailable;
+            return Task.CompletedTask;
+        }
+        if (refusal == ConnectionRefusal.None)
+            return Task.CompletedTask;
+
+        e.ReasonCode = refusal == ConnectionRefusal.ClientIdMismatch
+            ? MqttConnectReasonCode.ClientIdentifierNotValid
+            : MqttConnectReasonCode.BadUserNameOrPassword;
+        _metrics.ConnectionRefused(refusal);
+        if (_refusalLog.ShouldLog("connect:" + refusal, out var suppressed))
+            _logger.LogWarning("Refused an MQTT connection from {RemoteEndpoint}: {Reason} (client id {ClientId}, user {UserName}); {Suppressed} more refused for this reason since the last report",
+                e.RemoteEndPoint, BrokerMetrics.Label(refusal), e.ClientId, e.UserName, suppressed);
+        return Task.CompletedTask;
+    }
+
+    private async Task InterceptPublishAsync(InterceptingPublishEventArgs e)
+    {
+        // The hub's own messages (desired state) are injected with the server's session items; no device has those.
+        if (ReferenceEquals(e.SessionItems, _server?.ServerSessionItems))
+            return;
+
+        var message = e.ApplicationMessage;
+        if (!DeviceAccessPolicy.MayPublish(e.ClientId, message.Topic, out var deviceTopic))
+        {
+            e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            e.Response.ReasonString = "a device may publish only on its own telemetry, samples, status and reported topics";
+            _metrics.PublishRefused();
+            _metrics.Acknowledged(AckOutcome.NotAuthorized);
+            if (_refusalLog.ShouldLog("publish", out var suppressed))
+                _logger.LogWarning("Refused a publish of client {ClientId} on {Topic}: not its own topic; {Suppressed} more refused since the last report",
+                    e.ClientId, message.Topic, suppressed);
+            return;
+        }
+
+        var answer = await _ingest.IngestAsync(deviceTopic, message.Topic, message.Payload, e.CancellationToken).ConfigureAwait(false);
+        // Ingest is where device messages go; nobody subscribes to them, and routing a copy would only cost memory.
+        e.ProcessPublish = false;
+        e.Response.ReasonCode = answer.Outcome switch
+        {
+            AckOutcome.Success => MqttPubAckReasonCode.Success,
+            AckOutcome.PayloadFormatInvalid => MqttPubAckReasonCode.PayloadFormatInvalid,
+            _ => MqttPubAckReasonCode.UnspecifiedError,
+        };
+        e.Response.ReasonString = answer.Reason;
+
+        // Keep the device's retained status in the broker too, for the device's own status subscription.
+        if (answer.Outcome == AckOutcome.Success && deviceTopic.Channel == DeviceChannel.Status && message.Retain && _server is { } server)
+            await server.UpdateRetainedMessageAsync(RetainedCopy(message)).ConfigureAwait(false);
+    }
+
+    // The packet's payload buffer is pooled and reused once the publish is handled; the retained store needs its own.
+    private static MqttApplicationMessage RetainedCopy(MqttApplicationMessage message) =>
+        new MqttApplicationMessageBuilder()
+            .WithTopic(message.Topic)
+            .WithPayload(message.Payload.ToArray())
+            .WithQualityOfServiceLevel(message.QualityOfServiceLevel)
+            .WithRetainFlag()
+            .Build();
+
+    private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
+    {
+        if (DeviceAccessPolicy.MaySubscribe(e.ClientId, e.TopicFilter.Topic))
+            return Task.CompletedTask;
+        e.ProcessSubscription = false;
+        e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+        e.Response.ReasonString = "a device may subscribe only to its own desired and status topics";
+        _metrics.SubscriptionRefused();
+        if (_refusalLog.ShouldLog("subscribe", out var suppressed))
+            _logger.LogWarning("Refused a subscription of client {ClientId} to {TopicFilter}: not its own desired or status topic; {Suppressed} more refused since the last report",
+                e.ClientId, e.TopicFilter.Topic, suppressed);
+        return Task.CompletedTask;
+    }
+
+    private Task OnClientConnectedAsync(ClientConnectedEventArgs e)
+    {
+        _metrics.ClientConnected();
+        _connections.AddOrUpdate(e.ClientId, 1, (_, n) => n + 1);
+        return Task.CompletedTask;
+    }
+
+    private async Task OnClientDisconnectedAsync(ClientDisconnectedEventArgs e)
+    {
+        _metrics.ClientDisconnected();
+        var remaining = _connections.AddOrUpdate(e.ClientId, 0, (_, n) => Math.Max(0, n - 1));
+        if (remaining == 0)
+            _connections.TryRemove(new KeyValuePair<string, int>(e.ClientId, 0));
+
+        // A clean disconnect is preceded by the device's own offline status, and a takeover means it is still there.
+        // After an unclean one MQTTnet dispatches the device's last will through the publish interceptor (so ingest
+        // sees it), but a device without a will, or with a delayed one, would stay online in the store: record it here.
+        if (e.DisconnectType != MqttClientDisconnectType.NotClean || remaining > 0 || !DeviceIds.IsValid(e.ClientId))
+            return;
+        var status = new DeviceStatus(e.ClientId, Online: false, At: _time.GetUtcNow());
+        var payload = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(status, ContractsJsonContext.Default.DeviceStatus);
+        try
+        {
+            await _messageIngest.IngestAsync(Topics.Status(e.ClientId), payload, CancellationToken.None).ConfigureAwait(false);
+            _metrics.OfflineRecordedFromDisconnect();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Could not record device {DeviceId} offline after its connection dropped", e.ClientId);
+        }
+    }
+}

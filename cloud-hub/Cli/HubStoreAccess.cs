@@ -1,0 +1,47 @@
+using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Storage;
+using Microsoft.Extensions.Options;
+
+namespace EdgeMlops.CloudHub.Cli;
+
+/// <summary>
+/// Opens the hub database for a CLI command, with the same services and configuration the running hub uses
+/// (<c>Hub:Store:Path</c>, overridable with <c>--db</c>; <c>EDGEMLOPS_Hub__Store__Path</c> from the environment), so
+/// the CLI and a running hub can share one database file.
+/// </summary>
+public sealed class HubStoreAccess : IDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private HubStoreAccess(ServiceProvider services) => _services = services;
+
+    public IDeviceRegistry Registry => _services.GetRequiredService<IDeviceRegistry>();
+
+    public string DatabasePath => _services.GetRequiredService<IOptions<HubStoreOptions>>().Value.ResolvedPath;
+
+    /// <exception cref="UsageException">The store options are not valid.</exception>
+    public static HubStoreAccess Open(string? databasePath)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddEnvironmentVariables("EDGEMLOPS_")
+            .AddInMemoryCollection(databasePath is null ? [] : [new($"{HubStoreOptions.SectionName}:Path", databasePath)])
+            .Build();
+        var services = new ServiceCollection()
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
+            .AddHubData(configuration)
+            .BuildServiceProvider();
+        try
+        {
+            // Options are validated when first read; a host would do it at start, the CLI does it here.
+            _ = services.GetRequiredService<IOptions<HubStoreOptions>>().Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            services.Dispose();
+            throw new UsageException(ex.Message);
+        }
+        return new HubStoreAccess(services);
+    }
+
+    public void Dispose() => _services.Dispose();
+}

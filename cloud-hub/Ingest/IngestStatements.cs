@@ -1,0 +1,159 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using EdgeMlops.CloudHub.Storage;
+using EdgeMlops.Contracts;
+
+namespace EdgeMlops.CloudHub.Ingest;
+
+/// <summary>
+/// The ingest writer's SQL, compiled once on the write connection. Inserts are <c>INSERT OR IGNORE</c> on the
+/// (device_id, epoch, seq) key, so a redelivered record changes nothing and reports 0 changed rows: a duplicate.
+/// </summary>
+/// <remarks>Used only by the ingest writer's loop, inside <see cref="HubDatabase.Write{T}"/>.</remarks>
+internal sealed class IngestStatements
+{
+    private readonly PreparedStatement _begin;
+    private readonly PreparedStatement _commit;
+    private readonly PreparedStatement _rollback;
+    private readonly PreparedStatement _touch;
+    private readonly PreparedStatement _progress;
+    private readonly PreparedStatement _insertEvent;
+    private readonly PreparedStatement _insertStats;
+    private readonly PreparedStatement _insertSample;
+    private readonly PreparedStatement _status;
+    private readonly PreparedStatement _reported;
+
+    public IngestStatements(HubDatabase database)
+    {
+        _begin = database.Prepare("BEGIN IMMEDIATE");
+        _commit = database.Prepare("COMMIT");
+        _rollback = database.Prepare("ROLLBACK");
+        // Also the authoritative enrolment check: a device revoked after its message was parsed matches no row.
+        _touch = database.Prepare(
+            "UPDATE devices SET last_seen = max(coalesce(last_seen, 0), ?2) WHERE id = ?1 AND password_hash IS NOT NULL");
+        // SET expressions all see the row as it was, so data_epoch in the CASE is the previous epoch.
+        _progress = database.Prepare("""
+            UPDATE devices SET
+                highest_seq = CASE WHEN data_epoch IS ?2 THEN max(coalesce(highest_seq, 0), ?3) ELSE ?3 END,
+                data_epoch = ?2
+            WHERE id = ?1
+            """);
+        _insertEvent = database.Prepare("""
+            INSERT OR IGNORE INTO events (device_id, epoch, seq, camera_id, time, label, confidence, created_at, received_at, payload)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            """);
+        _insertStats = database.Prepare("""
+            INSERT OR IGNORE INTO stats (device_id, epoch, seq, camera_id, time, estimated_precision, created_at, received_at, payload)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            """);
+        _insertSample = database.Prepare("""
+            INSERT OR IGNORE INTO samples (device_id, epoch, seq, camera_id, time, label, confidence, sample_id, reason,
+                                           created_at, received_at, image_path, image_bytes, payload)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+            """);
+        // Status and reported state keep the newest: a redelivered older message must not undo a newer one.
+        _status = database.Prepare("""
+            UPDATE devices SET online = ?2, last_status_at = ?3, agent_version = coalesce(?4, agent_version)
+            WHERE id = ?1 AND (last_status_at IS NULL OR last_status_at <= ?3)
+            """);
+        _reported = database.Prepare("""
+            UPDATE devices SET reported_json = ?2, reported_at = ?3, outbox_epoch = ?4, last_issued_seq = ?5, pending = ?6,
+                               oldest_pending_seq = ?7, evicted = ?8, model_name = ?9, model_version = ?10
+            WHERE id = ?1 AND (reported_at IS NULL OR reported_at <= ?3)
+            """);
+    }
+
+    public void Begin() => _begin.Execute();
+
+    public void Commit() => _commit.Execute();
+
+    /// <summary>Undoes the open transaction; quiet when there is none (SQLite may have rolled back already).</summary>
+    public void Rollback()
+    {
+        try
+        {
+            _rollback.Execute();
+        }
+        catch (HubStoreException)
+        {
+        }
+    }
+
+    public StoreOutcome Apply(IngestWork work)
+    {
+        var receivedAt = UnixTime.ToMs(work.ReceivedAt);
+        if (_touch.Bind(1, work.DeviceId).Bind(2, receivedAt).Execute() == 0)
+            return StoreOutcome.DeviceNotEnrolled;
+        return work switch
+        {
+            TelemetryWork telemetry => ApplyTelemetry(telemetry, receivedAt),
+            SampleWork sample => ApplySample(sample, receivedAt),
+            StatusWork status => ApplyStatus(status, receivedAt),
+            ReportedWork reported => ApplyReported(reported),
+            _ => throw new InvalidOperationException($"unknown ingest work {work.GetType().Name}"),
+        };
+    }
+
+    private StoreOutcome ApplyTelemetry(TelemetryWork work, long receivedAt)
+    {
+        Span<byte> deviceId = stackalloc byte[Encoding.UTF8.GetMaxByteCount(work.DeviceId.Length)];
+        deviceId = deviceId[..Encoding.UTF8.GetBytes(work.DeviceId, deviceId)];
+        RecordCounts stored = default, duplicates = default;
+        foreach (var record in work.Records)
+        {
+            var payload = JsonMarshal.GetRawUtf8Value(record.Payload);
+            int changed;
+            if (record.Kind == OutboxKinds.Event)
+                changed = _insertEvent.BindUtf8(1, deviceId).Bind(2, work.Epoch).Bind(3, record.Seq).Bind(4, record.CameraId)
+                    .Bind(5, UnixTime.ToMs(record.Time)).Bind(6, record.Label).Bind(7, record.Value)
+                    .Bind(8, UnixTime.ToMs(record.CreatedAt)).Bind(9, receivedAt).BindUtf8(10, payload)
+                    .Execute();
+            else
+                changed = _insertStats.BindUtf8(1, deviceId).Bind(2, work.Epoch).Bind(3, record.Seq).Bind(4, record.CameraId)
+                    .Bind(5, UnixTime.ToMs(record.Time)).Bind(6, record.Value)
+                    .Bind(7, UnixTime.ToMs(record.CreatedAt)).Bind(8, receivedAt).BindUtf8(9, payload)
+                    .Execute();
+            if (changed == 0)
+                duplicates = duplicates.Add(record.Kind);
+            else
+                stored = stored.Add(record.Kind);
+        }
+        if (work.Records.Count > 0)
+            _progress.BindUtf8(1, deviceId).Bind(2, work.Epoch).Bind(3, work.Records.Max(r => r.Seq)).Execute();
+        return new StoreOutcome(false, stored, duplicates);
+    }
+
+    private StoreOutcome ApplySample(SampleWork work, long receivedAt)
+    {
+        var header = work.Header;
+        var info = header.Info;
+        var changed = _insertSample.Bind(1, work.DeviceId).Bind(2, header.Epoch).Bind(3, header.Seq).Bind(4, info.CameraId)
+            .Bind(5, UnixTime.ToMs(info.CapturedAt)).Bind(6, info.PredictedLabel).Bind(7, info.Confidence)
+            .Bind(8, info.SampleId).Bind(9, info.Reason).Bind(10, UnixTime.ToMs(header.CreatedAt)).Bind(11, receivedAt)
+            .Bind(12, work.ImagePath).Bind(13, work.ImageBytes).BindUtf8(14, work.InfoJson)
+            .Execute();
+        _progress.Bind(1, work.DeviceId).Bind(2, header.Epoch).Bind(3, header.Seq).Execute();
+        var one = default(RecordCounts).Add(OutboxKinds.Sample);
+        return changed == 0 ? new StoreOutcome(false, default, one) : new StoreOutcome(false, one, default);
+    }
+
+    private StoreOutcome ApplyStatus(StatusWork work, long receivedAt)
+    {
+        // The receive time, not the message's own: a last will carries the time its connection was made.
+        _status.Bind(1, work.DeviceId).Bind(2, work.Status.Online ? 1 : 0).Bind(3, receivedAt)
+            .Bind(4, work.Status.Online ? work.Status.AgentVersion : null)
+            .Execute();
+        return new StoreOutcome(false, default, default);
+    }
+
+    private StoreOutcome ApplyReported(ReportedWork work)
+    {
+        var state = work.State;
+        var outbox = state.Outbox;
+        _reported.Bind(1, work.DeviceId).BindUtf8(2, work.Json).Bind(3, UnixTime.ToMs(state.At)).Bind(4, outbox.Epoch)
+            .Bind(5, outbox.LastIssuedSeq).Bind(6, outbox.Pending).Bind(7, outbox.OldestPendingSeq).Bind(8, outbox.Evicted)
+            .Bind(9, state.ModelName).Bind(10, state.ModelVersion)
+            .Execute();
+        return new StoreOutcome(false, default, default);
+    }
+}

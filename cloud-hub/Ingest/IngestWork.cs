@@ -1,0 +1,72 @@
+using System.Text.Json;
+using EdgeMlops.Contracts;
+
+namespace EdgeMlops.CloudHub.Ingest;
+
+/// <summary>
+/// A message parsed and checked on the caller's thread, waiting for the writer to store it. Everything here is
+/// already valid: the writer only asks the database whether the device is still enrolled and what was already there.
+/// </summary>
+internal abstract record IngestWork(string DeviceId, DateTimeOffset ReceivedAt)
+{
+    /// <summary>Rows this work inserts; groups are cut by it.</summary>
+    public virtual int RecordCount => 1;
+}
+
+/// <summary>The accepted records of one telemetry batch.</summary>
+internal sealed record TelemetryWork(string DeviceId, DateTimeOffset ReceivedAt, long Epoch, IReadOnlyList<ParsedRecord> Records)
+    : IngestWork(DeviceId, ReceivedAt)
+{
+    public override int RecordCount => Records.Count;
+}
+
+/// <summary>
+/// One event or stats record, with the columns the hub queries by pulled out and the payload kept as the device wrote it.
+/// </summary>
+/// <param name="Time">The event's lastSeen or the stats interval's end.</param>
+/// <param name="Label">The event's label; null for stats.</param>
+/// <param name="Value">The event's confidence, or the stats' estimated precision (may be null).</param>
+internal sealed record ParsedRecord(
+    string Kind,
+    long Seq,
+    string CameraId,
+    DateTimeOffset Time,
+    string? Label,
+    double? Value,
+    DateTimeOffset CreatedAt,
+    JsonElement Payload);
+
+/// <summary>A review sample whose image is already on disk under <paramref name="ImagePath"/>.</summary>
+internal sealed record SampleWork(
+    string DeviceId,
+    DateTimeOffset ReceivedAt,
+    SampleHeader Header,
+    string ImagePath,
+    long ImageBytes,
+    byte[] InfoJson) : IngestWork(DeviceId, ReceivedAt);
+
+/// <summary>A status message: online, or offline (possibly the device's last will).</summary>
+internal sealed record StatusWork(string DeviceId, DateTimeOffset ReceivedAt, DeviceStatus Status) : IngestWork(DeviceId, ReceivedAt);
+
+/// <summary>A reported state, kept whole and with its backlog pulled out into columns.</summary>
+internal sealed record ReportedWork(string DeviceId, DateTimeOffset ReceivedAt, ReportedState State, byte[] Json)
+    : IngestWork(DeviceId, ReceivedAt);
+
+/// <summary>What the writer did with one piece of work.</summary>
+internal readonly record struct StoreOutcome(bool NotEnrolled, RecordCounts Stored, RecordCounts Duplicates)
+{
+    public static StoreOutcome DeviceNotEnrolled { get; } = new(true, default, default);
+}
+
+/// <summary>Rows by record kind.</summary>
+internal readonly record struct RecordCounts(int Events, int Stats, int Samples)
+{
+    public int Total => Events + Stats + Samples;
+
+    public RecordCounts Add(string kind) => kind switch
+    {
+        OutboxKinds.Event => this with { Events = Events + 1 },
+        OutboxKinds.Stats => this with { Stats = Stats + 1 },
+        _ => this with { Samples = Samples + 1 },
+    };
+}

@@ -1,0 +1,180 @@
+using System.Text.Json;
+using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.Contracts;
+
+namespace EdgeMlops.CloudHub.Ingest;
+
+/// <summary>
+/// Takes device messages into the hub store. Parsing and checking happen on the caller's thread, so many devices'
+/// messages are read in parallel; storing goes through the <see cref="IngestWriter"/>, which commits groups.
+/// </summary>
+internal sealed class MessageIngest(
+    DeviceRegistry registry,
+    IngestWriter writer,
+    SampleFiles sampleFiles,
+    IngestMetrics metrics,
+    RejectionLog rejections,
+    TimeProvider time,
+    ILogger<MessageIngest> logger) : IMessageIngest
+{
+    private const string NotEnrolledReason = "device not enrolled";
+
+    public async ValueTask<IngestResult> IngestAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var receivedAt = time.GetUtcNow();
+        if (!Topics.TryParse(topic, out var deviceTopic) || deviceTopic.Channel == DeviceChannel.Desired)
+        {
+            metrics.RecordMessage(deviceTopic.DeviceId is null ? IngestChannels.Unknown : IngestChannels.Name(deviceTopic.Channel), IngestStatus.Ignored);
+            return new IngestResult(IngestStatus.Ignored, 0, 0, 0, null);
+        }
+        if (PayloadLimits.Check(deviceTopic.Channel, payload.Length) is { } oversized)
+            return Reject(topic, deviceTopic, oversized);
+        if (!registry.IsEnrolled(deviceTopic.DeviceId))
+            return RejectNotEnrolled(topic, deviceTopic);
+
+        Parsed parsed;
+        try
+        {
+            parsed = Parse(topic, deviceTopic, payload, receivedAt);
+        }
+        catch (Exception e) when (e is not IOException and not UnauthorizedAccessException and not OperationCanceledException)
+        {
+            // The contract readers do not throw; should one still, the message must not come back forever.
+            logger.LogError(e, "Reading a {Channel} message from device {DeviceId} failed unexpectedly", deviceTopic.Channel, deviceTopic.DeviceId);
+            return Reject(topic, deviceTopic, new PayloadRejection(RejectionKind.Malformed, $"the payload could not be read: {e.Message}"));
+        }
+        if (parsed.Work is null)
+        {
+            metrics.RecordMessage(IngestChannels.Name(deviceTopic.Channel), IngestStatus.Rejected);
+            return new IngestResult(IngestStatus.Rejected, 0, 0, parsed.RejectedRecords, parsed.Reason);
+        }
+
+        var outcome = await writer.SubmitAsync(parsed.Work, cancellationToken).ConfigureAwait(false);
+        if (outcome.NotEnrolled)
+            return RejectNotEnrolled(topic, deviceTopic);
+        metrics.RecordRecords(outcome.Stored, outcome.Duplicates);
+        metrics.RecordMessage(IngestChannels.Name(deviceTopic.Channel), IngestStatus.Stored);
+        return new IngestResult(IngestStatus.Stored, outcome.Stored.Total, outcome.Duplicates.Total, parsed.RejectedRecords, parsed.Reason);
+    }
+
+    private Parsed Parse(string topic, DeviceTopic deviceTopic, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt) =>
+        deviceTopic.Channel switch
+        {
+            DeviceChannel.Telemetry => ParseTelemetry(topic, deviceTopic, payload.Span, receivedAt),
+            DeviceChannel.Samples => ParseSample(topic, deviceTopic, payload, receivedAt),
+            DeviceChannel.Status => ParseStatus(topic, deviceTopic, payload.Span, receivedAt),
+            DeviceChannel.Reported => ParseReported(topic, deviceTopic, payload.Span, receivedAt),
+            _ => throw new InvalidOperationException($"channel {deviceTopic.Channel} is not ingested"),
+        };
+
+    private Parsed ParseTelemetry(string topic, DeviceTopic deviceTopic, ReadOnlySpan<byte> payload, DateTimeOffset receivedAt)
+    {
+        if (!ContractReader.TryReadTelemetryBatch(payload, out var batch, out var rejection))
+            return Refused(topic, deviceTopic, rejection);
+        if (ContractReader.CheckDevice(deviceTopic.DeviceId, batch) is { } wrongDevice)
+            return Refused(topic, deviceTopic, wrongDevice);
+
+        var accepted = new List<ParsedRecord>(batch.Records.Count);
+        var refused = 0;
+        string? firstReason = null;
+        foreach (var record in batch.Records)
+        {
+            if (ReadRecord(deviceTopic.DeviceId, record, out var recordRejection) is { } parsedRecord)
+            {
+                accepted.Add(parsedRecord);
+                continue;
+            }
+            // One bad record costs only itself: the rest of the batch is stored.
+            var reason = $"record seq {record.Seq}: {recordRejection!.Reason}";
+            RecordRejection(topic, deviceTopic, recordRejection with { Reason = reason });
+            refused++;
+            firstReason ??= reason;
+        }
+        return accepted.Count == 0
+            ? new Parsed(null, refused, firstReason)
+            : new Parsed(new TelemetryWork(deviceTopic.DeviceId, receivedAt, batch.Epoch, accepted), refused, firstReason);
+    }
+
+    private static ParsedRecord? ReadRecord(string deviceId, OutboxRecord record, out PayloadRejection? rejection)
+    {
+        if (!ContractReader.TryReadPayload(record, out var message, out rejection))
+            return null;
+        rejection = ContractReader.CheckDevice(deviceId, message);
+        if (rejection is not null)
+            return null;
+        return message switch
+        {
+            VehicleEvent e => new ParsedRecord(OutboxKinds.Event, record.Seq, e.CameraId, e.LastSeen, e.Label, e.Confidence, record.CreatedAt, record.Payload),
+            CameraStats s => new ParsedRecord(OutboxKinds.Stats, record.Seq, s.CameraId, s.IntervalEnd, null, s.EstimatedPrecision, record.CreatedAt, record.Payload),
+            // The batch validator already refuses samples in batches; this keeps a future kind from slipping through.
+            _ => Refuse(out rejection, new PayloadRejection(RejectionKind.Invalid, $"kind '{record.Kind}' does not travel in telemetry batches")),
+        };
+    }
+
+    private Parsed ParseSample(string topic, DeviceTopic deviceTopic, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt)
+    {
+        if (!SampleFrame.TryRead(payload, out var header, out var jpeg, out var rejection))
+            return Refused(topic, deviceTopic, rejection);
+        if (ContractReader.CheckDevice(deviceTopic.DeviceId, header) is { } wrongDevice)
+            return Refused(topic, deviceTopic, wrongDevice);
+        var imagePath = sampleFiles.Save(deviceTopic.DeviceId, header.Epoch, header.Seq, jpeg.Span);
+        var infoJson = JsonSerializer.SerializeToUtf8Bytes(header.Info, ContractsJsonContext.Default.ReviewSampleInfo);
+        return new Parsed(new SampleWork(deviceTopic.DeviceId, receivedAt, header, imagePath, jpeg.Length, infoJson), 0, null);
+    }
+
+    private Parsed ParseStatus(string topic, DeviceTopic deviceTopic, ReadOnlySpan<byte> payload, DateTimeOffset receivedAt)
+    {
+        if (!ContractReader.TryReadDeviceStatus(payload, out var status, out var rejection))
+            return Refused(topic, deviceTopic, rejection);
+        if (ContractReader.CheckDevice(deviceTopic.DeviceId, status) is { } wrongDevice)
+            return Refused(topic, deviceTopic, wrongDevice);
+        return new Parsed(new StatusWork(deviceTopic.DeviceId, receivedAt, status), 0, null);
+    }
+
+    private Parsed ParseReported(string topic, DeviceTopic deviceTopic, ReadOnlySpan<byte> payload, DateTimeOffset receivedAt)
+    {
+        if (!ContractReader.TryReadReportedState(payload, out var state, out var rejection))
+            return Refused(topic, deviceTopic, rejection);
+        if (ContractReader.CheckDevice(deviceTopic.DeviceId, state) is { } wrongDevice)
+            return Refused(topic, deviceTopic, wrongDevice);
+        return new Parsed(new ReportedWork(deviceTopic.DeviceId, receivedAt, state, payload.ToArray()), 0, null);
+    }
+
+    private Parsed Refused(string topic, DeviceTopic deviceTopic, PayloadRejection rejection)
+    {
+        RecordRejection(topic, deviceTopic, rejection);
+        return new Parsed(null, 0, rejection.Reason);
+    }
+
+    private IngestResult Reject(string topic, DeviceTopic deviceTopic, PayloadRejection rejection)
+    {
+        RecordRejection(topic, deviceTopic, rejection);
+        metrics.RecordMessage(IngestChannels.Name(deviceTopic.Channel), IngestStatus.Rejected);
+        return new IngestResult(IngestStatus.Rejected, 0, 0, 0, rejection.Reason);
+    }
+
+    private IngestResult RejectNotEnrolled(string topic, DeviceTopic deviceTopic)
+    {
+        var channel = IngestChannels.Name(deviceTopic.Channel);
+        metrics.RecordRejection(channel, IngestChannels.NotEnrolled);
+        metrics.RecordMessage(channel, IngestStatus.Rejected);
+        rejections.Add(topic, deviceTopic.DeviceId, channel, IngestChannels.NotEnrolled, NotEnrolledReason);
+        return new IngestResult(IngestStatus.Rejected, 0, 0, 0, NotEnrolledReason);
+    }
+
+    private void RecordRejection(string topic, DeviceTopic deviceTopic, PayloadRejection rejection)
+    {
+        metrics.RecordRejection(IngestChannels.Name(deviceTopic.Channel), rejection.Kind.ToString());
+        rejections.Add(topic, deviceTopic, rejection);
+    }
+
+    private static ParsedRecord? Refuse(out PayloadRejection? rejection, PayloadRejection value)
+    {
+        rejection = value;
+        return null;
+    }
+
+    /// <summary>A message read: the work to store (null when nothing in it can be), records refused inside it, and the first reason.</summary>
+    private readonly record struct Parsed(IngestWork? Work, int RejectedRecords, string? Reason);
+}

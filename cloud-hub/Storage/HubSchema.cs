@@ -1,0 +1,91 @@
+namespace EdgeMlops.CloudHub.Storage;
+
+/// <summary>
+/// The hub database's tables. Times are Unix milliseconds. Records are keyed by (device_id, epoch, seq): a seq is
+/// unique within a device's outbox incarnation across kinds, which is what makes redelivery idempotent.
+/// </summary>
+/// <remarks>
+/// Composite primary keys are beyond sqlite-net's attribute mapping, so the schema is plain DDL; sqlite-net maps rows
+/// for the simple queries. Record tables keep their rowid: rows (payloads of several hundred bytes) are appended at
+/// the end of the table b-tree in full pages, while the key lives in a narrow index; measured faster than WITHOUT
+/// ROWID, whose wide key pages split half-full at every device's insertion point. Events, by far the most numerous,
+/// have no camera index: every index costs each insert, and a camera filter walks the time index instead, reading
+/// about (cameras on the device) rows per row returned.
+/// </remarks>
+internal static class HubSchema
+{
+    public const int Version = 1;
+
+    public const string Ddl = """
+        CREATE TABLE IF NOT EXISTS devices (
+            id                 TEXT PRIMARY KEY NOT NULL,
+            enrolled_at        INTEGER NOT NULL,
+            password_hash      TEXT,             -- NULL once revoked: the device and its data stay, its credential goes
+            online             INTEGER NOT NULL DEFAULT 0,
+            last_seen          INTEGER,
+            last_status_at     INTEGER,
+            agent_version      TEXT,
+            reported_json      TEXT,
+            reported_at        INTEGER,
+            outbox_epoch       INTEGER,
+            last_issued_seq    INTEGER,
+            pending            INTEGER,
+            oldest_pending_seq INTEGER,
+            evicted            INTEGER,
+            model_name         TEXT,
+            model_version      TEXT,
+            data_epoch         INTEGER,          -- the epoch of the records stored last
+            highest_seq        INTEGER           -- the highest seq stored for data_epoch
+        );
+
+        CREATE TABLE IF NOT EXISTS events (
+            device_id   TEXT NOT NULL,
+            epoch       INTEGER NOT NULL,
+            seq         INTEGER NOT NULL,
+            camera_id   TEXT NOT NULL,
+            time        INTEGER NOT NULL,        -- the event's lastSeen
+            label       TEXT NOT NULL,
+            confidence  REAL NOT NULL,
+            created_at  INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            payload     TEXT NOT NULL,
+            PRIMARY KEY (device_id, epoch, seq)
+        );
+        CREATE INDEX IF NOT EXISTS events_by_time ON events (device_id, time, epoch, seq);
+
+        CREATE TABLE IF NOT EXISTS stats (
+            device_id   TEXT NOT NULL,
+            epoch       INTEGER NOT NULL,
+            seq         INTEGER NOT NULL,
+            camera_id   TEXT NOT NULL,
+            time        INTEGER NOT NULL,        -- the interval's end
+            estimated_precision REAL,
+            created_at  INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            payload     TEXT NOT NULL,
+            PRIMARY KEY (device_id, epoch, seq)
+        );
+        CREATE INDEX IF NOT EXISTS stats_by_time ON stats (device_id, time, epoch, seq);
+        CREATE INDEX IF NOT EXISTS stats_by_camera ON stats (device_id, camera_id, time, epoch, seq);
+
+        CREATE TABLE IF NOT EXISTS samples (
+            device_id   TEXT NOT NULL,
+            epoch       INTEGER NOT NULL,
+            seq         INTEGER NOT NULL,
+            camera_id   TEXT NOT NULL,
+            time        INTEGER NOT NULL,        -- capturedAt
+            label       TEXT NOT NULL,           -- the predicted label
+            confidence  REAL NOT NULL,
+            sample_id   TEXT NOT NULL,
+            reason      TEXT NOT NULL,
+            created_at  INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            image_path  TEXT NOT NULL,           -- relative to the samples directory
+            image_bytes INTEGER NOT NULL,
+            payload     TEXT NOT NULL,           -- the ReviewSampleInfo JSON
+            PRIMARY KEY (device_id, epoch, seq)
+        );
+        CREATE INDEX IF NOT EXISTS samples_by_time ON samples (device_id, time, epoch, seq);
+        CREATE INDEX IF NOT EXISTS samples_by_camera ON samples (device_id, camera_id, time, epoch, seq);
+        """;
+}
