@@ -133,7 +133,10 @@ public sealed class ExternalBrokerConnector : IHostedService, IBrokerStatus, IAs
             builder = builder.WithCredentials(_options.Username, password);
         if (url.UseTls)
             builder = builder.WithTlsOptions(tls => tls.UseTls());
-        return builder.Build();
+        var options = builder.Build();
+        // MQTTnet's default socket buffers (8 KiB) cap large batches at ~2 MB/s even on loopback; see the edge sync.
+        ((MqttClientTcpOptions)options.ChannelOptions).BufferSize = 1024 * 1024;
+        return options;
     }
 
     private async Task RunAsync(MqttClientOptions clientOptions, CancellationToken stopping)

@@ -8,12 +8,16 @@ namespace EdgeMlops.EdgeAgent.Inference;
 /// </summary>
 public sealed class FrameCrops : IDisposable
 {
-    public FrameCrops(string cameraId, long frameIndex, DateTimeOffset timestamp, IReadOnlyList<Rect> boxes, IReadOnlyList<Mat> crops, object? truth)
+    /// <param name="timestamp">When the frame was captured; latencies are measured from it.</param>
+    /// <param name="sceneTime">When the frame was taken on the timeline the tracker follows (see <c>TrackingClock</c>).</param>
+    public FrameCrops(string cameraId, long frameIndex, DateTimeOffset timestamp, DateTimeOffset sceneTime, IReadOnlyList<Rect> boxes,
+        IReadOnlyList<Mat> crops, object? truth)
     {
         if (boxes.Count != crops.Count) throw new ArgumentException("One crop per box is needed.", nameof(crops));
         CameraId = cameraId;
         FrameIndex = frameIndex;
         Timestamp = timestamp;
+        SceneTime = sceneTime;
         Boxes = boxes;
         Crops = crops;
         Truth = truth;
@@ -23,6 +27,7 @@ public sealed class FrameCrops : IDisposable
     public string CameraId { get; }
     public long FrameIndex { get; }
     public DateTimeOffset Timestamp { get; }
+    public DateTimeOffset SceneTime { get; }
     public IReadOnlyList<Rect> Boxes { get; }
 
     /// <summary>Owned by this object and released once classified.</summary>

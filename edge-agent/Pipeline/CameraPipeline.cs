@@ -17,7 +17,7 @@ namespace EdgeMlops.EdgeAgent.Pipeline;
 /// One camera: capture on its own thread into a bounded frame queue (oldest dropped and counted when the rest of
 /// the pipeline falls behind), region proposals, the shared classification batcher, then the IoU tracker whose
 /// per-vehicle vote emits one <see cref="VehicleEvent"/> when the vehicle leaves. Sources that carry ground truth
-/// (synthetic cameras) are scored against it.
+/// (synthetic cameras, video files with a truth sidecar) are scored against it.
 /// </summary>
 public sealed class CameraPipeline : IAsyncDisposable
 {
@@ -41,6 +41,7 @@ public sealed class CameraPipeline : IAsyncDisposable
     private readonly Random _sampling;
     private readonly IouTracker _tracker;
     private readonly BackgroundSubtractionProposer? _proposer;
+    private readonly TrackingClock _clock;
     private string _modelVersion = "unknown";
     private Task _proposals = Task.CompletedTask, _tracking = Task.CompletedTask;
 
@@ -64,6 +65,7 @@ public sealed class CameraPipeline : IAsyncDisposable
         _tracker = new IouTracker(spec.Id, tracking, line);
         var regionOfInterest = spec.RegionOfInterest.Count > 0 ? spec.RegionOfInterest.Select(p => p.ToPoint()).ToList() : null;
         _proposer = spec.Proposals == ProposalSource.Motion ? new BackgroundSubtractionProposer(proposals, regionOfInterest) : null;
+        _clock = TrackingClock.For(spec);
         _samples = samples;
         // Seeded per camera so a rerun samples the same vehicles (string.GetHashCode is randomised per process).
         _sampling = new Random(spec.Id.Aggregate(0x5eed, (hash, c) => unchecked(hash * 31 + c)));
@@ -130,7 +132,8 @@ public sealed class CameraPipeline : IAsyncDisposable
         if (truth is not null && _proposer is not { IsWarmingUp: true })
             _truth.ObserveFrame(truth.Objects.Select(o => new TruthSighting(_spec.Id, o.TrackId, o.Label, o.Visible)));
         _metrics.RecordLatency(Stages.Proposals, Stopwatch.GetElapsedTime(t));
-        await _batcher.Input.WriteAsync(new FrameCrops(_spec.Id, frame.Index, frame.Timestamp, boxes, crops, truth));
+        await _batcher.Input.WriteAsync(new FrameCrops(_spec.Id, frame.Index, frame.Timestamp,
+            _clock.TimeOf(frame.Timestamp, frame.Position), boxes, crops, truth));
     }
 
     /// <summary>Ground-truth proposals: the visible vehicles' boxes, to measure the classifier without detection errors.</summary>
@@ -160,7 +163,7 @@ public sealed class CameraPipeline : IAsyncDisposable
                 for (int i = 0; i < frame.Boxes.Count; i++)
                     observations.Add(new TrackObservation(frame.Boxes[i], _labels, frame.Probabilities[i]));
                 completed.Clear();
-                _tracker.Update(frame.Timestamp, observations, trackIds, completed);
+                _tracker.Update(frame.SceneTime, observations, trackIds, completed);
                 for (int i = 0; i < frame.Boxes.Count; i++)
                     Remember(trackIds[i], truth, frame.Boxes[i], frame.Probabilities[i], frame.Crops[i]);
                 _metrics.FrameProcessed();

@@ -61,6 +61,7 @@ public sealed class EdgePipelineService(
         var byCamera = new Dictionary<string, CameraPipeline>(StringComparer.Ordinal);
         var sources = new FrameSourceFactory(frameSourceOptions.Value, loggers);
         sources.Register(SyntheticSourceUri.Scheme, camera => new SyntheticFrameSource(SyntheticSourceUri.Parse(camera.Source)));
+        var withTruth = new SidecarTruthFrameSourceFactory(sources);
         _batcher = new ClassificationBatcher(batching, frame => byCamera[frame.CameraId].Results.Writer);
 
         foreach (var camera in cameras)
@@ -70,8 +71,10 @@ public sealed class EdgePipelineService(
             try
             {
                 CameraOptionsValidator.ThrowIfInvalid(camera);
-                if (camera.Proposals == ProposalSource.GroundTruth && !SyntheticSourceUri.IsSynthetic(camera.Source))
-                    throw new InvalidOperationException("Proposals=GroundTruth needs a source that carries ground truth (synthetic://).");
+                if (camera.Proposals == ProposalSource.GroundTruth && !SyntheticSourceUri.IsSynthetic(camera.Source)
+                    && GroundTruthSidecarLocator.Find(camera) is null)
+                    throw new InvalidOperationException(
+                        "Proposals=GroundTruth needs a source that carries ground truth (synthetic://, or a video file with a .truth.jsonl sidecar beside it).");
                 if (SyntheticSourceUri.IsSynthetic(camera.Source)) SyntheticSourceUri.Parse(camera.Source);
             }
             catch (Exception ex) when (ex is FormatException or InvalidOperationException or OptionsValidationException or ArgumentException)
@@ -80,7 +83,7 @@ public sealed class EdgePipelineService(
                 _logger.LogError("Camera {Camera}: {Error}", camera.Id, ex.Message);
                 continue;
             }
-            var capture = new CameraCapture(camera, sources, time, loggers.CreateLogger<CameraCapture>());
+            var capture = new CameraCapture(camera, withTruth, time, loggers.CreateLogger<CameraCapture>());
             var pipeline = new CameraPipeline(camera, capture, _batcher, metrics, _truth, telemetry, sampleOptions.Value, trackerOptions.Value, proposalOptions.Value, agent.DeviceId,
                 model.Name, time, loggers.CreateLogger($"EdgeMlops.EdgeAgent.Camera.{camera.Id}"));
             byCamera[camera.Id] = pipeline;

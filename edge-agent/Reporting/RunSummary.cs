@@ -21,6 +21,7 @@ public sealed record RunSummary(
     string Model,
     TruthSummary? Truth)
 {
+    /// <param name="truth">Scored into the <c>truth</c> block when some camera's source carried ground truth; left out otherwise.</param>
     public static RunSummary From(IReadOnlyList<CameraMetrics> cameras, TimeSpan elapsed, string model, TruthScorer? truth)
     {
         double seconds = Math.Max(elapsed.TotalSeconds, 1e-3);
@@ -41,7 +42,7 @@ public sealed record RunSummary(
             Stages.WithDrops.ToDictionary(s => s, s => cameras.Sum(c => c.Drops()[s])),
             cameras.Select(c => new CameraSummary(c.CameraId, c.Decoded, c.Frames, Math.Round(c.Frames / seconds, 2), c.Vehicles(), c.Samples, c.Drops(), c.Reconnects, c.LastError)).ToList(),
             model,
-            truth?.Summarise());
+            truth is { HasTruth: true } ? truth.Summarise() : null);
     }
 }
 

@@ -20,12 +20,22 @@ public sealed class TruthScorer(IReadOnlyList<string> labels)
     private readonly ConfusionMatrix _classification = new(labels);
     private readonly Lock _gate = new();
     private long _unmatchedEvents;
+    private bool _hasTruth;
+
+    /// <summary>True once any frame with ground truth was observed: without it there is nothing to score against.</summary>
+    public bool HasTruth
+    {
+        get { lock (_gate) return _hasTruth; }
+    }
 
     public void ObserveFrame(IEnumerable<TruthSighting> sightings)
     {
         lock (_gate)
+        {
+            _hasTruth = true;
             foreach (var s in sightings)
                 if (s.Visible >= CountableVisibility) _countable.TryAdd((s.CameraId, s.TrackId), s.Label);
+        }
     }
 
     /// <param name="truthTrackId">The truth vehicle the event's track followed most often, or null when none.</param>

@@ -74,8 +74,15 @@ internal sealed class SyncConnectionSettings
                 .UseTls()
                 .WithTargetHost(Broker.Host)
                 .WithCertificateValidationHandler(args => IsTrusted(args.Certificate, args.SslPolicyErrors)));
-        return builder.Build();
+        var options = builder.Build();
+        // MQTTnet sets the socket's send and receive buffers to this (8 KiB by default), which caps a 500 KB batch
+        // at ~2 MB/s even on loopback (measured: 4 vs 300 batches/s); 1 MiB lets the kernel keep the pipe full.
+        ((MqttClientTcpOptions)options.ChannelOptions).BufferSize = SocketBufferBytes;
+        return options;
     }
+
+    /// <summary>The socket buffer size for the broker connection: a batch is up to <see cref="PayloadLimits.TelemetryBytes"/>.</summary>
+    public const int SocketBufferBytes = 1024 * 1024;
 
     private bool IsTrusted(X509Certificate? certificate, SslPolicyErrors errors)
     {

@@ -131,9 +131,12 @@ public static class SyncBenchmark
     {
         using var client = new MqttClientFactory().CreateMqttClient();
         var uri = new Uri(hub.BrokerUrl);
-        await client.ConnectAsync(new MqttClientOptionsBuilder()
+        var options = new MqttClientOptionsBuilder()
             .WithTcpServer(uri.Host, uri.Port).WithClientId(BareDevice).WithCredentials(BareDevice, secret)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithCleanStart(true).Build());
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithCleanStart(true).Build();
+        // The same socket buffers the agent uses: the limit is the broker, not an 8 KiB default.
+        ((MqttClientTcpOptions)options.ChannelOptions).BufferSize = SyncConnectionSettings.SocketBufferBytes;
+        await client.ConnectAsync(options);
         var topic = Topics.Telemetry(BareDevice);
         var clock = Stopwatch.StartNew();
         var window = new Queue<Task<MqttClientPublishResult>>();
