@@ -50,6 +50,8 @@ public static class EdgeAgentExtensions
         services.AddEdgeSync(configuration);
         services.AddEdgeStore(configuration);
         services.AddSingleton<EdgeMlops.Observability.IMetricsSource, StoreMetrics>();
+        services.AddSingleton<Reporting.CameraMetricsRegistry>();
+        services.AddSingleton<EdgeMlops.Observability.IMetricsSource>(provider => provider.GetRequiredService<Reporting.CameraMetricsRegistry>());
         services.AddHostedService<EdgePipelineService>();
         // Last registered, first stopped: scrapes end before the pipeline drains.
         services.AddHostedService<Diagnostics.MetricsEndpoint>();

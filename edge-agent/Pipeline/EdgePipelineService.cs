@@ -27,6 +27,8 @@ public sealed class EdgePipelineService(
     IOptions<FrameSourceFactoryOptions> frameSourceOptions,
     ActiveModel model,
     TelemetryQueue telemetry,
+    CameraMetricsRegistry cameraMetrics,
+    Sync.SyncProgress sync,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILoggerFactory loggers) : IHostedService
@@ -68,6 +70,7 @@ public sealed class EdgePipelineService(
         {
             var metrics = new CameraMetrics(camera.Id, labels);
             _metrics.Add(metrics);
+            cameraMetrics.Add(metrics);
             try
             {
                 CameraOptionsValidator.ThrowIfInvalid(camera);
@@ -127,7 +130,7 @@ public sealed class EdgePipelineService(
         {
             while (await timer.WaitForNextTickAsync(token))
             {
-                _logger.LogInformation("{Status}", StatusLine.Format(_metrics, previous, interval, $"outbox queue {telemetry.Depth}"));
+                _logger.LogInformation("{Status}", StatusLine.Format(_metrics, previous, interval, $"outbox queue {telemetry.Depth}, {sync.Snapshot().StatusText()}"));
                 foreach (var m in _metrics) previous[m.CameraId] = m.Frames;
             }
         }

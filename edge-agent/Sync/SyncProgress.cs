@@ -166,6 +166,8 @@ public sealed record SyncProgressSnapshot(
     /// <summary>The sync's part of the status line: connection, backlog and how fast it drains.</summary>
     public string StatusText()
     {
+        if (Broker is null)
+            return "sync off";
         var text = new System.Text.StringBuilder(Connected ? "sync up" : "sync DOWN");
         text.Append(System.Globalization.CultureInfo.InvariantCulture, $", backlog {Pending:N0}");
         if (RecordsPerSecond > 0)
