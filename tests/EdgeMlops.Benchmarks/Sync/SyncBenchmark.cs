@@ -91,13 +91,15 @@ public static class SyncBenchmark
 
             Console.WriteLine();
             Console.WriteLine($"sync benchmark: {records:N0} outbox records, batches of <= 1000, {InFlight} publishes in flight, {Environment.ProcessorCount} cores");
-            Console.WriteLine($"{"broker",-10} {"bare publish rec/s",20} {"bare->store rec/s",18} {"agent drain rec/s",18} {"drain/bare",11}");
+            // Over mosquitto the broker acknowledges long before the hub has stored anything, so the bare loop's PUBACK
+            // rate is the broker's, and the comparable limit for a drain measured to the hub store is bare->store.
+            Console.WriteLine($"{"broker",-10} {"bare publish rec/s",20} {"bare->store rec/s",18} {"agent drain rec/s",18} {"drain/bare",11} {"drain/bare->store",18}");
             foreach (var r in results)
-                Console.WriteLine($"{r.Broker,-10} {r.Bare,20:N0} {r.BareToStore,18:N0} {r.Drain,18:N0} {r.Drain / r.Bare,11:F2}");
+                Console.WriteLine($"{r.Broker,-10} {r.Bare,20:N0} {r.BareToStore,18:N0} {r.Drain,18:N0} {r.Drain / r.Bare,11:F2} {r.Drain / r.BareToStore,18:F2}");
             Console.WriteLine($"fleet: {devices} devices x {deviceRecords:N0} records at once -> hub ingest {fleet:N0} records/s");
             Console.WriteLine("aim: drain >= 0.7 of the bare publish loop and >= 50,000 records/s");
             var json = string.Join(",", results.Select(r => string.Create(CultureInfo.InvariantCulture,
-                $"\"{r.Broker}\":{{\"bareRecordsPerSecond\":{r.Bare:F0},\"bareToStoreRecordsPerSecond\":{r.BareToStore:F0},\"drainRecordsPerSecond\":{r.Drain:F0},\"ratio\":{r.Drain / r.Bare:F3}}}")));
+                $"\"{r.Broker}\":{{\"bareRecordsPerSecond\":{r.Bare:F0},\"bareToStoreRecordsPerSecond\":{r.BareToStore:F0},\"drainRecordsPerSecond\":{r.Drain:F0},\"ratio\":{r.Drain / r.Bare:F3},\"ratioToStore\":{r.Drain / r.BareToStore:F3}}}")));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"records\":{records},{json},\"fleet\":{{\"devices\":{devices},\"recordsPerDevice\":{deviceRecords},\"ingestRecordsPerSecond\":{fleet:F0}}}}}"));
             return 0;
