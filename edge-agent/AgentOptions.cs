@@ -19,8 +19,8 @@ public sealed class AgentOptions
 
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(DeviceId) || DeviceId.Any(c => c is '/' or '+' or '#' || char.IsControl(c)))
-            throw new InvalidOperationException($"Agent:DeviceId '{DeviceId}' is not a valid device id (no '/', '+', '#', control characters; not empty).");
+        if (Contracts.DeviceIds.FindProblem(DeviceId) is { } problem)
+            throw new InvalidOperationException($"Agent:DeviceId '{DeviceId}' is not a valid device id: {problem}.");
         if (Duration is { } d && d <= TimeSpan.Zero)
             throw new InvalidOperationException($"Agent:Duration must be positive; got {d}.");
         if (StatsInterval < TimeSpan.FromSeconds(1))

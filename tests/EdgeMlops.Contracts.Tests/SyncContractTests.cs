@@ -152,6 +152,13 @@ public sealed class SyncContractTests
         Assert.Null(ContractReader.CheckDevice("box-07", new DeviceStatus("box-07", true, DateTimeOffset.UnixEpoch)));
     }
 
+    [Fact]
+    public void A_device_id_with_a_colon_is_refused_because_it_cannot_be_a_mosquitto_user_name()
+    {
+        Assert.Contains("':'", DeviceIds.FindProblem("site:box-07"));
+        Assert.Null(DeviceIds.FindProblem("site-box-07"));
+    }
+
     [Theory]
     [InlineData(DeviceChannel.Telemetry, PayloadLimits.TelemetryBytes)]
     [InlineData(DeviceChannel.Samples, PayloadLimits.SampleBytes)]
