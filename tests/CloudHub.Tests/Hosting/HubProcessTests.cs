@@ -15,15 +15,15 @@ public sealed class HubProcessTests
     public async Task The_hub_starts_reports_ready_and_healthy_and_stops_cleanly_on_sigterm()
     {
         using var directory = new TempDirectory();
-        var (mqtt, http) = (FreePorts.Next(), FreePorts.Next());
-        using var hub = new HubProcess(directory.Path, "serve", "--db", "hub.db", "--mqtt-listen", $"127.0.0.1:{mqtt}", "--http", $"http://127.0.0.1:{http}");
+        var (mqtt, http) = (FreeTcpPort.Next(), FreeTcpPort.Next());
+        using var hub = HubProgram.Start(directory.Path, "serve", "--db", "hub.db", "--mqtt-listen", $"127.0.0.1:{mqtt}", "--http", $"http://127.0.0.1:{http}");
 
         await hub.WaitForLogAsync("Hub ready:", StartTimeout);
         Assert.Contains($"Hub ready: mqtt 127.0.0.1:{mqtt} (embedded), http http://127.0.0.1:{http}, store {directory.File("hub.db")}", hub.Stderr);
         using var client = new HttpClient();
         var health = await client.GetAsync($"http://127.0.0.1:{http}/healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.True(FreePorts.IsListening(mqtt));
+        Assert.True(FreeTcpPort.IsListening(mqtt));
         var metrics = await client.GetStringAsync($"http://127.0.0.1:{http}/metrics");
         Assert.Contains("edgemlops_broker_connected_clients 0", metrics);
         Assert.Contains("edgemlops_broker_connections_refused_total{reason=\"bad_credentials\"} 0", metrics);
@@ -37,8 +37,8 @@ public sealed class HubProcessTests
     public async Task An_unreachable_external_broker_makes_healthz_answer_503_problem_details()
     {
         using var directory = new TempDirectory();
-        var http = FreePorts.Next();
-        using var hub = new HubProcess(directory.Path, "--db", "hub.db", "--broker", $"mqtt://127.0.0.1:{FreePorts.Next()}",
+        var http = FreeTcpPort.Next();
+        using var hub = HubProgram.Start(directory.Path, "--db", "hub.db", "--broker", $"mqtt://127.0.0.1:{FreeTcpPort.Next()}",
             "--http", $"http://127.0.0.1:{http}", "--Hub:Broker:StartupConnectTimeout=00:00:01");
 
         await hub.WaitForLogAsync("Hub ready:", StartTimeout);
@@ -58,7 +58,7 @@ public sealed class HubProcessTests
     {
         using var directory = new TempDirectory();
 
-        var (code, _, stderr) = await HubProcess.RunAsync(directory.Path, "serve", "--db", "hub.db", "--http", $"http://127.0.0.1:{FreePorts.Next()}", option, value);
+        var (code, _, stderr) = await HubProgram.RunAsync(directory.Path, "serve", "--db", "hub.db", "--http", $"http://127.0.0.1:{FreeTcpPort.Next()}", option, value);
 
         Assert.Equal(2, code);
         Assert.Contains(key, stderr);
@@ -72,8 +72,8 @@ public sealed class HubProcessTests
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
 
-        var mqtt = await HubProcess.RunAsync(directory.Path, "--db", "hub.db", "--mqtt-listen", $"127.0.0.1:{port}", "--http", $"http://127.0.0.1:{FreePorts.Next()}");
-        var http = await HubProcess.RunAsync(directory.Path, "--db", "hub.db", "--mqtt-listen", $"127.0.0.1:{FreePorts.Next()}", "--http", $"http://127.0.0.1:{port}");
+        var mqtt = await HubProgram.RunAsync(directory.Path, "--db", "hub.db", "--mqtt-listen", $"127.0.0.1:{port}", "--http", $"http://127.0.0.1:{FreeTcpPort.Next()}");
+        var http = await HubProgram.RunAsync(directory.Path, "--db", "hub.db", "--mqtt-listen", $"127.0.0.1:{FreeTcpPort.Next()}", "--http", $"http://127.0.0.1:{port}");
 
         Assert.Equal(2, mqtt.ExitCode);
         Assert.Contains("Hub:Broker:Listen", mqtt.Stderr);
@@ -85,11 +85,11 @@ public sealed class HubProcessTests
     public async Task A_device_enrolled_with_the_cli_is_accepted_by_the_running_hub_and_refused_once_revoked()
     {
         using var directory = new TempDirectory();
-        var (mqtt, http) = (FreePorts.Next(), FreePorts.Next());
-        using var hub = new HubProcess(directory.Path, "--db", "hub.db", "--mqtt-listen", $"127.0.0.1:{mqtt}", "--http", $"http://127.0.0.1:{http}");
+        var (mqtt, http) = (FreeTcpPort.Next(), FreeTcpPort.Next());
+        using var hub = HubProgram.Start(directory.Path, "--db", "hub.db", "--mqtt-listen", $"127.0.0.1:{mqtt}", "--http", $"http://127.0.0.1:{http}");
         await hub.WaitForLogAsync("Hub ready:", StartTimeout);
 
-        var enroll = await HubProcess.RunAsync(directory.Path, "device", "enroll", "dev-7", "--db", "hub.db");
+        var enroll = await HubProgram.RunAsync(directory.Path, "device", "enroll", "dev-7", "--db", "hub.db");
         Assert.Equal(0, enroll.ExitCode);
         var line = JsonDocument.Parse(enroll.Stdout.Trim()).RootElement;
         Assert.Equal("dev-7", line.GetProperty("deviceId").GetString());
@@ -100,14 +100,14 @@ public sealed class HubProcessTests
             var ack = await device.PublishAsync(Topics.Telemetry("dev-7"), DevicePayloads.Telemetry("dev-7", 1, 3));
             Assert.Equal(MqttClientPublishReasonCode.Success, ack.ReasonCode);
         }
-        var list = await HubProcess.RunAsync(directory.Path, "device", "list", "--db", "hub.db");
+        var list = await HubProgram.RunAsync(directory.Path, "device", "list", "--db", "hub.db");
         Assert.Contains("\"deviceId\":\"dev-7\"", list.Stdout);
 
-        Assert.Equal(0, (await HubProcess.RunAsync(directory.Path, "device", "revoke", "dev-7", "--db", "hub.db")).ExitCode);
+        Assert.Equal(0, (await HubProgram.RunAsync(directory.Path, "device", "revoke", "dev-7", "--db", "hub.db")).ExitCode);
         var (refused, result) = await TestDevice.TryConnectAsync(mqtt, "dev-7", "dev-7", secret);
         Assert.Null(refused);
         Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, result);
-        Assert.Equal(1, (await HubProcess.RunAsync(directory.Path, "device", "revoke", "dev-7", "--db", "hub.db")).ExitCode);
+        Assert.Equal(1, (await HubProgram.RunAsync(directory.Path, "device", "revoke", "dev-7", "--db", "hub.db")).ExitCode);
     }
 
     [Fact]
@@ -115,8 +115,8 @@ public sealed class HubProcessTests
     {
         using var directory = new TempDirectory();
 
-        var help = await HubProcess.RunAsync(directory.Path, "help");
-        var unknown = await HubProcess.RunAsync(directory.Path, "no-such-command");
+        var help = await HubProgram.RunAsync(directory.Path, "help");
+        var unknown = await HubProgram.RunAsync(directory.Path, "no-such-command");
 
         Assert.Equal(0, help.ExitCode);
         Assert.Contains("device enroll", help.Stderr);

@@ -48,7 +48,7 @@ internal sealed class InProcessHub : IAsyncDisposable
         var own = directory is null ? new TempDirectory() : null;
         directory ??= own!.Path;
         var external = settings?.ContainsKey($"{BrokerOptions.Section}:Url") == true;
-        var port = external ? 0 : FreePorts.Next();
+        var port = external ? 0 : FreeTcpPort.Next();
         var configuration = new Dictionary<string, string?>
         {
             ["Hub:Store:Path"] = Path.Combine(directory, "hub.db"),

@@ -22,7 +22,7 @@ internal sealed class MosquittoProcess : IDisposable
     {
         if (!File.Exists(Program))
             throw new InvalidOperationException($"{Program} is missing: install Debian's mosquitto for the external broker tests.");
-        Port = FreePorts.Next();
+        Port = FreeTcpPort.Next();
         Written = MosquittoConfig.Write(_directory.Path, devices, Port, Environment.IsPrivilegedProcess ? "root" : null);
     }
 
@@ -48,7 +48,7 @@ internal sealed class MosquittoProcess : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var process = _process;
-        await Eventually.HoldsAsync(() => process.HasExited || FreePorts.IsListening(Port), $"mosquitto listening on {Port}");
+        await Eventually.HoldsAsync(() => process.HasExited || FreeTcpPort.IsListening(Port), $"mosquitto listening on {Port}");
         if (process.HasExited)
             throw new InvalidOperationException($"mosquitto exited at start:\n{Output}");
     }

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EdgeMlops.EdgeAgent.Tests.Support;
 using EdgeMlops.Sync.Tests.Support;
+using EdgeMlops.Testing;
 using SQLite;
 
 namespace EdgeMlops.Benchmarks.Sync;

@@ -28,6 +28,10 @@ internal sealed class SyncRun : IDisposable
     public string AgentDatabase { get; }
     public long SeededLastSeq { get; }
 
+    /// <summary>Hub (and mosquitto) running, and a device with <paramref name="backlog"/> records waiting.</summary>
+    public static Task<SyncRun> StartAsync(BrokerKind broker, int backlog) =>
+        broker == BrokerKind.Embedded ? WithEmbeddedBrokerAsync(backlog) : WithMosquittoAsync(backlog);
+
     /// <summary>A hub with its embedded broker, running, and a device with <paramref name="backlog"/> records waiting.</summary>
     public static async Task<SyncRun> WithEmbeddedBrokerAsync(int backlog)
     {
@@ -90,11 +94,27 @@ internal sealed class SyncRun : IDisposable
         Poll.UntilAsync(() => StoredRecords.CountAtHub(Hub.DatabasePath, DeviceId) >= records, timeout ?? TimeSpan.FromSeconds(90),
             () => $"the hub to hold {records} records of {DeviceId}; it holds {StoredRecords.CountAtHub(Hub.DatabasePath, DeviceId)}\nhub log:\n{Tail(Hub.Log)}\nagent log:\n{Tail(_agents.LastOrDefault()?.Stderr)}");
 
-    /// <summary>Waits for the agent to end by itself (its camera ends, it drains, it exits 0); returns its summary.</summary>
-    public static async Task<JsonElement> FinishAsync(DotnetProcess agent)
+    /// <summary>Stops the broker with SIGTERM: the hub with its embedded broker, or mosquitto.</summary>
+    public Task StopBrokerAsync() => Mosquitto is null ? Hub.StopAsync() : Mosquitto.StopAsync();
+
+    public Task StartBrokerAsync() => Mosquitto is null ? Hub.StartAsync() : Mosquitto.StartAsync();
+
+    /// <summary>Fails when the backlog had already reached the hub: the disruption would have proved nothing.</summary>
+    public void AssertStillDraining(string disruption)
+    {
+        var stored = StoredRecords.CountAtHub(Hub.DatabasePath, DeviceId);
+        Assert.True(stored < SeededLastSeq, $"the backlog was drained ({stored} of {SeededLastSeq}) before {disruption}: the test proves nothing");
+    }
+
+    /// <summary>
+    /// Waits for the agent to end by itself (its camera ends, it drains, it exits 0), then for the hub to hold as many
+    /// records as the agent issued (through mosquitto they arrive after the agent's PUBACKs); returns the agent's summary.
+    /// </summary>
+    public async Task<JsonElement> FinishAsync(DotnetProcess agent)
     {
         var exit = await agent.WaitForExitAsync(TimeSpan.FromMinutes(3));
         Assert.True(exit == 0, $"{agent.Name} exited {exit}:\n{Tail(agent.Stderr)}");
+        await WaitUntilHubHasAsync(StoredRecords.AtAgent(AgentDatabase).LastSeq);
         var line = agent.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
         return JsonDocument.Parse(line).RootElement.Clone();
     }
@@ -155,4 +175,14 @@ internal sealed class SyncRun : IDisposable
 
     private static string Tail(string? log, int lines = 40) =>
         log is null ? "" : string.Join('\n', log.Split('\n').TakeLast(lines));
+}
+
+/// <summary>Which broker stands between agent and hub.</summary>
+public enum BrokerKind
+{
+    /// <summary>The hub's own MQTTnet broker.</summary>
+    Embedded,
+
+    /// <summary>Debian's mosquitto, configured from the hub's registry.</summary>
+    Mosquitto,
 }

@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace EdgeMlops.Sync.Tests.Support;
+namespace EdgeMlops.Testing;
 
 /// <summary>
-/// One of our programs (agent or hub) as a child process, output captured. Disposing kills it if it still runs, so
-/// a failing test leaves nothing behind.
+/// One of our programs (agent or hub) as a child process in its own working directory, output captured. Disposing
+/// kills it if it still runs, so a failing test leaves nothing behind. Linked into every test project that runs them.
 /// </summary>
 internal sealed class DotnetProcess : IDisposable
 {
@@ -29,6 +29,9 @@ internal sealed class DotnetProcess : IDisposable
         foreach (var a in args)
             info.ArgumentList.Add(a);
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        // The tests' own environment must not configure the program under test.
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("EDGEMLOPS_", StringComparison.Ordinal)).ToList())
+            info.Environment.Remove(key);
         _process = new Process { StartInfo = info };
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_stdout) _stdout.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
@@ -38,6 +41,7 @@ internal sealed class DotnetProcess : IDisposable
     }
 
     public string Name { get; }
+    public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
     public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }

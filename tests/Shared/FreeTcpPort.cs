@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace EdgeMlops.CloudHub.Tests.Support;
+namespace EdgeMlops.Testing;
 
-internal static class FreePorts
+internal static class FreeTcpPort
 {
     /// <summary>A port on 127.0.0.1 that nothing listens on right now.</summary>
     public static int Next()
