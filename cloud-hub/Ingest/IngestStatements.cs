@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using EdgeMlops.CloudHub.Storage;
 using EdgeMlops.Contracts;
@@ -101,7 +100,7 @@ internal sealed class IngestStatements
         RecordCounts stored = default, duplicates = default;
         foreach (var record in work.Records)
         {
-            var payload = JsonMarshal.GetRawUtf8Value(record.Payload);
+            var payload = record.Payload.Span;
             int changed;
             if (record.Kind == OutboxKinds.Event)
                 changed = _insertEvent.BindUtf8(1, deviceId).Bind(2, work.Epoch).Bind(3, record.Seq).Bind(4, record.CameraId)

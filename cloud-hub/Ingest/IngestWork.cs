@@ -1,4 +1,3 @@
-using System.Text.Json;
 using EdgeMlops.Contracts;
 
 namespace EdgeMlops.CloudHub.Ingest;
@@ -34,7 +33,7 @@ internal sealed record ParsedRecord(
     string? Label,
     double? Value,
     DateTimeOffset CreatedAt,
-    JsonElement Payload);
+    ReadOnlyMemory<byte> Payload);
 
 /// <summary>A review sample whose image is already on disk under <paramref name="ImagePath"/>.</summary>
 internal sealed record SampleWork(

@@ -1,0 +1,210 @@
+using System.Text.Json;
+using EdgeMlops.Contracts;
+
+namespace EdgeMlops.CloudHub.Ingest;
+
+/// <summary>
+/// The fast path for telemetry batches: one pass over the batch with a <see cref="Utf8JsonReader"/>, each record's
+/// payload kept as its UTF-8 slice (no <see cref="JsonElement"/> per record, no copy) and deserialized from it once.
+/// </summary>
+/// <remarks>
+/// It only ever accepts what <see cref="ContractReader.TryReadTelemetryBatch"/> would accept, with the same values: any
+/// batch that is not plainly well-formed and valid (an unknown, repeated or oddly typed property, a version other than
+/// the current one, an envelope the validator would refuse) makes it give up, and the caller reads the batch again with
+/// <see cref="ContractReader"/>, which then produces the exact rejection. Records are checked one by one in
+/// <see cref="MessageIngest"/> the same way.
+/// </remarks>
+internal static class TelemetryBatchReader
+{
+    /// <summary>
+    /// The batch's envelope and its records' raw parts, or null when the batch must be read the thorough way. The
+    /// records' payload slices point into <paramref name="utf8Json"/>.
+    /// </summary>
+    public static FastBatch? TryRead(ReadOnlyMemory<byte> utf8Json, string topicDeviceId)
+    {
+        try
+        {
+            return Read(utf8Json, topicDeviceId);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static FastBatch? Read(ReadOnlyMemory<byte> utf8Json, string topicDeviceId)
+    {
+        var reader = new Utf8JsonReader(utf8Json.Span);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            return null;
+        const int SeenV = 1, SeenDevice = 2, SeenEpoch = 4, SeenFirst = 8, SeenLast = 16, SeenRecords = 32, SeenAll = 63;
+        var seen = 0;
+        string? deviceId = null;
+        long epoch = 0, firstSeq = 0, lastSeq = 0;
+        List<FastRecord>? records = null;
+        while (true)
+        {
+            if (!reader.Read())
+                return null;
+            if (reader.TokenType == JsonTokenType.EndObject)
+                break;
+            if (reader.TokenType != JsonTokenType.PropertyName || reader.ValueIsEscaped)
+                return null;
+            int property;
+            if (reader.ValueTextEquals("v"u8))
+                property = SeenV;
+            else if (reader.ValueTextEquals("deviceId"u8))
+                property = SeenDevice;
+            else if (reader.ValueTextEquals("epoch"u8))
+                property = SeenEpoch;
+            else if (reader.ValueTextEquals("firstSeq"u8))
+                property = SeenFirst;
+            else if (reader.ValueTextEquals("lastSeq"u8))
+                property = SeenLast;
+            else if (reader.ValueTextEquals("records"u8))
+                property = SeenRecords;
+            else
+                return null;
+            if ((seen & property) != 0)
+                return null;
+            seen |= property;
+            if (!reader.Read())
+                return null;
+            switch (property)
+            {
+                case SeenV:
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var version) || version != ContractVersion.Current)
+                        return null;
+                    break;
+                case SeenDevice:
+                    if (reader.TokenType != JsonTokenType.String)
+                        return null;
+                    deviceId = reader.GetString();
+                    break;
+                case SeenEpoch:
+                    if (!TryGetLong(ref reader, out epoch))
+                        return null;
+                    break;
+                case SeenFirst:
+                    if (!TryGetLong(ref reader, out firstSeq))
+                        return null;
+                    break;
+                case SeenLast:
+                    if (!TryGetLong(ref reader, out lastSeq))
+                        return null;
+                    break;
+                default:
+                    records = ReadRecords(ref reader, utf8Json);
+                    if (records is null)
+                        return null;
+                    break;
+            }
+        }
+        // Nothing may follow the batch; the reader throws on anything but whitespace.
+        if (seen != SeenAll || reader.Read())
+            return null;
+        if (deviceId is null || !string.Equals(deviceId, topicDeviceId, StringComparison.Ordinal) || DeviceIds.FindProblem(deviceId) is not null)
+            return null;
+        if (records is null || records.Count == 0 || firstSeq != records[0].Seq || lastSeq != records[^1].Seq)
+            return null;
+        return new FastBatch(epoch, records);
+    }
+
+    private static List<FastRecord>? ReadRecords(ref Utf8JsonReader reader, ReadOnlyMemory<byte> utf8Json)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+            return null;
+        var records = new List<FastRecord>(1024);
+        while (true)
+        {
+            if (!reader.Read())
+                return null;
+            if (reader.TokenType == JsonTokenType.EndArray)
+                return records;
+            if (reader.TokenType != JsonTokenType.StartObject)
+                return null;
+            const int SeenSeq = 1, SeenKind = 2, SeenCreated = 4, SeenPayload = 8, SeenAll = 15;
+            var seen = 0;
+            long seq = 0;
+            string? kind = null;
+            DateTimeOffset createdAt = default;
+            ReadOnlyMemory<byte> payload = default;
+            while (true)
+            {
+                if (!reader.Read())
+                    return null;
+                if (reader.TokenType == JsonTokenType.EndObject)
+                    break;
+                if (reader.TokenType != JsonTokenType.PropertyName || reader.ValueIsEscaped)
+                    return null;
+                int property;
+                if (reader.ValueTextEquals("seq"u8))
+                    property = SeenSeq;
+                else if (reader.ValueTextEquals("kind"u8))
+                    property = SeenKind;
+                else if (reader.ValueTextEquals("createdAt"u8))
+                    property = SeenCreated;
+                else if (reader.ValueTextEquals("payload"u8))
+                    property = SeenPayload;
+                else
+                    return null;
+                if ((seen & property) != 0)
+                    return null;
+                seen |= property;
+                if (!reader.Read())
+                    return null;
+                switch (property)
+                {
+                    case SeenSeq:
+                        if (!TryGetLong(ref reader, out seq))
+                            return null;
+                        break;
+                    case SeenKind:
+                        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped)
+                            return null;
+                        if (reader.ValueTextEquals(OutboxKinds.Event))
+                            kind = OutboxKinds.Event;
+                        else if (reader.ValueTextEquals(OutboxKinds.Stats))
+                            kind = OutboxKinds.Stats;
+                        else
+                            return null;
+                        break;
+                    case SeenCreated:
+                        if (reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out createdAt))
+                            return null;
+                        break;
+                    default:
+                        if (reader.TokenType != JsonTokenType.StartObject)
+                            return null;
+                        var start = (int)reader.TokenStartIndex;
+                        reader.Skip();
+                        payload = utf8Json.Slice(start, (int)reader.BytesConsumed - start);
+                        break;
+                }
+            }
+            if (seen != SeenAll || seq < 1 || (records.Count > 0 && seq <= records[^1].Seq))
+                return null;
+            records.Add(new FastRecord(seq, kind!, createdAt, payload));
+        }
+    }
+
+    private static bool TryGetLong(ref Utf8JsonReader reader, out long value)
+    {
+        value = 0;
+        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out value);
+    }
+}
+
+/// <summary>A telemetry batch read by <see cref="TelemetryBatchReader"/>: valid as an envelope, for the topic's device.</summary>
+internal sealed record FastBatch(long Epoch, List<FastRecord> Records);
+
+/// <summary>One record of a <see cref="FastBatch"/>; its payload is a JSON object not yet read.</summary>
+internal readonly record struct FastRecord(long Seq, string Kind, DateTimeOffset CreatedAt, ReadOnlyMemory<byte> Payload);
