@@ -40,64 +40,47 @@ internal static class TelemetryBatchReader
         }
     }
 
+    // Property names in the order of their index in the switch statements below.
+    private static readonly byte[][] BatchProperties =
+        ["v"u8.ToArray(), "deviceId"u8.ToArray(), "epoch"u8.ToArray(), "firstSeq"u8.ToArray(), "lastSeq"u8.ToArray(), "records"u8.ToArray()];
+
+    private static readonly byte[][] RecordProperties =
+        ["seq"u8.ToArray(), "kind"u8.ToArray(), "createdAt"u8.ToArray(), "payload"u8.ToArray()];
+
+    private const int EndOfObject = -1;
+
     private static FastBatch? Read(ReadOnlyMemory<byte> utf8Json, string topicDeviceId)
     {
         var reader = new Utf8JsonReader(utf8Json.Span);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             return null;
-        const int SeenV = 1, SeenDevice = 2, SeenEpoch = 4, SeenFirst = 8, SeenLast = 16, SeenRecords = 32, SeenAll = 63;
         var seen = 0;
         string? deviceId = null;
         long epoch = 0, firstSeq = 0, lastSeq = 0;
         List<FastRecord>? records = null;
-        while (true)
+        int? property;
+        while ((property = NextProperty(ref reader, BatchProperties, ref seen)) is >= 0)
         {
-            if (!reader.Read())
-                return null;
-            if (reader.TokenType == JsonTokenType.EndObject)
-                break;
-            if (reader.TokenType != JsonTokenType.PropertyName || reader.ValueIsEscaped)
-                return null;
-            int property;
-            if (reader.ValueTextEquals("v"u8))
-                property = SeenV;
-            else if (reader.ValueTextEquals("deviceId"u8))
-                property = SeenDevice;
-            else if (reader.ValueTextEquals("epoch"u8))
-                property = SeenEpoch;
-            else if (reader.ValueTextEquals("firstSeq"u8))
-                property = SeenFirst;
-            else if (reader.ValueTextEquals("lastSeq"u8))
-                property = SeenLast;
-            else if (reader.ValueTextEquals("records"u8))
-                property = SeenRecords;
-            else
-                return null;
-            if ((seen & property) != 0)
-                return null;
-            seen |= property;
-            if (!reader.Read())
-                return null;
             switch (property)
             {
-                case SeenV:
+                case 0:
                     if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var version) || version != ContractVersion.Current)
                         return null;
                     break;
-                case SeenDevice:
+                case 1:
                     if (reader.TokenType != JsonTokenType.String)
                         return null;
                     deviceId = reader.GetString();
                     break;
-                case SeenEpoch:
-                    if (!TryGetLong(ref reader, out epoch))
+                case 2:
+                    if (!TryGetLong(ref reader, out epoch) || epoch < 1)
                         return null;
                     break;
-                case SeenFirst:
+                case 3:
                     if (!TryGetLong(ref reader, out firstSeq))
                         return null;
                     break;
-                case SeenLast:
+                case 4:
                     if (!TryGetLong(ref reader, out lastSeq))
                         return null;
                     break;
@@ -109,7 +92,7 @@ internal static class TelemetryBatchReader
             }
         }
         // Nothing may follow the batch; the reader throws on anything but whitespace.
-        if (seen != SeenAll || reader.Read())
+        if (property != EndOfObject || !All(seen, BatchProperties) || reader.Read())
             return null;
         if (deviceId is null || !string.Equals(deviceId, topicDeviceId, StringComparison.Ordinal) || DeviceIds.FindProblem(deviceId) is not null)
             return null;
@@ -131,43 +114,21 @@ internal static class TelemetryBatchReader
                 return records;
             if (reader.TokenType != JsonTokenType.StartObject)
                 return null;
-            const int SeenSeq = 1, SeenKind = 2, SeenCreated = 4, SeenPayload = 8, SeenAll = 15;
             var seen = 0;
             long seq = 0;
             string? kind = null;
             DateTimeOffset createdAt = default;
             ReadOnlyMemory<byte> payload = default;
-            while (true)
+            int? property;
+            while ((property = NextProperty(ref reader, RecordProperties, ref seen)) is >= 0)
             {
-                if (!reader.Read())
-                    return null;
-                if (reader.TokenType == JsonTokenType.EndObject)
-                    break;
-                if (reader.TokenType != JsonTokenType.PropertyName || reader.ValueIsEscaped)
-                    return null;
-                int property;
-                if (reader.ValueTextEquals("seq"u8))
-                    property = SeenSeq;
-                else if (reader.ValueTextEquals("kind"u8))
-                    property = SeenKind;
-                else if (reader.ValueTextEquals("createdAt"u8))
-                    property = SeenCreated;
-                else if (reader.ValueTextEquals("payload"u8))
-                    property = SeenPayload;
-                else
-                    return null;
-                if ((seen & property) != 0)
-                    return null;
-                seen |= property;
-                if (!reader.Read())
-                    return null;
                 switch (property)
                 {
-                    case SeenSeq:
+                    case 0:
                         if (!TryGetLong(ref reader, out seq))
                             return null;
                         break;
-                    case SeenKind:
+                    case 1:
                         if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped)
                             return null;
                         if (reader.ValueTextEquals(OutboxKinds.Event))
@@ -177,7 +138,7 @@ internal static class TelemetryBatchReader
                         else
                             return null;
                         break;
-                    case SeenCreated:
+                    case 2:
                         if (reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out createdAt))
                             return null;
                         break;
@@ -190,11 +151,39 @@ internal static class TelemetryBatchReader
                         break;
                 }
             }
-            if (seen != SeenAll || seq < 1 || (records.Count > 0 && seq <= records[^1].Seq))
+            if (property != EndOfObject || !All(seen, RecordProperties)
+                || seq < 1 || (records.Count > 0 && seq <= records[^1].Seq))
                 return null;
             records.Add(new FastRecord(seq, kind!, createdAt, payload));
         }
     }
+
+    /// <summary>
+    /// Moves to the next property of the object being read and onto its value; returns the property's index in
+    /// <paramref name="names"/>, <see cref="EndOfObject"/> at the object's end, or null for whatever the fast path leaves
+    /// to the contract reader (an unknown, escaped or repeated name, or the end of the input).
+    /// </summary>
+    private static int? NextProperty(ref Utf8JsonReader reader, byte[][] names, ref int seen)
+    {
+        if (!reader.Read())
+            return null;
+        if (reader.TokenType == JsonTokenType.EndObject)
+            return EndOfObject;
+        if (reader.TokenType != JsonTokenType.PropertyName || reader.ValueIsEscaped)
+            return null;
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (!reader.ValueTextEquals(names[i]))
+                continue;
+            if ((seen & (1 << i)) != 0 || !reader.Read())
+                return null;
+            seen |= 1 << i;
+            return i;
+        }
+        return null;
+    }
+
+    private static bool All(int seen, byte[][] names) => seen == (1 << names.Length) - 1;
 
     private static bool TryGetLong(ref Utf8JsonReader reader, out long value)
     {

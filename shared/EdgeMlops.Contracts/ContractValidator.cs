@@ -66,6 +66,7 @@ public static class ContractValidator
     public static string? FindProblem(TelemetryBatch message) =>
         Version(message.V)
         ?? Device(message.DeviceId)
+        ?? Epoch(message.Epoch)
         ?? Records(message);
 
     /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
@@ -95,6 +96,7 @@ public static class ContractValidator
     public static string? FindProblem(SampleHeader message) =>
         Version(message.V)
         ?? Device(message.DeviceId)
+        ?? Epoch(message.Epoch)
         ?? (message.Seq < 1 ? $"seq must be positive, got {message.Seq}" : null)
         ?? SampleInfo(message.Info, message.DeviceId);
 
@@ -114,6 +116,8 @@ public static class ContractValidator
             $"outbox.oldestPendingSeq {oldest} is outside 1..lastIssuedSeq ({backlog.LastIssuedSeq})",
         _ => null,
     };
+
+    private static string? Epoch(long epoch) => epoch < 1 ? $"epoch must be positive, got {epoch}" : null;
 
     private static string? Version(int version) => version == ContractVersion.Current
         ? null

@@ -153,6 +153,16 @@ public sealed class SyncContractTests
     }
 
     [Fact]
+    public void A_batch_or_sample_without_a_positive_epoch_is_invalid()
+    {
+        var payload = JsonSerializer.SerializeToElement(SampleMessages.Event(), ContractsJsonContext.Default.VehicleEvent);
+        var batch = new TelemetryBatch("box-07", 0, 5, 5, [new OutboxRecord(5, OutboxKinds.Event, DateTimeOffset.UnixEpoch, payload)]);
+
+        Assert.Contains("epoch", ContractValidator.FindProblem(batch));
+        Assert.Contains("epoch", ContractValidator.FindProblem(Header() with { Epoch = -1 }));
+    }
+
+    [Fact]
     public void A_device_id_with_a_colon_is_refused_because_it_cannot_be_a_mosquitto_user_name()
     {
         Assert.Contains("':'", DeviceIds.FindProblem("site:box-07"));
