@@ -15,6 +15,10 @@ public static class ApiProblems
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown device",
             detail: $"device '{deviceId}' is not known to the hub");
 
+    /// <summary>409: the request would undo something that exists, e.g. re-key an enrolled device by accident.</summary>
+    public static IResult Conflict(string title, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);
+
     /// <summary>404 for something else that is not there.</summary>
     public static IResult NotFound(string title, string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: title, detail: detail);

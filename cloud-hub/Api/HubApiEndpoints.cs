@@ -54,6 +54,12 @@ public static class HubApiEndpoints
         var deviceId = body?.DeviceId;
         if (DeviceIds.FindProblem(deviceId) is { } problem)
             return ApiProblems.BadParameter("deviceId", $"'{deviceId}' is not a valid device id: {problem}");
+        var rotate = false;
+        if (request.Query.TryGetValue("rotate", out var rotateValue) && !bool.TryParse(rotateValue.ToString(), out rotate))
+            return ApiProblems.BadParameter("rotate", $"'{rotateValue}' is not true or false");
+        if (!rotate && registry.IsEnrolled(deviceId!))
+            return ApiProblems.Conflict("Already enrolled",
+                $"device '{deviceId}' is already enrolled; use ?rotate=true to issue a new secret (its current secret stops working)");
         var enrollment = registry.Enroll(deviceId!);
         return TypedResults.Created($"/api/devices/{Uri.EscapeDataString(enrollment.DeviceId)}",
             new EnrollmentView(enrollment.DeviceId, enrollment.Secret, enrollment.EnrolledAt));

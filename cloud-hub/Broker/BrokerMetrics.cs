@@ -16,8 +16,11 @@ public enum AckOutcome
     /// <summary>The store failed: 0x80 on the embedded broker, no acknowledgement on an external one; the device sends it again.</summary>
     UnspecifiedError,
 
-    /// <summary>Not the device's own topic: 0x87 and nothing stored.</summary>
+    /// <summary>Not the device's own topic, or the device is not (or no longer) enrolled: 0x87, nothing stored, the device keeps it.</summary>
     NotAuthorized,
+
+    /// <summary>A version this hub does not read: 0x83, nothing stored; the device keeps it for a hub that does.</summary>
+    ImplementationSpecificError,
 }
 
 /// <summary>The broker side's counters, exposed on the hub's metrics endpoint.</summary>
@@ -94,6 +97,7 @@ public sealed class BrokerMetrics : IMetricsSource
         AckOutcome.PayloadFormatInvalid => "payload_format_invalid",
         AckOutcome.UnspecifiedError => "unspecified_error",
         AckOutcome.NotAuthorized => "not_authorized",
+        AckOutcome.ImplementationSpecificError => "implementation_specific_error",
         _ => "unknown",
     };
 }

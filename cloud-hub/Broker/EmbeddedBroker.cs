@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using EdgeMlops.CloudHub.Hosting;
 using EdgeMlops.CloudHub.Ingest;
+using EdgeMlops.CloudHub.Registry;
 using EdgeMlops.Contracts;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,7 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
     private readonly DeviceConnectionValidator _validator;
     private readonly IngestHandoff _ingest;
     private readonly IMessageIngest _messageIngest;
+    private readonly DeviceRegistry _registry;
     private readonly BrokerMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<EmbeddedBroker> _logger;
@@ -44,6 +46,7 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         DeviceConnectionValidator validator,
         IngestHandoff ingest,
         IMessageIngest messageIngest,
+        DeviceRegistry registry,
         BrokerMetrics metrics,
         TimeProvider time,
         ILogger<EmbeddedBroker> logger)
@@ -52,6 +55,7 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         _validator = validator;
         _ingest = ingest;
         _messageIngest = messageIngest;
+        _registry = registry;
         _metrics = metrics;
         _time = time;
         _logger = logger;
@@ -100,6 +104,7 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
                 $"The embedded MQTT broker cannot listen on {_options.Listen} ({BrokerOptions.Section}:Listen): {ex.Message}", ex);
         }
         _server = server;
+        _registry.CredentialWithdrawn += OnCredentialWithdrawn;
         _logger.LogInformation("Embedded MQTT broker listening on {Endpoint}", _options.Listen);
     }
 
@@ -107,6 +112,7 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
     {
         var server = Interlocked.Exchange(ref _server, null);
         if (server is null) return;
+        _registry.CredentialWithdrawn -= OnCredentialWithdrawn;
         try
         {
             await server.StopAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -122,6 +128,36 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
     /// <summary>Publishes a hub message (e.g. desired state) to the devices subscribed to it.</summary>
     internal Task InjectAsync(MqttApplicationMessage message, CancellationToken cancellationToken) =>
         Server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = _options.ClientId }, cancellationToken);
+
+    /// <summary>
+    /// A revoked (or re-keyed) device loses its live session at once, rather than at its next connect: the credential
+    /// is checked only then. Its publishes in between would be refused anyway (0x87, kept by the device).
+    /// </summary>
+    private void OnCredentialWithdrawn(string deviceId)
+    {
+        if (_server is not { } server)
+            return;
+        _ = DisconnectAsync(server, deviceId);
+    }
+
+    /// <summary>Disconnects <paramref name="deviceId"/> if it is connected; true when it was.</summary>
+    internal async Task<bool> DisconnectAsync(MqttServer server, string deviceId)
+    {
+        try
+        {
+            var clients = await server.GetClientsAsync().ConfigureAwait(false);
+            if (!clients.Any(c => string.Equals(c.Id, deviceId, StringComparison.Ordinal)))
+                return false;
+            await server.DisconnectClientAsync(deviceId, MqttDisconnectReasonCode.NotAuthorized).ConfigureAwait(false);
+            _logger.LogInformation("Disconnected device {DeviceId}: its credential was revoked or replaced", deviceId);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Could not disconnect device {DeviceId} after its credential was withdrawn", deviceId);
+            return false;
+        }
+    }
 
     private Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
@@ -176,6 +212,8 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         {
             AckOutcome.Success => MqttPubAckReasonCode.Success,
             AckOutcome.PayloadFormatInvalid => MqttPubAckReasonCode.PayloadFormatInvalid,
+            AckOutcome.NotAuthorized => MqttPubAckReasonCode.NotAuthorized,
+            AckOutcome.ImplementationSpecificError => MqttPubAckReasonCode.ImplementationSpecificError,
             _ => MqttPubAckReasonCode.UnspecifiedError,
         };
         e.Response.ReasonString = answer.Reason;

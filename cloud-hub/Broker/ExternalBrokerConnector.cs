@@ -256,9 +256,14 @@ public sealed class ExternalBrokerConnector : IHostedService, IBrokerStatus, IAs
             _connectionEnded.TrySetResult();
             return;
         }
-        e.ReasonCode = answer.Outcome == AckOutcome.PayloadFormatInvalid
-            ? MqttApplicationMessageReceivedReasonCode.PayloadFormatInvalid
-            : MqttApplicationMessageReceivedReasonCode.Success;
+        // The device's own PUBACK comes from the external broker; these codes tell the broker (and its logs) why.
+        e.ReasonCode = answer.Outcome switch
+        {
+            AckOutcome.PayloadFormatInvalid => MqttApplicationMessageReceivedReasonCode.PayloadFormatInvalid,
+            AckOutcome.NotAuthorized => MqttApplicationMessageReceivedReasonCode.NotAuthorized,
+            AckOutcome.ImplementationSpecificError => MqttApplicationMessageReceivedReasonCode.ImplementationSpecificError,
+            _ => MqttApplicationMessageReceivedReasonCode.Success,
+        };
         e.ResponseReasonString = answer.Reason;
         await AcknowledgeAsync(e).ConfigureAwait(false);
     }

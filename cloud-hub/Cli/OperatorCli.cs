@@ -25,7 +25,7 @@ public sealed class OperatorCli(IEnumerable<ICliCommand> commands)
 
         try
         {
-            var arguments = CommandArguments.Parse(args.Skip(command.Name.Split(' ').Length), "json", "force");
+            var arguments = CommandArguments.Parse(args.Skip(command.Name.Split(' ').Length), "json", "force", "rotate");
             return await command.RunAsync(arguments, output, cancellationToken);
         }
         catch (UsageException ex)

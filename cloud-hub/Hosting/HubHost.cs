@@ -53,6 +53,9 @@ public static class HubHost
 
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeMlops.CloudHub");
+        if (!HubHttpOptions.IsLoopback(httpUrl))
+            logger.LogWarning("{Key} {Url} is not a loopback address: the API has no authentication; keep it on loopback or behind an authenticating proxy",
+                $"{HubHttpOptions.Section}:Url", httpUrl);
         HubEndpoints.Map(app);
 
         try

@@ -8,6 +8,16 @@ public sealed class HubHttpOptions
     /// <summary>Where the API, metrics and health endpoints listen.</summary>
     public string Url { get; set; } = "http://127.0.0.1:8080";
 
+    /// <summary>Whether <paramref name="url"/> (a valid one, see <see cref="FindProblem"/>) binds only loopback addresses.</summary>
+    public static bool IsLoopback(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+            return false;
+        var host = uri.Host.Trim('[', ']');
+        return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
+    }
+
     /// <summary>Why <paramref name="url"/> cannot be listened on, naming the key; null when it can.</summary>
     public static string? FindProblem(string? url)
     {

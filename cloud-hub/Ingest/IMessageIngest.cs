@@ -1,3 +1,5 @@
+using EdgeMlops.Contracts;
+
 namespace EdgeMlops.CloudHub.Ingest;
 
 /// <summary>
@@ -33,4 +35,15 @@ public enum IngestStatus
 /// <param name="Duplicates">Records already stored before, by (device, epoch, seq): an at-least-once redelivery.</param>
 /// <param name="RejectedRecords">Records inside an accepted batch refused one by one (the rest of the batch was stored).</param>
 /// <param name="Reason">Why the message (or its first refused record) was refused.</param>
-public sealed record IngestResult(IngestStatus Status, int Stored, int Duplicates, int RejectedRecords, string? Reason);
+public sealed record IngestResult(IngestStatus Status, int Stored, int Duplicates, int RejectedRecords, string? Reason)
+{
+    /// <summary>
+    /// Why a <see cref="IngestStatus.Rejected"/> message was refused, when it was for its payload: the first refused
+    /// record's kind, or <see cref="RejectionKind.UnsupportedVersion"/> when any refused record (or the whole message) was
+    /// of a version this build does not read. Null when not rejected for its payload (see <see cref="NotEnrolled"/>).
+    /// </summary>
+    public RejectionKind? Kind { get; init; }
+
+    /// <summary>Refused because the device is not (or no longer) enrolled: nothing about the payload itself.</summary>
+    public bool NotEnrolled { get; init; }
+}

@@ -49,7 +49,7 @@ internal sealed class MessageIngest(
         if (parsed.Work is null)
         {
             metrics.RecordMessage(IngestChannels.Name(deviceTopic.Channel), IngestStatus.Rejected);
-            return new IngestResult(IngestStatus.Rejected, 0, 0, parsed.RejectedRecords, parsed.Reason);
+            return new IngestResult(IngestStatus.Rejected, 0, 0, parsed.RejectedRecords, parsed.Reason) { Kind = parsed.Kind };
         }
 
         var outcome = await writer.SubmitAsync(parsed.Work, cancellationToken).ConfigureAwait(false);
@@ -57,7 +57,7 @@ internal sealed class MessageIngest(
             return RejectNotEnrolled(topic, deviceTopic);
         metrics.RecordRecords(outcome.Stored, outcome.Duplicates);
         metrics.RecordMessage(IngestChannels.Name(deviceTopic.Channel), IngestStatus.Stored);
-        return new IngestResult(IngestStatus.Stored, outcome.Stored.Total, outcome.Duplicates.Total, parsed.RejectedRecords, parsed.Reason);
+        return new IngestResult(IngestStatus.Stored, outcome.Stored.Total, outcome.Duplicates.Total, parsed.RejectedRecords, parsed.Reason) { Kind = parsed.Kind };
     }
 
     private Parsed Parse(string topic, DeviceTopic deviceTopic, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt) =>
@@ -87,6 +87,7 @@ internal sealed class MessageIngest(
         var accepted = new List<ParsedRecord>(batch.Records.Count);
         var refused = 0;
         string? firstReason = null;
+        RejectionKind? kind = null;
         foreach (var record in batch.Records)
         {
             if (ReadRecord(deviceTopic.DeviceId, record, JsonMarshal.GetRawUtf8Value(record.Payload).ToArray(), out var recordRejection) is { } parsedRecord)
@@ -94,11 +95,11 @@ internal sealed class MessageIngest(
                 accepted.Add(parsedRecord);
                 continue;
             }
-            RefuseRecord(topic, deviceTopic, record.Seq, recordRejection!, ref refused, ref firstReason);
+            RefuseRecord(topic, deviceTopic, record.Seq, recordRejection!, ref refused, ref firstReason, ref kind);
         }
         return accepted.Count == 0
-            ? new Parsed(null, refused, firstReason)
-            : new Parsed(new TelemetryWork(deviceTopic.DeviceId, receivedAt, batch.Epoch, accepted), refused, firstReason);
+            ? new Parsed(null, refused, firstReason, kind)
+            : new Parsed(new TelemetryWork(deviceTopic.DeviceId, receivedAt, batch.Epoch, accepted), refused, firstReason, kind);
     }
 
     /// <summary>
@@ -110,13 +111,14 @@ internal sealed class MessageIngest(
         var accepted = new List<ParsedRecord>(batch.Records.Count);
         var refused = 0;
         string? firstReason = null;
+        RejectionKind? kind = null;
         foreach (var record in batch.Records)
         {
             if (ReadFastRecord(record) is { } message)
             {
                 if (ContractReader.CheckDevice(deviceTopic.DeviceId, message) is { } wrongDevice)
                 {
-                    RefuseRecord(topic, deviceTopic, record.Seq, wrongDevice, ref refused, ref firstReason);
+                    RefuseRecord(topic, deviceTopic, record.Seq, wrongDevice, ref refused, ref firstReason, ref kind);
                     continue;
                 }
                 accepted.Add(ToParsedRecord(record.Seq, record.CreatedAt, record.Payload, message));
@@ -129,11 +131,11 @@ internal sealed class MessageIngest(
                 accepted.Add(parsedRecord);
                 continue;
             }
-            RefuseRecord(topic, deviceTopic, record.Seq, recordRejection!, ref refused, ref firstReason);
+            RefuseRecord(topic, deviceTopic, record.Seq, recordRejection!, ref refused, ref firstReason, ref kind);
         }
         return accepted.Count == 0
-            ? new Parsed(null, refused, firstReason)
-            : new Parsed(new TelemetryWork(deviceTopic.DeviceId, receivedAt, batch.Epoch, accepted), refused, firstReason);
+            ? new Parsed(null, refused, firstReason, kind)
+            : new Parsed(new TelemetryWork(deviceTopic.DeviceId, receivedAt, batch.Epoch, accepted), refused, firstReason, kind);
     }
 
     /// <summary>
@@ -170,8 +172,11 @@ internal sealed class MessageIngest(
         return JsonElement.ParseValue(ref reader);
     }
 
-    private void RefuseRecord(string topic, DeviceTopic deviceTopic, long seq, PayloadRejection rejection, ref int refused, ref string? firstReason)
+    private void RefuseRecord(string topic, DeviceTopic deviceTopic, long seq, PayloadRejection rejection, ref int refused, ref string? firstReason, ref RejectionKind? kind)
     {
+        // A record of a newer version outweighs any other cause: the device must keep it for a hub that reads it.
+        if (kind is null || rejection.Kind == RejectionKind.UnsupportedVersion)
+            kind = rejection.Kind;
         // One bad record costs only itself: the rest of the batch is stored.
         var reason = $"record seq {seq}: {rejection.Reason}";
         RecordRejection(topic, deviceTopic, rejection with { Reason = reason });
@@ -232,14 +237,14 @@ internal sealed class MessageIngest(
     private Parsed Refused(string topic, DeviceTopic deviceTopic, PayloadRejection rejection)
     {
         RecordRejection(topic, deviceTopic, rejection);
-        return new Parsed(null, 0, rejection.Reason);
+        return new Parsed(null, 0, rejection.Reason, rejection.Kind);
     }
 
     private IngestResult Reject(string topic, DeviceTopic deviceTopic, PayloadRejection rejection)
     {
         RecordRejection(topic, deviceTopic, rejection);
         metrics.RecordMessage(IngestChannels.Name(deviceTopic.Channel), IngestStatus.Rejected);
-        return new IngestResult(IngestStatus.Rejected, 0, 0, 0, rejection.Reason);
+        return new IngestResult(IngestStatus.Rejected, 0, 0, 0, rejection.Reason) { Kind = rejection.Kind };
     }
 
     private IngestResult RejectNotEnrolled(string topic, DeviceTopic deviceTopic)
@@ -248,7 +253,7 @@ internal sealed class MessageIngest(
         metrics.RecordRejection(channel, IngestChannels.NotEnrolled);
         metrics.RecordMessage(channel, IngestStatus.Rejected);
         rejections.Add(topic, deviceTopic.DeviceId, channel, IngestChannels.NotEnrolled, NotEnrolledReason);
-        return new IngestResult(IngestStatus.Rejected, 0, 0, 0, NotEnrolledReason);
+        return new IngestResult(IngestStatus.Rejected, 0, 0, 0, NotEnrolledReason) { NotEnrolled = true };
     }
 
     private void RecordRejection(string topic, DeviceTopic deviceTopic, PayloadRejection rejection)
@@ -264,5 +269,5 @@ internal sealed class MessageIngest(
     }
 
     /// <summary>A message read: the work to store (null when nothing in it can be), records refused inside it, and the first reason.</summary>
-    private readonly record struct Parsed(IngestWork? Work, int RejectedRecords, string? Reason);
+    private readonly record struct Parsed(IngestWork? Work, int RejectedRecords, string? Reason, RejectionKind? Kind = null);
 }

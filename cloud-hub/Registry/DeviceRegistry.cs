@@ -13,6 +13,12 @@ public sealed class DeviceRegistry(HubDatabase database, TimeProvider time, ILog
     // Verifying an unknown device costs the same PBKDF2 as a known one, so timing does not tell which ids exist.
     private static readonly string DecoyHash = MosquittoPasswordHash.Create(DeviceSecrets.Create());
 
+    /// <summary>
+    /// Raised (with the device id) after a device's credential stopped being valid: revoked, or replaced by a new
+    /// secret. The embedded broker of the same process listens, and cuts the device's live session.
+    /// </summary>
+    public event Action<string>? CredentialWithdrawn;
+
     public DeviceEnrollment Enroll(string deviceId)
     {
         if (DeviceIds.FindProblem(deviceId) is { } problem)
@@ -20,11 +26,13 @@ public sealed class DeviceRegistry(HubDatabase database, TimeProvider time, ILog
         var secret = DeviceSecrets.Create();
         var hash = MosquittoPasswordHash.Create(secret);
         var now = UnixTime.ToMs(time.GetUtcNow());
+        var rekeyed = false;
         var enrolledAt = database.Write(connection =>
         {
             long stored = 0;
             connection.RunInTransaction(() =>
             {
+                rekeyed = connection.ExecuteScalar<int>("SELECT count(*) FROM devices WHERE id = ? AND password_hash IS NOT NULL", deviceId) > 0;
                 // A device that is still enrolled keeps its enrolment time; a revoked one starts afresh.
                 connection.Execute("""
                     INSERT INTO devices (id, enrolled_at, password_hash) VALUES (?, ?, ?)
@@ -36,7 +44,9 @@ public sealed class DeviceRegistry(HubDatabase database, TimeProvider time, ILog
             });
             return stored;
         });
-        logger.LogInformation("Enrolled device {DeviceId}", deviceId);
+        logger.LogInformation(rekeyed ? "Gave device {DeviceId} a new secret" : "Enrolled device {DeviceId}", deviceId);
+        if (rekeyed)
+            RaiseCredentialWithdrawn(deviceId);
         return new DeviceEnrollment(deviceId, secret, UnixTime.FromMs(enrolledAt));
     }
 
@@ -61,8 +71,24 @@ public sealed class DeviceRegistry(HubDatabase database, TimeProvider time, ILog
         var revoked = database.Write(connection => connection.Execute(
             "UPDATE devices SET password_hash = NULL, online = 0 WHERE id = ? AND password_hash IS NOT NULL", deviceId)) > 0;
         if (revoked)
+        {
             logger.LogInformation("Revoked device {DeviceId}", deviceId);
+            RaiseCredentialWithdrawn(deviceId);
+        }
         return revoked;
+    }
+
+    private void RaiseCredentialWithdrawn(string deviceId)
+    {
+        try
+        {
+            CredentialWithdrawn?.Invoke(deviceId);
+        }
+        catch (Exception ex)
+        {
+            // The credential is gone either way; a listener failing must not make the revoke look failed.
+            logger.LogError(ex, "Could not act on the withdrawn credential of device {DeviceId}", deviceId);
+        }
     }
 
     /// <summary>Whether <paramref name="deviceId"/> is enrolled now (it may be revoked a moment later; the ingest writer checks again).</summary>

@@ -10,6 +10,9 @@ public interface IDeviceRegistry
     /// <exception cref="ArgumentException">The device id is not valid (<see cref="Contracts.DeviceIds"/>).</exception>
     DeviceEnrollment Enroll(string deviceId);
 
+    /// <summary>Whether <paramref name="deviceId"/> is enrolled now.</summary>
+    bool IsEnrolled(string deviceId);
+
     /// <summary>Whether <paramref name="deviceId"/> is enrolled and <paramref name="secret"/> is its secret.</summary>
     bool Verify(string deviceId, string secret);
 

@@ -5,7 +5,7 @@ public sealed class DeviceRevokeCommand : ICliCommand
 {
     public string Name => "device revoke";
     public string Usage => "ID [--db PATH]";
-    public string Summary => "Revoke a device's credential: the embedded broker refuses it from its next connect (its data stays). Exit 1 if it was not enrolled.";
+    public string Summary => "Revoke a device's credential (its data stays): a running hub refuses its next connect and its publishes (0x87); DELETE /api/devices/ID on the hub also cuts its live session. Exit 1 if it was not enrolled.";
 
     public Task<int> RunAsync(CommandArguments arguments, TextWriter output, CancellationToken cancellationToken)
     {

@@ -141,6 +141,25 @@ public sealed class HubApiTests : IAsyncLifetime
         Assert.False(revoked.GetProperty("enrolled").GetBoolean());
     }
 
+    [Fact]
+    public async Task Enrolling_an_enrolled_device_again_is_a_409_unless_rotate_is_asked_for()
+    {
+        var first = await (await Client.PostAsJsonAsync("/api/devices", new { deviceId = "box-7" })).Content.ReadFromJsonAsync<JsonElement>();
+        var secret = first.GetProperty("secret").GetString()!;
+        var registry = _host.Get<IDeviceRegistry>();
+
+        var again = await Client.PostAsJsonAsync("/api/devices", new { deviceId = "box-7" });
+        var problem = await AssertProblem(again, HttpStatusCode.Conflict);
+        Assert.Contains("rotate=true", problem.GetProperty("detail").GetString());
+        Assert.True(registry.Verify("box-7", secret));
+
+        var rotated = await Client.PostAsJsonAsync("/api/devices?rotate=true", new { deviceId = "box-7" });
+        Assert.Equal(HttpStatusCode.Created, rotated.StatusCode);
+        var newSecret = (await rotated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
+        Assert.False(registry.Verify("box-7", secret));
+        Assert.True(registry.Verify("box-7", newSecret));
+    }
+
     [Theory]
     [InlineData("{\"deviceId\": \"a/b\"}", "deviceId")]
     [InlineData("{}", "deviceId")]

@@ -240,6 +240,97 @@ public sealed class EmbeddedBrokerTests
         await Eventually.HoldsAsync(() => again.Received.Any(m => m.Retain && m.Topic == Topics.Desired("dev-a")), "the retained desired state");
     }
 
+    [Fact]
+    public async Task A_device_revoked_by_another_process_gets_not_authorized_so_it_keeps_its_records()
+    {
+        await using var hub = await InProcessHub.StartAsync();
+        var secret = hub.Enroll("dev-a");
+        await using var device = await TestDevice.ConnectAsync(hub.Port, "dev-a", secret);
+        // As the CLI does it from its own process: the running hub's broker hears nothing and the session stays.
+        hub.Database.Write(c => c.Execute("UPDATE devices SET password_hash = NULL WHERE id = ?", "dev-a"));
+
+        var ack = await device.PublishAsync(Topics.Telemetry("dev-a"), DevicePayloads.Telemetry("dev-a", 1, 3));
+
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, ack.ReasonCode);
+        Assert.Equal(1, hub.BrokerMetrics.Acks(AckOutcome.NotAuthorized));
+        Assert.Equal(0, hub.BrokerMetrics.Acks(AckOutcome.PayloadFormatInvalid));
+        Assert.Empty(hub.Seqs("dev-a"));
+    }
+
+    [Fact]
+    public async Task A_batch_of_a_newer_version_gets_implementation_specific_error_so_the_device_keeps_it()
+    {
+        await using var hub = await InProcessHub.StartAsync();
+        var secret = hub.Enroll("dev-a");
+        await using var device = await TestDevice.ConnectAsync(hub.Port, "dev-a", secret);
+        var v2 = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(DevicePayloads.Telemetry("dev-a", 1, 3)).Replace("{\"v\":1,", "{\"v\":2,"));
+
+        var ack = await device.PublishAsync(Topics.Telemetry("dev-a"), v2);
+        var malformed = await device.PublishAsync(Topics.Telemetry("dev-a"), Encoding.UTF8.GetBytes("{not json"));
+
+        Assert.Equal(MqttClientPublishReasonCode.ImplementationSpecificError, ack.ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.PayloadFormatInvalid, malformed.ReasonCode);
+        Assert.Equal(1, hub.BrokerMetrics.Acks(AckOutcome.ImplementationSpecificError));
+        Assert.Equal(1, hub.BrokerMetrics.Acks(AckOutcome.PayloadFormatInvalid));
+        Assert.Empty(hub.Seqs("dev-a"));
+    }
+
+    [Fact]
+    public async Task Revoking_a_connected_device_cuts_its_live_session()
+    {
+        await using var hub = await InProcessHub.StartAsync();
+        var secret = hub.Enroll("dev-a");
+        var otherSecret = hub.Enroll("dev-b");
+        await using var device = await TestDevice.ConnectAsync(hub.Port, "dev-a", secret);
+        await using var other = await TestDevice.ConnectAsync(hub.Port, "dev-b", otherSecret);
+
+        Assert.True(hub.Registry.Revoke("dev-a"));
+
+        await Eventually.HoldsAsync(() => !device.IsConnected, "dev-a disconnected");
+        var (_, result) = await TestDevice.TryConnectAsync(hub.Port, "dev-a", "dev-a", secret);
+        Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, result);
+        Assert.True(other.IsConnected);
+    }
+
+    [Fact]
+    public async Task Giving_a_connected_device_a_new_secret_cuts_the_session_of_the_old_one()
+    {
+        await using var hub = await InProcessHub.StartAsync();
+        var secret = hub.Enroll("dev-a");
+        await using var device = await TestDevice.ConnectAsync(hub.Port, "dev-a", secret);
+
+        var rotated = hub.Enroll("dev-a");
+
+        await Eventually.HoldsAsync(() => !device.IsConnected, "dev-a disconnected");
+        await using var again = await TestDevice.ConnectAsync(hub.Port, "dev-a", rotated);
+        Assert.True(again.IsConnected);
+    }
+
+    [Fact]
+    public async Task An_oversized_payload_is_refused_before_ingest_sees_it()
+    {
+        var calls = 0;
+        await using var hub = await InProcessHub.StartAsync(configureServices: s => s.WrapIngest(inner => new CountingIngest(inner, () => Interlocked.Increment(ref calls))));
+        var secret = hub.Enroll("dev-a");
+        await using var device = await TestDevice.ConnectAsync(hub.Port, "dev-a", secret);
+
+        var oversized = await device.PublishAsync(Topics.Status("dev-a"), new byte[PayloadLimits.StateBytes + 1]);
+
+        Assert.Equal(MqttClientPublishReasonCode.PayloadFormatInvalid, oversized.ReasonCode);
+        Assert.Equal(0, calls);
+        Assert.Equal(1, hub.IngestMetrics.RejectionsOf(DeviceChannel.Status, nameof(RejectionKind.Oversized)));
+        Assert.Equal(1, hub.BrokerMetrics.Acks(AckOutcome.PayloadFormatInvalid));
+    }
+
+    private sealed class CountingIngest(IMessageIngest inner, Action called) : IMessageIngest
+    {
+        public ValueTask<IngestResult> IngestAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+        {
+            called();
+            return inner.IngestAsync(topic, payload, cancellationToken);
+        }
+    }
+
     private sealed class GatedIngest(IMessageIngest inner, TaskCompletionSource entered, Task gate) : IMessageIngest
     {
         public async ValueTask<IngestResult> IngestAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)

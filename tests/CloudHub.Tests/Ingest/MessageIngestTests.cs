@@ -112,6 +112,7 @@ public sealed class MessageIngestTests : IAsyncLifetime
         var good = await Ingest(Topics.Telemetry(Device), Payloads.EventBatch(Device, Epoch, 1, 3));
 
         Assert.True(rejected.Status == IngestStatus.Rejected, what);
+        Assert.Equal(kind, rejected.Kind);
         Assert.False(string.IsNullOrWhiteSpace(rejected.Reason));
         Assert.Equal(1, _hub.Metrics.RejectionsOf(DeviceChannel.Telemetry, kind.ToString()));
         var recent = Assert.Single(_hub.Rejections.Recent());
@@ -141,6 +142,8 @@ public sealed class MessageIngestTests : IAsyncLifetime
         var result = await Ingest(Topics.ForDevice(Device, channel), payload);
 
         Assert.Equal(IngestStatus.Rejected, result.Status);
+        Assert.Equal(kind, result.Kind);
+        Assert.False(result.NotEnrolled);
         var recent = Assert.Single(_hub.Rejections.Recent());
         Assert.True(recent.Kind == kind.ToString(), recent.Reason);
         Assert.Equal(1, _hub.Metrics.RejectionsOf(channel, kind.ToString()));
@@ -156,8 +159,10 @@ public sealed class MessageIngestTests : IAsyncLifetime
         _hub.Registry.Revoke("box-9");
         var revoked = await Ingest(Topics.Status("box-9"), Payloads.Status("box-9", true, Payloads.Time0));
 
-        Assert.Equal(new IngestResult(IngestStatus.Rejected, 0, 0, 0, "device not enrolled"), stranger);
+        Assert.Equal(new IngestResult(IngestStatus.Rejected, 0, 0, 0, "device not enrolled") { NotEnrolled = true }, stranger);
         Assert.Equal(IngestStatus.Rejected, revoked.Status);
+        Assert.True(revoked.NotEnrolled);
+        Assert.Null(revoked.Kind);
         Assert.Equal(0, _hub.Count("events", "stranger"));
         Assert.Equal(1, _hub.Metrics.RejectionsOf(DeviceChannel.Telemetry, IngestChannels.NotEnrolled));
         Assert.Equal(1, _hub.Metrics.RejectionsOf(DeviceChannel.Status, IngestChannels.NotEnrolled));
