@@ -42,6 +42,11 @@ public sealed class MqttSyncService : IHostedService, IDisposable
     private readonly CancellationTokenSource _stopRequested = new();
     private readonly CancellationTokenSource _abort = new();
 
+    // Topics the broker had no subscriber for (PUBACK 0x10) since it last acknowledged records (AckedRecords then);
+    // only the connection loop touches them.
+    private readonly HashSet<string> _noSubscriberTopics = new(StringComparer.Ordinal);
+    private long _noSubscriberAcked;
+
     private SyncConnectionSettings? _settings;
     private Task _running = Task.CompletedTask;
     private int _disposed;
@@ -214,10 +219,14 @@ public sealed class MqttSyncService : IHostedService, IDisposable
         {
             try
             {
-                if (drain.HasWork && await drain.PumpAsync(wake.Token).ConfigureAwait(false) > 0)
+                var acked = _progress.AckedRecords;
+                var read = drain.HasWork ? await drain.PumpAsync(wake.Token).ConfigureAwait(false) : 0;
+                // Records read are not yet progress: after a refusal, they may be refused again. Acknowledged ones are.
+                if (read == 0 || _progress.AckedRecords > acked)
                     retry.Reset();
-                else
+                if (read == 0)
                     await DelayAsync(Min(IdlePoll, nextReport - _time.GetUtcNow()), wake.Token).ConfigureAwait(false);
+                SubscriberBackIfDelivered(settings);
                 if (_time.GetUtcNow() >= nextReport)
                 {
                     await PublishStateAsync(client, Topics.Reported(_deviceId), messages.Report(), retain: false, token).ConfigureAwait(false);
@@ -231,6 +240,13 @@ public sealed class MqttSyncService : IHostedService, IDisposable
             catch (OperationCanceledException) when (lost.IsCancellationRequested)
             {
                 throw new MqttConnectionLostException(DescribeLoss(disconnect, null), null);
+            }
+            catch (SyncPublishException e) when (e.Outcome is { Verdict: PublishVerdict.Refused, NoSubscriber: true })
+            {
+                drain.Rewind();
+                var delay = retry.Next();
+                NoSubscriber(settings, e.OutboxMessage, e.Outcome, delay);
+                await DelayAsync(delay, wake.Token).ConfigureAwait(false);
             }
             catch (SyncPublishException e) when (e.Outcome.Verdict == PublishVerdict.Refused)
             {
@@ -299,6 +315,35 @@ public sealed class MqttSyncService : IHostedService, IDisposable
         }
     }
 
+    /// <summary>
+    /// An outbox message reached no subscriber (PUBACK 0x10): warns once per outage and topic, then only at debug level
+    /// while the outage lasts, that is until the broker acknowledges records again.
+    /// </summary>
+    private void NoSubscriber(SyncConnectionSettings settings, OutboxMessage message, PublishOutcome outcome, TimeSpan delay)
+    {
+        var acked = _progress.AckedRecords;
+        if (acked > _noSubscriberAcked)
+            _noSubscriberTopics.Clear();
+        _noSubscriberAcked = acked;
+        if (_noSubscriberTopics.Add(message.Topic))
+            _logger.LogWarning(
+                "Broker {Broker} has no subscriber for {Topic} (is the hub connected to it?); records kept: {MessageKind} {SeqRange} and everything after it stay in the outbox ({Pending} records, {Detail}), trying again with backoff",
+                settings.Broker, message.Topic, message.IsSample ? "sample" : "telemetry batch", message.SeqRange, _store.PendingCount, outcome.Detail);
+        else
+            _logger.LogDebug("Broker {Broker} still has no subscriber for {Topic}; {SeqRange} kept, trying again in {Delay:0.#} s",
+                settings.Broker, message.Topic, message.SeqRange, delay.TotalSeconds);
+    }
+
+    /// <summary>Ends a no-subscriber outage once the broker has acknowledged records since it was last seen.</summary>
+    private void SubscriberBackIfDelivered(SyncConnectionSettings settings)
+    {
+        if (_noSubscriberTopics.Count == 0 || _progress.AckedRecords <= _noSubscriberAcked)
+            return;
+        _logger.LogInformation("Broker {Broker} has a subscriber for {Topics} again; sending the records kept in the outbox",
+            settings.Broker, string.Join(", ", _noSubscriberTopics));
+        _noSubscriberTopics.Clear();
+    }
+
     private async Task SubscribeDesiredAsync(IMqttClient client, CancellationToken cancellationToken)
     {
         var topic = Topics.Desired(_deviceId);
@@ -320,7 +365,7 @@ public sealed class MqttSyncService : IHostedService, IDisposable
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithRetainFlag(retain)
             .Build();
-        var outcome = PublishOutcome.From(await client.PublishAsync(message, cancellationToken).ConfigureAwait(false));
+        var outcome = PublishOutcome.FromState(await client.PublishAsync(message, cancellationToken).ConfigureAwait(false));
         if (outcome.Verdict != PublishVerdict.Delivered)
             _logger.LogWarning("Broker {Broker} did not accept the message on {Topic}: {Detail}", _settings!.Broker, topic, outcome.Detail);
     }

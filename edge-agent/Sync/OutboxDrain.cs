@@ -108,7 +108,7 @@ internal sealed class OutboxDrain
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                 .Build();
             _progress.Published(message);
-            return PublishOutcome.From(await _client.PublishAsync(publish, _connectionToken).ConfigureAwait(false));
+            return PublishOutcome.FromOutbox(await _client.PublishAsync(publish, _connectionToken).ConfigureAwait(false));
         }
         catch (Exception e)
         {

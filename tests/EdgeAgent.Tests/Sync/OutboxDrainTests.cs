@@ -73,6 +73,45 @@ public sealed class OutboxDrainTests : IAsyncLifetime
         Assert.Equal(0, rig.Progress.RejectedByHub);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Records_the_broker_routes_to_no_subscriber_stay_in_the_outbox_with_one_warning_and_all_arrive_once_the_hub_listens(bool sampleFirst)
+    {
+        // 0x10 NoMatchingSubscribers: on mosquitto, the hub is not subscribed and the message went nowhere.
+        _broker.NoSubscriber = true;
+        await using var rig = new SyncRig(_broker.Address);
+        if (sampleFirst)
+            rig.Store.Append([new PendingReviewSample(TestRecords.SampleInfo(1), Wire.Jpeg(1, 5_000), DateTimeOffset.UtcNow)]);
+        rig.AppendEvents(250);
+        var sent = Enumerable.Range(1, (int)rig.Store.LastIssuedSeq).Select(i => (long)i).ToList();
+        var firstTopic = sampleFirst ? Topics.Samples(SyncRig.DeviceId) : TelemetryTopic;
+
+        await rig.StartAsync();
+        await Eventually.True(() => rig.Progress.RefusedPublishes >= 3, "the broker answered 0x10 three times");
+
+        Assert.Equal(sent.Count, rig.Store.PendingCount);
+        Assert.Equal(0, rig.Progress.AckedRecords);
+        var warning = Assert.Single(rig.Log.Entries, e => e.Level >= LogLevel.Warning && e.Message.Contains("no subscriber"));
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains($"has no subscriber for {firstTopic} (is the hub connected to it?); records kept", warning.Message);
+        Assert.Contains($"127.0.0.1:{_broker.Port}", warning.Message);
+        Assert.DoesNotContain(rig.Log.Entries, e => e.Level >= LogLevel.Error);
+        // The device's own state is not outbox data: 0x10 on it is fine, and the connection stays up.
+        Assert.True(rig.Progress.Connected);
+        Assert.Equal(0, rig.Progress.Reconnects);
+
+        _broker.NoSubscriber = false;
+        await Eventually.True(() => rig.Store.PendingCount == 0, "the outbox is empty");
+
+        var arrived = _broker.Received.Where(m => m.Topic == TelemetryTopic || m.Topic == Topics.Samples(SyncRig.DeviceId)).Seqs();
+        Assert.Equal(sent, arrived.Distinct().Order());
+        Assert.Equal(sent.Count, rig.Progress.AckedRecords);
+        Assert.Single(rig.Log.Entries, e => e.Level >= LogLevel.Warning && e.Message.Contains("no subscriber"));
+        await Eventually.True(() => rig.Log.Entries.Any(e => e.Level == LogLevel.Information && e.Message.Contains($"has a subscriber for {firstTopic} again")),
+            "the end of the outage is logged");
+    }
+
     [Fact]
     public async Task A_batch_the_hub_rejects_as_poison_leaves_the_outbox_and_is_counted()
     {

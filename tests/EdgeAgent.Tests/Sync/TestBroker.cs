@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
+using EdgeMlops.Contracts;
 using EdgeMlops.EdgeAgent.Tests.Support;
 
 namespace EdgeMlops.EdgeAgent.Tests.Sync;
@@ -15,11 +16,16 @@ internal sealed record ReceivedMessage(string ClientId, string Topic, byte[] Pay
 /// A real MQTT broker (MQTTnet.Server) on a free loopback port. Records every publish it receives, lets a test decide
 /// the PUBACK reason code per message, and can be stopped and started again on the same port.
 /// </summary>
+/// <remarks>
+/// Like the hub's embedded broker, it takes device telemetry and samples itself (answering Success, not routing them),
+/// unless <see cref="NoSubscriber"/> makes it behave like a standalone broker the hub is not subscribed to.
+/// </remarks>
 internal sealed class TestBroker : IAsyncDisposable
 {
     private readonly ConcurrentQueue<ReceivedMessage> _received = new();
     private readonly X509Certificate2? _tlsCertificate;
     private MqttServer? _server;
+    private bool _noSubscriber;
 
     private TestBroker(int port, X509Certificate2? tlsCertificate)
     {
@@ -39,6 +45,13 @@ internal sealed class TestBroker : IAsyncDisposable
     /// holds the PUBACK (and everything after it on that connection) back.
     /// </summary>
     public Func<ReceivedMessage, Task<MqttPubAckReasonCode?>>? Verdict { get; set; }
+
+    /// <summary>
+    /// When true, device telemetry and samples are routed like any message, and with nobody subscribed the broker answers
+    /// NoMatchingSubscribers (0x10), as mosquitto does while the hub is not connected to it. When false (the default),
+    /// they are consumed as the hub's ingest does and answered Success.
+    /// </summary>
+    public bool NoSubscriber { get => Volatile.Read(ref _noSubscriber); set => Volatile.Write(ref _noSubscriber, value); }
 
     /// <summary>When set, only clients presenting this password may connect; others get BadUserNameOrPassword.</summary>
     public string? RequiredPassword { get; set; }
@@ -127,7 +140,15 @@ internal sealed class TestBroker : IAsyncDisposable
             e.Response.ReasonCode = refusal;
             e.Response.ReasonString = $"test broker refused it ({refusal})";
         }
+        else if (!NoSubscriber && IsDeviceOutbox(message.Topic))
+        {
+            // What the hub does: its ingest takes the message, and not routing it makes MQTTnet answer Success.
+            e.ProcessPublish = false;
+        }
     }
+
+    private static bool IsDeviceOutbox(string topic) =>
+        Topics.TryParse(topic, out var deviceTopic) && deviceTopic.Channel is DeviceChannel.Telemetry or DeviceChannel.Samples;
 
     /// <summary>A subscriber that records every message it receives.</summary>
     public sealed class Observer(IMqttClient client) : IAsyncDisposable
