@@ -30,7 +30,7 @@ internal sealed class MetricsEndpoint(
         {
             logger.LogWarning("Metrics endpoint cannot listen on {MetricsUrl} ({Reason}); metrics are not exposed. Set Metrics:Url to another address, or empty to turn it off",
                 url, e.Message);
-            listener.Close();
+            Close(listener);
             return Task.CompletedTask;
         }
         _listener = listener;
@@ -41,11 +41,28 @@ internal sealed class MetricsEndpoint(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _listener?.Stop();
+        Close(Interlocked.Exchange(ref _listener, null));
         await _serving.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => _listener?.Close();
+    public void Dispose() => Close(Interlocked.Exchange(ref _listener, null));
+
+    // Closing once, and never throwing: .NET's managed HttpListener re-binds the port while it removes its prefixes,
+    // so closing after a stop throws "address in use" when another process took the port meanwhile (seen in tests
+    // running several agents: the agent aborted on exit).
+    private void Close(HttpListener? listener)
+    {
+        if (listener is null)
+            return;
+        try
+        {
+            listener.Close();
+        }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+        {
+            logger.LogDebug(e, "Closing the metrics endpoint");
+        }
+    }
 
     private async Task ServeAsync(HttpListener listener)
     {

@@ -24,7 +24,8 @@ internal sealed class OutboxPacker
         _deviceId = deviceId;
         _batchRecords = batchRecords;
         _maxBatchBytes = maxBatchBytes;
-        _envelopeBytes = TelemetryBatchWriter.EnvelopeBytes + Encoding.UTF8.GetByteCount(deviceId);
+        // The writer escapes non-ASCII in the device id as \uXXXX: up to 6 bytes per UTF-16 unit.
+        _envelopeBytes = TelemetryBatchWriter.EnvelopeBytes + 6 * deviceId.Length;
         _telemetryTopic = Topics.Telemetry(deviceId);
         _samplesTopic = Topics.Samples(deviceId);
     }

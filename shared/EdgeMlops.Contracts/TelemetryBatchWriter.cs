@@ -57,5 +57,5 @@ public sealed class TelemetryBatchWriter
     public const int EnvelopeBytes = 256;
 
     /// <summary>An upper bound of what one record adds to a batch beside its payload's length.</summary>
-    public const int RecordOverheadBytes = 96;
+    public const int RecordOverheadBytes = 128;
 }
