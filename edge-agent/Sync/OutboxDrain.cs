@@ -151,7 +151,11 @@ internal sealed class OutboxDrain
         // Never acknowledge seqs of one file in another: they would be records nobody has sent.
         if (StartOverIfTheFileChanged())
             return;
-        _store.Acknowledge(_settledSeq);
+        if (_store.Acknowledge(_epoch, _settledSeq) is null)
+        {
+            StartOverIfTheFileChanged(); // the file changed between the check and the delete; nothing was removed
+            return;
+        }
         _acknowledgedSeq = _settledSeq;
     }
 

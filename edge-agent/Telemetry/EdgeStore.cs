@@ -139,14 +139,36 @@ public sealed class EdgeStore : IDisposable
         lock (_lock)
         {
             ArgumentOutOfRangeException.ThrowIfGreaterThan(upToSeqInclusive, _lastIssuedSeq);
+            return Use($"acknowledging records up to seq {upToSeqInclusive}", 0, database => AcknowledgeIn(database, upToSeqInclusive));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Acknowledge(long)"/>, but only while the open file is the incarnation <paramref name="epoch"/>: the check
+    /// and the delete happen under one lock, after any reopening, so seqs acknowledged for one file can never delete
+    /// records of another. Null (nothing removed) when the file is another one.
+    /// </summary>
+    /// <exception cref="EdgeStoreException">The file is unavailable.</exception>
+    public int? Acknowledge(long epoch, long upToSeqInclusive)
+    {
+        lock (_lock)
+        {
             return Use($"acknowledging records up to seq {upToSeqInclusive}", 0, database =>
             {
-                var removed = database.Acknowledge(upToSeqInclusive);
-                Interlocked.Add(ref _pendingCount, -removed);
-                Interlocked.Exchange(ref _oldestPendingSeq, database.OldestPending() ?? 0);
-                return removed;
+                if (Epoch != epoch)
+                    return (int?)null;
+                ArgumentOutOfRangeException.ThrowIfGreaterThan(upToSeqInclusive, _lastIssuedSeq);
+                return AcknowledgeIn(database, upToSeqInclusive);
             });
         }
+    }
+
+    private int AcknowledgeIn(StoreDatabase database, long upToSeqInclusive)
+    {
+        var removed = database.Acknowledge(upToSeqInclusive);
+        Interlocked.Add(ref _pendingCount, -removed);
+        Interlocked.Exchange(ref _oldestPendingSeq, database.OldestPending() ?? 0);
+        return removed;
     }
 
     /// <summary>

@@ -59,6 +59,18 @@ public sealed class OutboxTests : IDisposable
     }
 
     [Fact]
+    public void An_acknowledgement_for_another_incarnation_of_the_file_removes_nothing()
+    {
+        using var store = StoreFixture.Store(StoreFixture.Options(_path));
+        store.Append([.. Enumerable.Range(1, 5).Select(i => TestRecords.PendingEvent(i))]);
+
+        Assert.Null(store.Acknowledge(store.Epoch + 1, 5));
+        Assert.Equal(5, store.PendingCount);
+        Assert.Equal(3, store.Acknowledge(store.Epoch, 3));
+        Assert.Equal([4L, 5], store.ReadOutbox(0, 10).Select(e => e.Seq));
+    }
+
+    [Fact]
     public void Reading_pages_in_seq_order_and_acknowledging_deletes_outbox_and_typed_rows()
     {
         using var store = StoreFixture.Store(StoreFixture.Options(_path));
