@@ -28,13 +28,13 @@ public sealed class RtspCaptureTests(TestVideos videos) : IClassFixture<TestVide
             }
         });
 
-        await Poll.UntilAsync(() => Interlocked.Read(ref frames) >= 25, Timeout, () => $"first frames; server: {server.Output}; log: {logger.Text}");
+        await Eventually.HoldsAsync(() => Interlocked.Read(ref frames) >= 25, () => $"first frames; server: {server.Output}; log: {logger.Text}", Timeout);
         server.Kill();
-        await Poll.UntilAsync(() => logger.Text.Contains("lost"), Timeout, () => $"the loss to be noticed; log: {logger.Text}");
+        await Eventually.HoldsAsync(() => logger.Text.Contains("lost"), () => $"the loss to be noticed; log: {logger.Text}", Timeout);
         long beforeRestart = Interlocked.Read(ref frames);
         await server.StartAsync();
-        await Poll.UntilAsync(() => capture.Statistics.Reconnects > 0, Timeout, () => $"a reconnect; log: {logger.Text}");
-        await Poll.UntilAsync(() => Interlocked.Read(ref frames) >= beforeRestart + 25, Timeout, () => $"frames after the restart; log: {logger.Text}");
+        await Eventually.HoldsAsync(() => capture.Statistics.Reconnects > 0, () => $"a reconnect; log: {logger.Text}", Timeout);
+        await Eventually.HoldsAsync(() => Interlocked.Read(ref frames) >= beforeRestart + 25, () => $"frames after the restart; log: {logger.Text}", Timeout);
 
         await capture.StopAsync();
         await consumer;
@@ -50,7 +50,7 @@ public sealed class RtspCaptureTests(TestVideos videos) : IClassFixture<TestVide
         await using var capture = CaptureRun.Create(CaptureRun.Camera(server.Url), logger);
         capture.Start(CancellationToken.None);
 
-        await Poll.UntilAsync(() => capture.Statistics.FailedConnects >= 2, Timeout, () => $"failed attempts; log: {logger.Text}");
+        await Eventually.HoldsAsync(() => capture.Statistics.FailedConnects >= 2, () => $"failed attempts; log: {logger.Text}", Timeout);
         await server.StartAsync();
         using var frame = await capture.Frames.ReadAsync().AsTask().WaitAsync(Timeout);
 
@@ -74,9 +74,9 @@ public sealed class RtspCaptureTests(TestVideos videos) : IClassFixture<TestVide
         (await capture.Frames.ReadAsync().AsTask().WaitAsync(Timeout)).Dispose();
 
         server.Freeze();
-        await Poll.UntilAsync(() => logger.Text.Contains("no frame for 1 s"), Timeout, () => $"the stall to be noticed; log: {logger.Text}");
+        await Eventually.HoldsAsync(() => logger.Text.Contains("no frame for 1 s"), () => $"the stall to be noticed; log: {logger.Text}", Timeout);
         server.Thaw();
-        await Poll.UntilAsync(() => capture.Statistics.Reconnects > 0, Timeout, () => $"a reconnect; log: {logger.Text}");
+        await Eventually.HoldsAsync(() => capture.Statistics.Reconnects > 0, () => $"a reconnect; log: {logger.Text}", Timeout);
         while (capture.Frames.TryRead(out var stale)) stale.Dispose();
         using var frame = await capture.Frames.ReadAsync().AsTask().WaitAsync(Timeout);
 

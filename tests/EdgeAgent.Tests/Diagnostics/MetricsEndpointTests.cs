@@ -16,7 +16,7 @@ public sealed class MetricsEndpointTests : IDisposable
             "--Sync:Enabled=false");
         using var http = new HttpClient();
         string text = "";
-        await Poll.UntilAsync(() =>
+        await Eventually.HoldsAsync(() =>
         {
             try
             {
@@ -27,7 +27,7 @@ public sealed class MetricsEndpointTests : IDisposable
             {
                 return false;
             }
-        }, TimeSpan.FromSeconds(40), () => $"frames counted at /metrics\n{text}\n{agent.Stderr}");
+        }, () => $"frames counted at /metrics\n{text}\n{agent.Stderr}", TimeSpan.FromSeconds(40));
 
         Assert.Contains("# TYPE edgemlops_camera_frames_total counter", text);
         Assert.Contains("edgemlops_camera_drops_total{camera=\"cam1\",stage=\"decode\"}", text);

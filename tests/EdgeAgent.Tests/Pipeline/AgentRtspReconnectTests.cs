@@ -32,7 +32,7 @@ public sealed class AgentRtspReconnectTests : IDisposable
         using var agent = new AgentProcess(_dir, "--db", Db, "--Agent:StatsInterval=00:00:01",
             "--camera", server.Url, "--camera", "synthetic://highway?seed=2");
 
-        await Poll.UntilAsync(() => Frames("cam1") >= 25, Timeout, () => $"RTSP frames in the store; server: {server.Output}\nagent: {agent.Stderr}");
+        await Eventually.HoldsAsync(() => Frames("cam1") >= 25, () => $"RTSP frames in the store; server: {server.Output}\nagent: {agent.Stderr}", Timeout);
         server.Kill();
         await agent.WaitForLogAsync($"Camera cam1 lost {server.Url}", Timeout);
         long syntheticBeforeOutage = Frames("cam2");
@@ -40,7 +40,7 @@ public sealed class AgentRtspReconnectTests : IDisposable
         await server.StartAsync();
         await agent.WaitForLogAsync($"Camera cam1 reconnected to {server.Url}", Timeout);
         long rtspAtReconnect = Frames("cam1");
-        await Poll.UntilAsync(() => Frames("cam1") >= rtspAtReconnect + 25, Timeout, () => $"RTSP frames after the restart; agent: {agent.Stderr}");
+        await Eventually.HoldsAsync(() => Frames("cam1") >= rtspAtReconnect + 25, () => $"RTSP frames after the restart; agent: {agent.Stderr}", Timeout);
         long syntheticAfterOutage = Frames("cam2");
         agent.Terminate();
 

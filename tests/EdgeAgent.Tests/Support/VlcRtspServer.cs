@@ -34,7 +34,7 @@ internal sealed class VlcRtspServer : IDisposable
              "--sout", $"#rtp{{sdp={Url}}}", "--sout-keep"],
             asUnprivilegedUser: true);
         var process = _process;
-        await Poll.UntilAsync(() => process.HasExited || FreeTcpPort.IsListening(_port), StartTimeout, () => $"VLC listening on {_port}");
+        await Eventually.HoldsAsync(() => process.HasExited || FreeTcpPort.IsListening(_port), () => $"VLC listening on {_port}", StartTimeout);
         if (process.HasExited) throw new InvalidOperationException($"VLC exited at start:\n{process.Output}");
     }
 

@@ -43,14 +43,14 @@ public sealed class DesiredStateTests : IAsyncLifetime
     {
         await using var rig = new SyncRig(_broker.Address);
         await rig.StartAsync();
-        await Eventually.True(() => rig.Progress.Connected, "the sync is connected");
+        await Eventually.HoldsAsync(() => rig.Progress.Connected, "the sync is connected");
         await _broker.PublishRetainedAsync(DesiredTopic, Desired(SyncRig.DeviceId, revision: 5));
         await rig.Desired.WaitForChangeAsync(-1, Eventually.Soon());
 
         await _broker.PublishRetainedAsync(DesiredTopic, Desired("box-99", revision: 6));
         await _broker.PublishRetainedAsync(DesiredTopic, Desired(SyncRig.DeviceId, revision: 4));
         await _broker.PublishRetainedAsync(DesiredTopic, "{\"v\":1,\"deviceId\":"u8.ToArray());
-        await Eventually.True(() => rig.Progress.DesiredRejected == 3, "three desired states were refused");
+        await Eventually.HoldsAsync(() => rig.Progress.DesiredRejected == 3, "three desired states were refused");
 
         Assert.Equal(5, rig.Desired.Current!.Revision);
         var warnings = rig.Log.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("Desired state")).Select(e => e.Message).ToList();

@@ -19,7 +19,7 @@ public sealed class DeviceStatusTests : IAsyncLifetime
         await using var rig = new SyncRig(_broker.Address, o => o.Reconnect = new() { InitialDelay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(1) });
 
         await rig.StartAsync();
-        await Eventually.True(() => rig.Progress.Connected, "the sync is connected");
+        await Eventually.HoldsAsync(() => rig.Progress.Connected, "the sync is connected");
         var retained = Wire.Status((await _broker.RetainedAsync(StatusTopic))!);
         Assert.True(retained.Online);
         Assert.Equal(SyncRig.DeviceId, retained.DeviceId);
@@ -28,7 +28,7 @@ public sealed class DeviceStatusTests : IAsyncLifetime
         await _broker.DropClientAsync(SyncRig.DeviceId);
 
         // The device says offline only when it stops; while it runs, an offline can only be the broker sending its will.
-        await Eventually.True(() => observer.Messages.Count(m => m.Status().Online) >= 2, "the device is online again");
+        await Eventually.HoldsAsync(() => observer.Messages.Count(m => m.Status().Online) >= 2, "the device is online again");
         Assert.Equal([true, false, true], observer.Messages.Select(m => m.Status().Online));
         Assert.Equal(1, rig.Progress.Reconnects);
         Assert.True(Wire.Status((await _broker.RetainedAsync(StatusTopic))!).Online);
@@ -41,7 +41,7 @@ public sealed class DeviceStatusTests : IAsyncLifetime
         await using var rig = new SyncRig(_broker.Address);
         rig.AppendEvents(10);
         await rig.StartAsync();
-        await Eventually.True(() => rig.Progress.Connected && rig.Store.PendingCount == 0, "the outbox is drained");
+        await Eventually.HoldsAsync(() => rig.Progress.Connected && rig.Store.PendingCount == 0, "the outbox is drained");
 
         await rig.StopAsync();
 
@@ -57,10 +57,10 @@ public sealed class DeviceStatusTests : IAsyncLifetime
         Assert.Equal(rig.Store.Epoch, finalReport.Outbox.Epoch);
         Assert.Equal("vehicle-classifier", finalReport.ModelName);
         Assert.False(Wire.Status((await _broker.RetainedAsync(StatusTopic))!).Online);
-        await Eventually.True(() => _broker.ConnectedClientsAsync().Result.All(id => id != SyncRig.DeviceId), "the device disconnected");
+        await Eventually.HoldsAsync(() => _broker.ConnectedClientsAsync().Result.All(id => id != SyncRig.DeviceId), "the device disconnected");
         Assert.False(rig.Progress.Connected);
         // Exactly one offline on the status topic: the device's own; a will would be a second one.
-        await Eventually.True(() => observer.Messages.Any(m => m.Topic == StatusTopic && !m.Status().Online), "the observer saw offline");
+        await Eventually.HoldsAsync(() => observer.Messages.Any(m => m.Topic == StatusTopic && !m.Status().Online), "the observer saw offline");
         Assert.Single(observer.Messages, m => m.Topic == StatusTopic && !m.Status().Online);
     }
 }

@@ -40,7 +40,7 @@ public sealed class OutboxDrainTests : IAsyncLifetime
         Assert.Equal(0, rig.Progress.AckedRecords);
 
         release.SetResult();
-        await Eventually.True(() => rig.Store.PendingCount == 0, "the outbox is empty");
+        await Eventually.HoldsAsync(() => rig.Store.PendingCount == 0, "the outbox is empty");
 
         Assert.Equal(sent, _broker.Received.On(TelemetryTopic).Seqs());
         Assert.Equal(sent.Count, rig.Progress.AckedRecords);
@@ -59,14 +59,14 @@ public sealed class OutboxDrainTests : IAsyncLifetime
             Volatile.Read(ref refusing) && message.Topic == TelemetryTopic ? MqttPubAckReasonCode.NotAuthorized : null);
 
         await rig.StartAsync();
-        await Eventually.True(() => rig.Progress.RefusedPublishes >= 3, "the broker refused three publishes");
+        await Eventually.HoldsAsync(() => rig.Progress.RefusedPublishes >= 3, "the broker refused three publishes");
 
         Assert.Equal(sent.Count, rig.Store.PendingCount);
         Assert.Equal(0, rig.Progress.AckedRecords);
         Assert.Contains(rig.Log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("NotAuthorized") && e.Message.Contains("seqs 1..100"));
 
         Volatile.Write(ref refusing, false);
-        await Eventually.True(() => rig.Store.PendingCount == 0, "the outbox is empty");
+        await Eventually.HoldsAsync(() => rig.Store.PendingCount == 0, "the outbox is empty");
 
         Assert.Equal(sent, _broker.Received.On(TelemetryTopic).Seqs().Distinct().Order());
         Assert.Equal(sent.Count, rig.Progress.AckedRecords);
@@ -88,7 +88,7 @@ public sealed class OutboxDrainTests : IAsyncLifetime
         var firstTopic = sampleFirst ? Topics.Samples(SyncRig.DeviceId) : TelemetryTopic;
 
         await rig.StartAsync();
-        await Eventually.True(() => rig.Progress.RefusedPublishes >= 3, "the broker answered 0x10 three times");
+        await Eventually.HoldsAsync(() => rig.Progress.RefusedPublishes >= 3, "the broker answered 0x10 three times");
 
         Assert.Equal(sent.Count, rig.Store.PendingCount);
         Assert.Equal(0, rig.Progress.AckedRecords);
@@ -102,13 +102,13 @@ public sealed class OutboxDrainTests : IAsyncLifetime
         Assert.Equal(0, rig.Progress.Reconnects);
 
         _broker.NoSubscriber = false;
-        await Eventually.True(() => rig.Store.PendingCount == 0, "the outbox is empty");
+        await Eventually.HoldsAsync(() => rig.Store.PendingCount == 0, "the outbox is empty");
 
         var arrived = _broker.Received.Where(m => m.Topic == TelemetryTopic || m.Topic == Topics.Samples(SyncRig.DeviceId)).Seqs();
         Assert.Equal(sent, arrived.Distinct().Order());
         Assert.Equal(sent.Count, rig.Progress.AckedRecords);
         Assert.Single(rig.Log.Entries, e => e.Level >= LogLevel.Warning && e.Message.Contains("no subscriber"));
-        await Eventually.True(() => rig.Log.Entries.Any(e => e.Level == LogLevel.Information && e.Message.Contains($"has a subscriber for {firstTopic} again")),
+        await Eventually.HoldsAsync(() => rig.Log.Entries.Any(e => e.Level == LogLevel.Information && e.Message.Contains($"has a subscriber for {firstTopic} again")),
             "the end of the outage is logged");
     }
 
@@ -121,7 +121,7 @@ public sealed class OutboxDrainTests : IAsyncLifetime
             message.Topic == TelemetryTopic && message.Batch().FirstSeq == 101 ? MqttPubAckReasonCode.PayloadFormatInvalid : null);
 
         await rig.StartAsync();
-        await Eventually.True(() => rig.Store.PendingCount == 0, "the outbox is empty");
+        await Eventually.HoldsAsync(() => rig.Store.PendingCount == 0, "the outbox is empty");
 
         Assert.Equal(100, rig.Progress.RejectedByHub);
         Assert.Equal(200, rig.Progress.AckedRecords);
@@ -147,7 +147,7 @@ public sealed class OutboxDrainTests : IAsyncLifetime
         ]);
 
         await rig.StartAsync();
-        await Eventually.True(() => rig.Store.PendingCount == 0, "the outbox is empty");
+        await Eventually.HoldsAsync(() => rig.Store.PendingCount == 0, "the outbox is empty");
 
         var outbox = _broker.Received.Where(m => m.Topic is var t && (t == TelemetryTopic || t == Topics.Samples(SyncRig.DeviceId))).ToList();
         Assert.Equal([1L, 2, 3, 4, 5, 6, 7], outbox.Seqs());

@@ -32,14 +32,14 @@ public sealed class SyncReconnectTests
         var stopping = broker.StopAsync();
         release.SetResult();
         await stopping.WaitAsync(Eventually.Soon());
-        await Eventually.True(() => !rig.Progress.Connected, "the sync noticed the broker is gone");
+        await Eventually.HoldsAsync(() => !rig.Progress.Connected, "the sync noticed the broker is gone");
         Assert.True(rig.Store.PendingCount > 0, "records are still pending while the broker is down");
         // Live data keeps coming while the broker is down.
         sent.AddRange(rig.AppendEvents(300, firstTrackId: 5000));
 
         broker.Verdict = null;
         await broker.RestartAsync();
-        await Eventually.True(() => rig.Store.PendingCount == 0, "the outbox is empty after the broker came back");
+        await Eventually.HoldsAsync(() => rig.Store.PendingCount == 0, "the outbox is empty after the broker came back");
 
         var arrived = broker.Received.On(TelemetryTopic).Seqs();
         Assert.Empty(sent.Except(arrived));
@@ -57,7 +57,7 @@ public sealed class SyncReconnectTests
         var sent = rig.AppendEvents(10);
 
         await rig.StartAsync();
-        await Eventually.True(() => rig.Progress.ConnectFailures >= 3, "three connection attempts failed");
+        await Eventually.HoldsAsync(() => rig.Progress.ConnectFailures >= 3, "three connection attempts failed");
 
         var warnings = rig.Log.Entries.Where(e => e.Level >= LogLevel.Warning && e.Message.Contains("Cannot connect")).ToList();
         var warning = Assert.Single(warnings);
@@ -65,7 +65,7 @@ public sealed class SyncReconnectTests
         Assert.Equal(sent.Count, rig.Store.PendingCount);
 
         await broker.RestartAsync();
-        await Eventually.True(() => rig.Store.PendingCount == 0, "the outbox is empty once the broker is up");
+        await Eventually.HoldsAsync(() => rig.Store.PendingCount == 0, "the outbox is empty once the broker is up");
         Assert.Contains(rig.Log.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("failed attempts"));
     }
 
@@ -78,7 +78,7 @@ public sealed class SyncReconnectTests
         rig.AppendEvents(10);
 
         await rig.StartAsync();
-        await Eventually.True(() => rig.Progress.ConnectFailures >= 2, "two connection attempts failed");
+        await Eventually.HoldsAsync(() => rig.Progress.ConnectFailures >= 2, "two connection attempts failed");
 
         var error = Assert.Single(rig.Log.Entries, e => e.Level == LogLevel.Error);
         Assert.Contains("BadUserNameOrPassword", error.Message);

@@ -24,7 +24,7 @@ public sealed class SyncTlsTests : IDisposable
         var sent = rig.AppendEvents(120);
 
         await rig.StartAsync();
-        await Eventually.True(() => rig.Store.PendingCount == 0, "the outbox is drained over TLS");
+        await Eventually.HoldsAsync(() => rig.Store.PendingCount == 0, "the outbox is drained over TLS");
 
         Assert.Equal(sent, broker.Received.On(Topics.Telemetry(SyncRig.DeviceId)).Seqs());
     }
@@ -38,7 +38,7 @@ public sealed class SyncTlsTests : IDisposable
         rig.AppendEvents(5);
 
         await rig.StartAsync();
-        await Eventually.True(() => rig.Progress.ConnectFailures >= 2, "two connection attempts failed");
+        await Eventually.HoldsAsync(() => rig.Progress.ConnectFailures >= 2, "two connection attempts failed");
 
         Assert.Equal(5, rig.Store.PendingCount);
         Assert.False(rig.Progress.Connected);

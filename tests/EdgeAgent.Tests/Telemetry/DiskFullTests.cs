@@ -18,14 +18,14 @@ public sealed class DiskFullTests
         await writer.StartAsync(CancellationToken.None);
         await queue.WriteAsync(TestRecords.Event(1));
         await queue.WriteAsync(TestRecords.Event(2));
-        await Eventually.True(() => store.RecordsWritten == 2, "the first records are written");
+        await Eventually.HoldsAsync(() => store.RecordsWritten == 2, "the first records are written");
 
         var filler = disk.Fill();
         for (var i = 0; i < 4; i++)
             Assert.True(await queue.WriteAsync(TestRecords.SampleInfo(i), TestRecords.Jpeg(i, 100 * 1024)));
-        await Eventually.True(() => store.LostRecords == 4, "the samples that did not fit are counted as lost");
+        await Eventually.HoldsAsync(() => store.LostRecords == 4, "the samples that did not fit are counted as lost");
         // The writer counts the loss before it logs it.
-        await Eventually.True(() => logger.At(LogLevel.Error).Any(), "the full disk is logged");
+        await Eventually.HoldsAsync(() => logger.At(LogLevel.Error).Any(), "the full disk is logged");
 
         var error = Assert.Single(logger.At(LogLevel.Error));
         Assert.Contains(path, error);
@@ -35,7 +35,7 @@ public sealed class DiskFullTests
         File.Delete(filler);
         await queue.WriteAsync(TestRecords.SampleInfo(9), TestRecords.Jpeg(9, 100 * 1024));
         await queue.WriteAsync(TestRecords.Event(3));
-        await Eventually.True(() => store.RecordsWritten == 4, "writes succeed again once there is space");
+        await Eventually.HoldsAsync(() => store.RecordsWritten == 4, "writes succeed again once there is space");
         await writer.StopAsync(Eventually.Soon());
 
         // The failed batches issued no seqs: the hub sees no gap.

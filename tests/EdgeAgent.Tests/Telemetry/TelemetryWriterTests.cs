@@ -49,7 +49,7 @@ public sealed class TelemetryWriterTests : IDisposable
         var writer = StoreFixture.Writer(queue, store, options);
 
         await writer.StartAsync(CancellationToken.None);
-        await Eventually.True(() => store.RecordsWritten == 1000, "all 1000 records are written");
+        await Eventually.HoldsAsync(() => store.RecordsWritten == 1000, "all 1000 records are written");
         await writer.StopAsync(Eventually.Soon());
 
         Assert.Equal(4, store.BatchesCommitted);
@@ -67,7 +67,7 @@ public sealed class TelemetryWriterTests : IDisposable
         for (var i = 0; i < 3; i++)
             await queue.WriteAsync(TestRecords.Event(i));
 
-        await Eventually.True(() => store.RecordsWritten == 3, "the three records are committed without a full batch");
+        await Eventually.HoldsAsync(() => store.RecordsWritten == 3, "the three records are committed without a full batch");
         Assert.InRange(store.BatchesCommitted, 1, 3);
         await writer.StopAsync(Eventually.Soon());
     }
@@ -93,7 +93,7 @@ public sealed class TelemetryWriterTests : IDisposable
         await writer.StartAsync(CancellationToken.None);
 
         Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
-        await Eventually.True(() => store.RecordsWritten == 5, "the waiting record is written too");
+        await Eventually.HoldsAsync(() => store.RecordsWritten == 5, "the waiting record is written too");
         await writer.StopAsync(Eventually.Soon());
         Assert.Equal(2, queue.DroppedRecords);
     }
@@ -132,7 +132,7 @@ public sealed class TelemetryWriterTests : IDisposable
 
         for (var i = 0; i < 5; i++)
             Assert.True(await queue.WriteAsync(TestRecords.Event(i)));
-        await Eventually.True(() => store.LostRecords == 5, "the five records are counted as lost");
+        await Eventually.HoldsAsync(() => store.LostRecords == 5, "the five records are counted as lost");
 
         var error = Assert.Single(logger.At(LogLevel.Error));
         Assert.Contains(_path, error);
@@ -143,7 +143,7 @@ public sealed class TelemetryWriterTests : IDisposable
         clock.Advance(TimeSpan.FromMinutes(5));
         for (var i = 0; i < 3; i++)
             Assert.True(await queue.WriteAsync(TestRecords.Event(10 + i)));
-        await Eventually.True(() => store.RecordsWritten == 3, "the store reopens and writes again");
+        await Eventually.HoldsAsync(() => store.RecordsWritten == 3, "the store reopens and writes again");
         await writer.StopAsync(Eventually.Soon());
 
         Assert.Equal([1L, 2, 3], store.ReadOutbox(0, 10).Select(e => e.Seq));

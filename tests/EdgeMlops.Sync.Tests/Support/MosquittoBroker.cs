@@ -52,7 +52,7 @@ internal sealed class MosquittoBroker : IDisposable
         _process.Start();
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
-        await Poll.UntilAsync(() => FreeTcpPort.IsListening(_port) || _process.HasExited, TimeSpan.FromSeconds(20), () => $"mosquitto to listen on {_port}\n{Log}");
+        await Eventually.HoldsAsync(() => FreeTcpPort.IsListening(_port) || _process.HasExited, () => $"mosquitto to listen on {_port}\n{Log}", TimeSpan.FromSeconds(20));
         if (_process.HasExited)
             Assert.Fail($"mosquitto exited ({_process.ExitCode}) at start:\n{Log}");
     }

@@ -91,8 +91,8 @@ internal sealed class SyncRun : IDisposable
 
     /// <summary>Waits until the hub has stored at least <paramref name="records"/> of the device's records.</summary>
     public Task WaitUntilHubHasAsync(long records, TimeSpan? timeout = null) =>
-        Poll.UntilAsync(() => StoredRecords.CountAtHub(Hub.DatabasePath, DeviceId) >= records, timeout ?? TimeSpan.FromSeconds(90),
-            () => $"the hub to hold {records} records of {DeviceId}; it holds {StoredRecords.CountAtHub(Hub.DatabasePath, DeviceId)}\nhub log:\n{Tail(Hub.Log)}\nagent log:\n{Tail(_agents.LastOrDefault()?.Stderr)}");
+        Eventually.HoldsAsync(() => StoredRecords.CountAtHub(Hub.DatabasePath, DeviceId) >= records,
+            () => $"the hub to hold {records} records of {DeviceId}; it holds {StoredRecords.CountAtHub(Hub.DatabasePath, DeviceId)}\nhub log:\n{Tail(Hub.Log)}\nagent log:\n{Tail(_agents.LastOrDefault()?.Stderr)}", timeout ?? TimeSpan.FromSeconds(90));
 
     /// <summary>Stops the broker with SIGTERM: the hub with its embedded broker, or mosquitto.</summary>
     public Task StopBrokerAsync() => Mosquitto is null ? Hub.StopAsync() : Mosquitto.StopAsync();

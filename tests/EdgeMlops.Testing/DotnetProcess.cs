@@ -6,9 +6,9 @@ namespace EdgeMlops.Testing;
 
 /// <summary>
 /// One of our programs (agent or hub) as a child process in its own working directory, output captured. Disposing
-/// kills it if it still runs, so a failing test leaves nothing behind. Linked into every test project that runs them.
+/// kills it if it still runs, so a failing test leaves nothing behind. Shared by every test project that runs them.
 /// </summary>
-internal sealed class DotnetProcess : IDisposable
+public sealed class DotnetProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();

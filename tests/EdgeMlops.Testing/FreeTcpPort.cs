@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace EdgeMlops.Testing;
 
-internal static class FreeTcpPort
+public static class FreeTcpPort
 {
     /// <summary>A port on 127.0.0.1 that nothing listens on right now.</summary>
     public static int Next()
