@@ -1,6 +1,6 @@
 using System.Text.Json;
 using EdgeMlops.CloudHub.Ingest;
-using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Storage;
 using EdgeMlops.Contracts;
 

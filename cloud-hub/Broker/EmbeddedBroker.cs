@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using EdgeMlops.CloudHub.Hosting;
 using EdgeMlops.CloudHub.Ingest;
-using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.Contracts;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

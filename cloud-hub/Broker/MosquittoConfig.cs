@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.Contracts;
 
 namespace EdgeMlops.CloudHub.Broker;

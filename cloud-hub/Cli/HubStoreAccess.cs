@@ -1,4 +1,4 @@
-using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Storage;
 using Microsoft.Extensions.Options;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EdgeMlops.CloudHub.Ingest;
-using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Tests.Support;
 using EdgeMlops.Contracts;
 

@@ -172,7 +172,7 @@ public sealed class MosquittoBrokerTests
             directory ??= own!.Path;
             // Enroll through a store of the same database the hub then opens, as the CLI would.
             var secrets = new Dictionary<string, string>();
-            IReadOnlyList<EdgeMlops.CloudHub.Registry.EnrolledDevice> enrolled;
+            IReadOnlyList<EdgeMlops.CloudHub.Devices.EnrolledDevice> enrolled;
             await using (var enrolling = await InProcessHub.StartAsync(directory))
             {
                 foreach (var device in devices)

@@ -1,5 +1,5 @@
 using EdgeMlops.CloudHub.Broker;
-using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Tests.Cli;
 using EdgeMlops.CloudHub.Tests.Support;
 using EdgeMlops.Contracts;

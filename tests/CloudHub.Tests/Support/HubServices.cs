@@ -1,5 +1,5 @@
 using EdgeMlops.CloudHub.Ingest;
-using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using EdgeMlops.CloudHub.Broker;
 using EdgeMlops.CloudHub.Hosting;
 using EdgeMlops.CloudHub.Ingest;
-using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

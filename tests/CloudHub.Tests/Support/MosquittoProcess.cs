@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using EdgeMlops.CloudHub.Broker;
-using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Devices;
 
 namespace EdgeMlops.CloudHub.Tests.Support;
 

@@ -2,7 +2,7 @@ using EdgeMlops.CloudHub.Storage;
 using EdgeMlops.Contracts;
 using SQLite;
 
-namespace EdgeMlops.CloudHub.Registry;
+namespace EdgeMlops.CloudHub.Devices;
 
 /// <summary>
 /// The device registry in the hub database. Revoking keeps the device's row and data but drops its credential, so

@@ -1,7 +1,7 @@
-using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Tests.Support;
 
-namespace EdgeMlops.CloudHub.Tests.Registry;
+namespace EdgeMlops.CloudHub.Tests.Devices;
 
 public sealed class DeviceRegistryTests : IDisposable
 {

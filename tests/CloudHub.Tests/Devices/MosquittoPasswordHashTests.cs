@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Devices;
 
-namespace EdgeMlops.CloudHub.Tests.Registry;
+namespace EdgeMlops.CloudHub.Tests.Devices;
 
 public sealed class MosquittoPasswordHashTests
 {

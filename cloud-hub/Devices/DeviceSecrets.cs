@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 
-namespace EdgeMlops.CloudHub.Registry;
+namespace EdgeMlops.CloudHub.Devices;
 
 /// <summary>Device secrets: 32 random bytes as base64url, so they survive command lines, config files and URLs unquoted.</summary>
 public static class DeviceSecrets

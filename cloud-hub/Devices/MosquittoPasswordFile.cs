@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace EdgeMlops.CloudHub.Registry;
+namespace EdgeMlops.CloudHub.Devices;
 
 /// <summary>Writes the registry as a Mosquitto <c>password_file</c>: one <c>user:$7$...</c> line per enrolled device.</summary>
 public static class MosquittoPasswordFile

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace EdgeMlops.CloudHub.Registry;
+namespace EdgeMlops.CloudHub.Devices;
 
 /// <summary>
 /// Password hashes in the format of Mosquitto 2.0's password file: <c>$7$&lt;iterations&gt;$&lt;base64 salt&gt;$&lt;base64 hash&gt;</c>,

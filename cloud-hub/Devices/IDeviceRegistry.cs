@@ -1,4 +1,4 @@
-namespace EdgeMlops.CloudHub.Registry;
+namespace EdgeMlops.CloudHub.Devices;
 
 /// <summary>
 /// The devices allowed to connect, each with a secret. Secrets are stored only as salted PBKDF2-SHA512 hashes in

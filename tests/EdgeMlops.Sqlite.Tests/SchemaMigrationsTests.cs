@@ -1,0 +1,119 @@
+using SQLite;
+
+namespace EdgeMlops.Sqlite.Tests;
+
+public sealed class SchemaMigrationsTests : IDisposable
+{
+    private static readonly SchemaMigration Notes = SchemaMigration.Sql(1, "notes",
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL); -- the first release");
+    private static readonly SchemaMigration Tags = SchemaMigration.Sql(2, "tags",
+        """
+        CREATE TABLE tags (note_id INTEGER NOT NULL, tag TEXT NOT NULL);
+        INSERT INTO tags SELECT id, 'old' FROM notes;
+        """);
+
+    private readonly TempDirectory _directory = new();
+    private readonly string _path;
+    private readonly SQLiteConnection _connection;
+
+    public SchemaMigrationsTests()
+    {
+        _path = _directory.File("test.db");
+        _connection = new SQLiteConnection(_path);
+    }
+
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public void A_fresh_file_gets_every_step_and_the_latest_version()
+    {
+        var before = new SchemaMigrations("test database", Notes, Tags).Apply(_connection, _path);
+
+        Assert.Equal(0, before);
+        Assert.Equal(2, UserVersion());
+        Assert.Equal(["notes", "tags"], Tables());
+    }
+
+    [Fact]
+    public void A_file_at_version_1_gets_only_the_later_steps_and_keeps_its_rows()
+    {
+        new SchemaMigrations("test database", Notes).Apply(_connection, _path);
+        _connection.Execute("INSERT INTO notes (text) VALUES ('kept')");
+
+        var before = new SchemaMigrations("test database", Notes, Tags).Apply(_connection, _path);
+
+        Assert.Equal(1, before);
+        Assert.Equal(2, UserVersion());
+        Assert.Equal(["kept"], _connection.QueryScalars<string>("SELECT text FROM notes"));
+        Assert.Equal(["old"], _connection.QueryScalars<string>("SELECT tag FROM tags"));
+    }
+
+    [Fact]
+    public void A_file_at_the_latest_version_is_left_as_it_is()
+    {
+        var migrations = new SchemaMigrations("test database", Notes, Tags);
+        migrations.Apply(_connection, _path);
+
+        Assert.Equal(2, migrations.Apply(_connection, _path));
+        Assert.Equal(2, UserVersion());
+    }
+
+    [Fact]
+    public void A_file_from_a_newer_release_is_refused_naming_the_file_and_both_versions()
+    {
+        new SchemaMigrations("test database", Notes, Tags).Apply(_connection, _path);
+
+        var error = Assert.Throws<SchemaTooNewException>(() => new SchemaMigrations("test database", Notes).Apply(_connection, _path));
+
+        Assert.Contains(_path, error.Message);
+        Assert.Contains("version 2", error.Message);
+        Assert.Contains("version 1", error.Message);
+        Assert.Equal((2, 1), (error.FileVersion, error.KnownVersion));
+        Assert.Equal(2, UserVersion());
+        Assert.Equal(["notes", "tags"], Tables());
+    }
+
+    [Fact]
+    public void A_failing_step_rolls_back_every_step_of_the_run()
+    {
+        var failing = new SchemaMigration(3, "fails halfway", connection =>
+        {
+            connection.Execute("CREATE TABLE half (id INTEGER)");
+            throw new InvalidOperationException("step failed");
+        });
+
+        var error = Assert.Throws<InvalidOperationException>(() => new SchemaMigrations("test database", Notes, Tags, failing).Apply(_connection, _path));
+
+        Assert.Equal("step failed", error.Message);
+        Assert.Equal(0, UserVersion());
+        Assert.Empty(Tables());
+        Assert.Equal(0, new SchemaMigrations("test database", Notes, Tags).Apply(_connection, _path));
+    }
+
+    [Fact]
+    public void A_failing_sql_step_reports_sqlite_s_error()
+    {
+        var broken = SchemaMigration.Sql(1, "broken", "CREATE TABLE ok (id INTEGER); CREATE TABLE ok (id INTEGER);");
+
+        var error = Assert.Throws<SQLiteException>(() => new SchemaMigrations("test database", broken).Apply(_connection, _path));
+
+        Assert.Contains("already exists", error.Message);
+        Assert.Empty(Tables());
+    }
+
+    [Fact]
+    public void Steps_must_be_numbered_from_1_in_order()
+    {
+        Assert.Throws<ArgumentException>(() => new SchemaMigrations("test database", Tags));
+        Assert.Throws<ArgumentException>(() => new SchemaMigrations("test database", Notes, Notes));
+    }
+
+    private int UserVersion() => _connection.ExecuteScalar<int>("PRAGMA user_version");
+
+    private List<string> Tables() =>
+        _connection.QueryScalars<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+}
