@@ -35,22 +35,26 @@ public sealed class HubDatabase : IDisposable
         Directory.CreateDirectory(SamplesDirectory);
         // Only ever used under the write lock, so SQLite need not lock each call too (a dozen per stored row).
         _writer = Open(SQLiteOpenFlags.NoMutex);
-        // Only takes effect on a new file (before WAL and the first table fix it): bigger pages mean fewer, larger WAL
-        // frames per commit and fewer b-tree splits for rows of several hundred bytes.
-        _writer.Execute($"PRAGMA page_size={PageSize}");
-        var mode = _writer.ExecuteScalar<string>("PRAGMA journal_mode=WAL");
-        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
-            throw new HubStoreException($"could not switch {FilePath} to WAL (journal_mode is '{mode}')");
-        _writer.Execute("PRAGMA cache_size=-32000"); // 32 MB: the record indexes' hot pages stay in memory
-        // Checkpoints (copying the WAL back and syncing the file) run on their own thread, beside the writer; the
-        // writer's own automatic checkpoint only backs that up, should the checkpointer fall far behind.
-        _writer.ExecuteScalar<int>($"PRAGMA wal_autocheckpoint={Checkpointer.WriterFallbackPages}");
-        _writer.RunInTransaction(() =>
+        try
         {
-            foreach (var statement in HubSchema.Ddl.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-                _writer.Execute(statement);
-            _writer.Execute($"PRAGMA user_version={HubSchema.Version}");
-        });
+            // Only takes effect on a new file (before WAL and the first table fix it): bigger pages mean fewer, larger WAL
+            // frames per commit and fewer b-tree splits for rows of several hundred bytes.
+            _writer.Execute($"PRAGMA page_size={PageSize}");
+            var mode = _writer.ExecuteScalar<string>("PRAGMA journal_mode=WAL");
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                throw new HubStoreException($"could not switch {FilePath} to WAL (journal_mode is '{mode}')");
+            _writer.Execute("PRAGMA cache_size=-32000"); // 32 MB: the record indexes' hot pages stay in memory
+            // Checkpoints (copying the WAL back and syncing the file) run on their own thread, beside the writer; the
+            // writer's own automatic checkpoint only backs that up, should the checkpointer fall far behind.
+            _writer.ExecuteScalar<int>($"PRAGMA wal_autocheckpoint={Checkpointer.WriterFallbackPages}");
+            HubSchema.Migrations.Apply(_writer, FilePath);
+        }
+        catch
+        {
+            // A file this release cannot use (not WAL-capable, written by a newer release) must not stay open.
+            _writer.Dispose();
+            throw;
+        }
         _checkpointer = new Checkpointer(Open());
     }
 

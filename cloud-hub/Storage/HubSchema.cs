@@ -1,7 +1,9 @@
+using EdgeMlops.Sqlite;
+
 namespace EdgeMlops.CloudHub.Storage;
 
 /// <summary>
-/// The hub database's tables. Times are Unix milliseconds. Records are keyed by (device_id, epoch, seq): a seq is
+/// The hub database's tables, as the ordered steps that build them (see <see cref="Migrations"/>). Times are Unix milliseconds. Records are keyed by (device_id, epoch, seq): a seq is
 /// unique within a device's outbox incarnation across kinds, which is what makes redelivery idempotent.
 /// </summary>
 /// <remarks>
@@ -14,9 +16,12 @@ namespace EdgeMlops.CloudHub.Storage;
 /// </remarks>
 internal static class HubSchema
 {
-    public const int Version = 1;
+    /// <summary>Every step of the schema, oldest first; a new table is a new step at the end.</summary>
+    public static SchemaMigrations Migrations { get; } = new("hub database",
+        SchemaMigration.Sql(1, "devices, events, stats and samples", Version1));
 
-    public const string Ddl = """
+    /// <summary>The schema as the first release shipped it (which already wrote <c>user_version</c> 1).</summary>
+    private const string Version1 = """
         CREATE TABLE IF NOT EXISTS devices (
             id                 TEXT PRIMARY KEY NOT NULL,
             enrolled_at        INTEGER NOT NULL,

@@ -25,9 +25,10 @@ internal sealed class StoreDatabase : IDisposable
 
     public long PageSize { get; }
 
-    /// <summary>Opens (creating if need be) the file and its tables: WAL, synchronous=NORMAL.</summary>
+    /// <summary>Opens (creating if need be) the file and brings its tables to <see cref="StoreSchema"/>'s latest step: WAL, synchronous=NORMAL.</summary>
     /// <exception cref="IOException">The directory cannot be created.</exception>
     /// <exception cref="SQLiteException">The file cannot be opened or is not a usable database.</exception>
+    /// <exception cref="EdgeMlops.Sqlite.SchemaTooNewException">A newer release wrote the file.</exception>
     public static StoreDatabase Open(string fullPath)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
@@ -40,8 +41,7 @@ internal sealed class StoreDatabase : IDisposable
             // may lose is made durable before anyone sees it (see MakeDurable).
             connection.Execute("PRAGMA synchronous=NORMAL");
             connection.ExecuteScalar<long>($"PRAGMA journal_size_limit={WalSizeLimitBytes}");
-            connection.RunInTransaction(() => connection.CreateTables(CreateFlags.None,
-                typeof(VehicleEventRow), typeof(CameraStatsRow), typeof(ReviewSampleRow), typeof(OutboxRow), typeof(MetaRow)));
+            StoreSchema.Migrations.Apply(connection, fullPath);
             return new StoreDatabase(connection, journalMode);
         }
         catch

@@ -1,13 +1,25 @@
+using EdgeMlops.Sqlite;
 using SQLite;
 
 namespace EdgeMlops.EdgeAgent.Telemetry;
 
-// The store's schema: sqlite-net creates the tables from these classes. Every record table is keyed by the record's seq
+// The store's schema: the ordered steps in StoreSchema build it, the row classes below map it for sqlite-net. Every record table is keyed by the record's seq
 // and has no secondary index, because acknowledgement and eviction delete the lowest seqs: that empties whole leaf
 // pages, which SQLite can reuse at once, where an index in another order would keep half-empty pages around.
 // Typed tables hold only records still in the outbox (acknowledged ones are deleted, see EdgeStore), so each of their
 // rows has exactly one outbox row and vice versa. The few columns beside the payload are there for people inspecting
 // the file with sqlite3.
+
+/// <summary>The store's schema as ordered steps; a file records the last step it had in <c>user_version</c>.</summary>
+internal static class StoreSchema
+{
+    /// <summary>Every step, oldest first; a new table is a new step at the end (plain SQL, like <see cref="SchemaMigration.Sql"/>).</summary>
+    public static SchemaMigrations Migrations { get; } = new("agent store",
+        // Files of the first release have these tables at user_version 0; creating them is a no-op there.
+        new SchemaMigration(1, "records, outbox and counters as sqlite-net maps the row classes", connection =>
+            connection.CreateTables(CreateFlags.None,
+                typeof(VehicleEventRow), typeof(CameraStatsRow), typeof(ReviewSampleRow), typeof(OutboxRow), typeof(MetaRow))));
+}
 
 internal static class TableNames
 {
