@@ -1,3 +1,7 @@
-using EdgeMlops.CloudHub;
+using EdgeMlops.CloudHub.Cli;
+using EdgeMlops.CloudHub.Hosting;
 
-return await CloudHubProgram.RunAsync(args);
+// No arguments, `serve`, or only options: the hub service; anything else is an operator command (model, device, ...).
+return HubCommandLine.IsServe(args)
+    ? await HubApp.RunAsync(args)
+    : await OperatorCli.RunConsoleAsync(args);

@@ -12,7 +12,7 @@ namespace EdgeMlops.CloudHub.Api;
 /// </summary>
 public static class HubApiEndpoints
 {
-    /// <summary>Maps the API. Needs <c>AddHubData</c> and <c>AddProblemDetails</c>.</summary>
+    /// <summary>Maps the API. Needs <c>AddHubStorage</c>, <c>AddHubDevices</c>, <c>AddHubIngest</c> and <c>AddHubApi</c>.</summary>
     public static IEndpointRouteBuilder MapHubApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");

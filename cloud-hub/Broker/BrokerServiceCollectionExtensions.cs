@@ -12,7 +12,7 @@ public static class BrokerServiceCollectionExtensions
     /// <summary>
     /// The hub's messaging side: the embedded broker, or, when <c>Hub:Broker:Url</c> is set, a connection to an
     /// external one; plus <see cref="IBrokerStatus"/>, <see cref="IDesiredStatePublisher"/> and <see cref="BrokerMetrics"/>.
-    /// Needs <see cref="Devices.IDeviceRegistry"/> and <see cref="Ingest.IMessageIngest"/> from the hub's data services.
+    /// Needs <see cref="Devices.IDeviceRegistry"/> (<c>AddHubDevices</c>) and <see cref="Ingest.IMessageIngest"/> (<c>AddHubIngest</c>).
     /// </summary>
     public static IServiceCollection AddHubBroker(this IServiceCollection services, IConfiguration configuration)
     {

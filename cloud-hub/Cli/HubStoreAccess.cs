@@ -15,7 +15,7 @@ public sealed class HubStoreAccess : IDisposable
 
     private HubStoreAccess(ServiceProvider services) => _services = services;
 
-    public IDeviceRegistry Registry => _services.GetRequiredService<IDeviceRegistry>();
+    public IDeviceRegistry Devices => _services.GetRequiredService<IDeviceRegistry>();
 
     public string DatabasePath => _services.GetRequiredService<IOptions<HubStoreOptions>>().Value.ResolvedPath;
 
@@ -28,7 +28,8 @@ public sealed class HubStoreAccess : IDisposable
             .Build();
         var services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
-            .AddHubData(configuration)
+            .AddHubStorage(configuration)
+            .AddHubDevices()
             .BuildServiceProvider();
         try
         {

@@ -2,12 +2,40 @@ namespace EdgeMlops.CloudHub.Cli;
 
 /// <summary>
 /// Dispatches <c>cloud-hub GROUP COMMAND ...</c> to its command. Exit codes: 0 success, 1 the command ran and
-/// failed (e.g. a package did not verify), 2 the command line was wrong (usage printed).
+/// failed (e.g. a package did not verify), 2 the command line was wrong (usage printed), 130 cancelled.
 /// </summary>
 public sealed class OperatorCli(IEnumerable<ICliCommand> commands)
 {
     public const int UsageError = 2;
+    public const int Cancelled = 130;
     private readonly IReadOnlyList<ICliCommand> _commands = commands.ToList();
+
+    /// <summary>Runs one operator command on the console: output on stdout, logs and errors on stderr; Ctrl+C cancels.</summary>
+    public static async Task<int> RunConsoleAsync(string[] args)
+    {
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancellation.Cancel(); };
+
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Information)
+            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+            // Logs go to stderr so command output on stdout stays parseable by scripts.
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        services.AddOperatorCommands();
+        await using var provider = services.BuildServiceProvider();
+
+        var cli = new OperatorCli(provider.GetServices<ICliCommand>());
+        try
+        {
+            return await cli.RunAsync(args, Console.Out, Console.Error, cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("cancelled");
+            return Cancelled;
+        }
+    }
 
     public async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {

@@ -24,7 +24,7 @@ public sealed class BrokerMosquittoConfigCommand : ICliCommand
         MosquittoConfig.Written written;
         try
         {
-            written = MosquittoConfig.Write(directory, store.Registry.List(), port, user);
+            written = MosquittoConfig.Write(directory, store.Devices.List(), port, user);
         }
         catch (ArgumentException ex)
         {

@@ -20,16 +20,16 @@ public sealed class DeviceEnrollCommand : ICliCommand
         arguments.RejectUnknown();
 
         using var store = HubStoreAccess.Open(db);
-        Registry.DeviceEnrollment enrollment;
+        Devices.DeviceEnrollment enrollment;
         try
         {
-            if (!rotate && store.Registry.IsEnrolled(deviceId))
+            if (!rotate && store.Devices.IsEnrolled(deviceId))
             {
                 // Enrolling again would silently replace the secret the device uses now and lock it out.
                 output.WriteLine($"{deviceId} is already enrolled; use --rotate to give it a new secret (its current secret stops working)");
                 return Task.FromResult(1);
             }
-            enrollment = store.Registry.Enroll(deviceId);
+            enrollment = store.Devices.Enroll(deviceId);
         }
         catch (ArgumentException ex)
         {

@@ -15,7 +15,7 @@ public sealed class DeviceListCommand : ICliCommand
         arguments.RejectUnknown();
 
         using var store = HubStoreAccess.Open(db);
-        foreach (var device in store.Registry.List())
+        foreach (var device in store.Devices.List())
             output.WriteLine(JsonSerializer.Serialize(new DeviceListLine(device.DeviceId, device.EnrolledAt), CliJsonContext.Default.DeviceListLine));
         return Task.FromResult(0);
     }

@@ -14,7 +14,7 @@ public sealed class DeviceRevokeCommand : ICliCommand
         arguments.RejectUnknown();
 
         using var store = HubStoreAccess.Open(db);
-        if (store.Registry.Revoke(deviceId))
+        if (store.Devices.Revoke(deviceId))
         {
             output.WriteLine($"revoked {deviceId}");
             return Task.FromResult(0);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace EdgeMlops.CloudHub.Hosting;
+namespace EdgeMlops.CloudHub.Diagnostics;
 
 public static class HealthEndpoint
 {

@@ -1,7 +1,7 @@
 using EdgeMlops.CloudHub.Broker;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace EdgeMlops.CloudHub.Hosting;
+namespace EdgeMlops.CloudHub.Diagnostics;
 
 /// <summary>Healthy while device messages can reach the hub: the embedded broker listens, or the external one is connected and subscribed.</summary>
 public sealed class BrokerHealthCheck(IBrokerStatus broker) : IHealthCheck

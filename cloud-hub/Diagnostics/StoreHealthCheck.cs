@@ -1,7 +1,7 @@
 using EdgeMlops.CloudHub.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace EdgeMlops.CloudHub.Hosting;
+namespace EdgeMlops.CloudHub.Diagnostics;
 
 /// <summary>Healthy while the hub database answers a query.</summary>
 public sealed class StoreHealthCheck(HubDatabase database) : IHealthCheck

@@ -1,0 +1,21 @@
+using EdgeMlops.CloudHub.Cli.Commands;
+
+namespace EdgeMlops.CloudHub.Cli;
+
+public static class CliServiceCollectionExtensions
+{
+    /// <summary>Every operator command (<c>model</c>, <c>synthetic</c>, <c>device</c>, <c>broker</c>), in the order usage lists them.</summary>
+    public static IServiceCollection AddOperatorCommands(this IServiceCollection services)
+    {
+        services.AddSingleton<ICliCommand, ModelBootstrapCommand>();
+        services.AddSingleton<ICliCommand, ModelVerifyCommand>();
+        services.AddSingleton<ICliCommand, ModelInspectCommand>();
+        services.AddSingleton<ICliCommand, SyntheticVideoCommand>();
+        services.AddSingleton<ICliCommand, SyntheticDatasetCommand>();
+        services.AddSingleton<ICliCommand, DeviceEnrollCommand>();
+        services.AddSingleton<ICliCommand, DeviceListCommand>();
+        services.AddSingleton<ICliCommand, DeviceRevokeCommand>();
+        services.AddSingleton<ICliCommand, BrokerMosquittoConfigCommand>();
+        return services;
+    }
+}
