@@ -28,6 +28,14 @@ public sealed class SchemaMigrations
     /// <summary>The version a file has after every step: what this build writes.</summary>
     public int Latest => _steps.Count;
 
+    /// <summary>The first <paramref name="version"/> steps: the schema as the release that stopped there wrote it.</summary>
+    public SchemaMigrations UpTo(int version)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(version);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(version, Latest);
+        return new SchemaMigrations(Database, _steps.Take(version).ToArray());
+    }
+
     /// <summary>
     /// Brings the file behind <paramref name="connection"/> to <see cref="Latest"/>: the steps it has not had, in order,
     /// in one transaction, each recording its version. A failing step rolls all of them back, leaving the file as it was.

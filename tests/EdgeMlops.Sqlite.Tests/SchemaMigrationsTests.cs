@@ -106,6 +106,15 @@ public sealed class SchemaMigrationsTests : IDisposable
     }
 
     [Fact]
+    public void Up_to_builds_a_file_as_an_older_release_left_it()
+    {
+        new SchemaMigrations("test database", Notes, Tags).UpTo(1).Apply(_connection, _path);
+
+        Assert.Equal(1, UserVersion());
+        Assert.Equal(["notes"], Tables());
+    }
+
+    [Fact]
     public void Steps_must_be_numbered_from_1_in_order()
     {
         Assert.Throws<ArgumentException>(() => new SchemaMigrations("test database", Tags));

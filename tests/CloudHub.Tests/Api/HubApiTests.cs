@@ -11,9 +11,9 @@ namespace EdgeMlops.CloudHub.Tests.Api;
 public sealed class HubApiTests : IAsyncLifetime
 {
     private const string Device = "box-1";
-    private HubApiHost _host = null!;
+    private InProcessHub _host = null!;
 
-    public async Task InitializeAsync() => _host = await HubApiHost.StartAsync();
+    public async Task InitializeAsync() => _host = await InProcessHub.StartAsync();
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

@@ -3,11 +3,13 @@ using EdgeMlops.CloudHub.Tests.Support;
 
 namespace EdgeMlops.CloudHub.Tests.Devices;
 
-public sealed class DeviceRegistryTests : IDisposable
+public sealed class DeviceRegistryTests : IAsyncLifetime
 {
-    private readonly HubStore _store = new();
+    private readonly InProcessHub _store = new();
 
-    public void Dispose() => _store.Dispose();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _store.DisposeAsync();
 
     [Fact]
     public void An_enrolled_device_verifies_with_its_secret_and_only_with_it()
@@ -15,7 +17,7 @@ public sealed class DeviceRegistryTests : IDisposable
         var enrollment = _store.Registry.Enroll("box-1");
 
         Assert.Equal("box-1", enrollment.DeviceId);
-        Assert.Equal(HubStore.Start, enrollment.EnrolledAt);
+        Assert.Equal(InProcessHub.Start, enrollment.EnrolledAt);
         Assert.Equal(43, enrollment.Secret.Length); // 32 bytes as unpadded base64url
         Assert.True(_store.Registry.Verify("box-1", enrollment.Secret));
         Assert.False(_store.Registry.Verify("box-1", enrollment.Secret + "x"));
@@ -32,8 +34,8 @@ public sealed class DeviceRegistryTests : IDisposable
         Assert.Equal("box-1", device.DeviceId);
         Assert.StartsWith("$7$101$", device.PasswordHash);
         Assert.DoesNotContain(enrollment.Secret, device.PasswordHash);
-        Assert.DoesNotContain(enrollment.Secret, File.ReadAllText(_store.Options.Path + "-wal", System.Text.Encoding.Latin1)
-            + File.ReadAllText(_store.Options.Path, System.Text.Encoding.Latin1));
+        Assert.DoesNotContain(enrollment.Secret, File.ReadAllText(_store.DatabasePath + "-wal", System.Text.Encoding.Latin1)
+            + File.ReadAllText(_store.DatabasePath, System.Text.Encoding.Latin1));
     }
 
     [Fact]
@@ -65,7 +67,7 @@ public sealed class DeviceRegistryTests : IDisposable
 
         _store.Time.Advance(TimeSpan.FromDays(1));
         var again = _store.Registry.Enroll("box-1");
-        Assert.Equal(HubStore.Start.AddDays(1), again.EnrolledAt);
+        Assert.Equal(InProcessHub.Start.AddDays(1), again.EnrolledAt);
         Assert.True(_store.Registry.Verify("box-1", again.Secret));
     }
 
@@ -83,12 +85,11 @@ public sealed class DeviceRegistryTests : IDisposable
     }
 
     [Fact]
-    public void The_registry_survives_a_reopen_of_the_database()
+    public async Task The_registry_survives_a_reopen_of_the_database()
     {
         var enrollment = _store.Registry.Enroll("box-1");
-        using var reopened = new EdgeMlops.CloudHub.Storage.HubDatabase(Microsoft.Extensions.Options.Options.Create(_store.Options));
-        var registry = new DeviceRegistry(reopened, _store.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<DeviceRegistry>.Instance);
+        await using var reopened = new InProcessHub(directory: _store.Directory);
 
-        Assert.True(registry.Verify("box-1", enrollment.Secret));
+        Assert.True(reopened.Registry.Verify("box-1", enrollment.Secret));
     }
 }

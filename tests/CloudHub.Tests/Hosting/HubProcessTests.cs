@@ -65,6 +65,22 @@ public sealed class HubProcessTests
     }
 
     [Fact]
+    public async Task A_database_from_a_newer_release_exits_with_code_2_naming_the_key_and_the_file()
+    {
+        using var directory = new TempDirectory();
+        using (var newerRelease = new SQLite.SQLiteConnection(directory.File("hub.db")))
+            newerRelease.Execute("PRAGMA user_version=1000");
+
+        var (code, _, stderr) = await HubProgram.RunAsync(directory.Path, "serve", "--db", "hub.db", "--mqtt-listen", $"127.0.0.1:{FreeTcpPort.Next()}",
+            "--http", $"http://127.0.0.1:{FreeTcpPort.Next()}");
+
+        Assert.Equal(2, code);
+        Assert.Contains("Hub:Store:Path", stderr);
+        Assert.Contains(directory.File("hub.db"), stderr);
+        Assert.Contains("schema version 1000", stderr);
+    }
+
+    [Fact]
     public async Task Ports_in_use_exit_with_code_2_naming_the_key()
     {
         using var directory = new TempDirectory();

@@ -10,7 +10,7 @@ public sealed class GroupCommitTests
     [Fact]
     public async Task Fifty_devices_publishing_at_once_get_every_record_stored_exactly_once()
     {
-        await using var hub = new HubServices();
+        await using var hub = new InProcessHub();
         const int devices = 50, batches = 10, perBatch = 40;
         var ids = Enumerable.Range(1, devices).Select(i => $"box-{i:D2}").ToList();
         foreach (var id in ids)
@@ -35,7 +35,7 @@ public sealed class GroupCommitTests
         Assert.Equal(devices * batches * perBatch, all.Sum(r => r.Duplicates));
         foreach (var id in ids)
             Assert.Equal(Enumerable.Range(1, batches * perBatch).Select(i => (long)i), hub.Seqs("events", id));
-        var counters = hub.Metrics.Snapshot();
+        var counters = hub.IngestMetrics.Snapshot();
         Assert.Equal(devices * batches * 2, counters.CommittedMessages);
         Assert.True(counters.Commits <= counters.CommittedMessages);
     }
@@ -45,7 +45,7 @@ public sealed class GroupCommitTests
     {
         using var temp = new TempDirectory();
         var path = temp.File("hub.db");
-        await using (var hub = new HubServices(services => services.Configure<EdgeMlops.CloudHub.Storage.HubStoreOptions>(o => o.Path = path)))
+        await using (var hub = new InProcessHub(services => services.Configure<EdgeMlops.CloudHub.Storage.HubStoreOptions>(o => o.Path = path)))
         {
             hub.Registry.Enroll("box-1");
             var pending = Enumerable.Range(0, 20)
@@ -54,7 +54,7 @@ public sealed class GroupCommitTests
             await Task.WhenAll(pending);
         }
 
-        await using var reopened = new HubServices(services => services.Configure<EdgeMlops.CloudHub.Storage.HubStoreOptions>(o => o.Path = path));
+        await using var reopened = new InProcessHub(services => services.Configure<EdgeMlops.CloudHub.Storage.HubStoreOptions>(o => o.Path = path));
         Assert.Equal(200, reopened.Count("events", "box-1"));
         var again = await reopened.Ingest.IngestAsync(Topics.Telemetry("box-1"), Payloads.EventBatch("box-1", 1, 1, 10), CancellationToken.None);
         Assert.Equal((0, 10), (again.Stored, again.Duplicates));

@@ -9,7 +9,7 @@ public sealed class MessageIngestTests : IAsyncLifetime
 {
     private const string Device = "box-1";
     private const long Epoch = 7_000_001;
-    private readonly HubServices _hub = new();
+    private readonly InProcessHub _hub = new();
 
     public Task InitializeAsync()
     {
@@ -32,7 +32,7 @@ public sealed class MessageIngestTests : IAsyncLifetime
         Assert.Equal(new IngestResult(IngestStatus.Stored, 500, 0, 0, null), first);
         Assert.Equal(new IngestResult(IngestStatus.Stored, 0, 500, 0, null), again);
         Assert.Equal(Enumerable.Range(1, 500).Select(i => (long)i), _hub.Seqs("events", Device));
-        var events = Assert.Single(_hub.Metrics.Snapshot().Records, r => r.Kind == OutboxKinds.Event);
+        var events = Assert.Single(_hub.IngestMetrics.Snapshot().Records, r => r.Kind == OutboxKinds.Event);
         Assert.Equal((500, 500), (events.Stored, events.Duplicates));
         var device = _hub.Store.Device(Device)!;
         Assert.Equal((Epoch, 500L), (device.DataEpoch, device.HighestSeq));
@@ -89,8 +89,8 @@ public sealed class MessageIngestTests : IAsyncLifetime
         Assert.Contains("record seq 3", result.Reason);
         Assert.Contains("confidence", result.Reason);
         Assert.Equal([1L, 2, 5, 6], _hub.Seqs("events", Device));
-        Assert.Equal(1, _hub.Metrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.Invalid)));
-        Assert.Equal(1, _hub.Metrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.WrongDevice)));
+        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.Invalid)));
+        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.WrongDevice)));
     }
 
     public static TheoryData<string, byte[], RejectionKind> BadTelemetry => new()
@@ -114,7 +114,7 @@ public sealed class MessageIngestTests : IAsyncLifetime
         Assert.True(rejected.Status == IngestStatus.Rejected, what);
         Assert.Equal(kind, rejected.Kind);
         Assert.False(string.IsNullOrWhiteSpace(rejected.Reason));
-        Assert.Equal(1, _hub.Metrics.RejectionsOf(DeviceChannel.Telemetry, kind.ToString()));
+        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, kind.ToString()));
         var recent = Assert.Single(_hub.Rejections.Recent());
         Assert.Equal((Device, "telemetry", kind.ToString(), rejected.Reason), (recent.DeviceId, recent.Channel, recent.Kind, recent.Reason));
         Assert.Equal(3, good.Stored);
@@ -146,7 +146,7 @@ public sealed class MessageIngestTests : IAsyncLifetime
         Assert.False(result.NotEnrolled);
         var recent = Assert.Single(_hub.Rejections.Recent());
         Assert.True(recent.Kind == kind.ToString(), recent.Reason);
-        Assert.Equal(1, _hub.Metrics.RejectionsOf(channel, kind.ToString()));
+        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(channel, kind.ToString()));
         Assert.Null(_hub.Store.Device(Device)!.LastSeen);
         Assert.Empty(System.IO.Directory.EnumerateFiles(_hub.Database.SamplesDirectory, "*", SearchOption.AllDirectories));
     }
@@ -164,8 +164,8 @@ public sealed class MessageIngestTests : IAsyncLifetime
         Assert.True(revoked.NotEnrolled);
         Assert.Null(revoked.Kind);
         Assert.Equal(0, _hub.Count("events", "stranger"));
-        Assert.Equal(1, _hub.Metrics.RejectionsOf(DeviceChannel.Telemetry, IngestChannels.NotEnrolled));
-        Assert.Equal(1, _hub.Metrics.RejectionsOf(DeviceChannel.Status, IngestChannels.NotEnrolled));
+        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, IngestChannels.NotEnrolled));
+        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Status, IngestChannels.NotEnrolled));
         Assert.False(_hub.Store.Device("box-9")!.Online);
     }
 
@@ -278,7 +278,7 @@ public sealed class MessageIngestTests : IAsyncLifetime
             await Ingest(Topics.Status(Device), Payloads.Utf8($"bad {i}"));
 
         Assert.Equal(RejectionLog.Capacity, _hub.Rejections.Recent().Count);
-        Assert.Equal(RejectionLog.Capacity + 20, _hub.Metrics.RejectionsOf(DeviceChannel.Status, nameof(RejectionKind.Malformed)));
+        Assert.Equal(RejectionLog.Capacity + 20, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Status, nameof(RejectionKind.Malformed)));
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class TelemetryReadingTests : IAsyncLifetime
 {
     private const string Device = "box-1";
     private const long Epoch = 7_000_001;
-    private readonly HubServices _hub = new();
+    private readonly InProcessHub _hub = new();
 
     public Task InitializeAsync()
     {
@@ -80,7 +80,7 @@ public sealed class TelemetryReadingTests : IAsyncLifetime
 
         Assert.True((IngestStatus.Stored, 2, 1) == (result.Status, result.Stored, result.RejectedRecords), what);
         Assert.StartsWith("record seq 2: ", result.Reason);
-        Assert.Equal(1, _hub.Metrics.RejectionsOf(DeviceChannel.Telemetry, kind.ToString()));
+        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, kind.ToString()));
         Assert.Equal([1L, 3], _hub.Seqs("events", Device));
     }
 
@@ -102,7 +102,7 @@ public sealed class TelemetryReadingTests : IAsyncLifetime
         var result = await Ingest(Payloads.Utf8(json));
 
         Assert.True(result.Status == IngestStatus.Rejected, what);
-        Assert.Equal(1, _hub.Metrics.RejectionsOf(DeviceChannel.Telemetry, kind.ToString()));
+        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, kind.ToString()));
         Assert.Equal(0, _hub.Count("events", Device));
     }
 

@@ -11,9 +11,9 @@ public sealed class HubStoreTests
     [Theory]
     [InlineData(StoreSynchronous.Normal, 1)]
     [InlineData(StoreSynchronous.Full, 2)]
-    public void The_database_runs_in_wal_mode_with_the_configured_synchronous_level(StoreSynchronous synchronous, int pragmaValue)
+    public async Task The_database_runs_in_wal_mode_with_the_configured_synchronous_level(StoreSynchronous synchronous, int pragmaValue)
     {
-        using var store = new HubStore(synchronous);
+        await using var store = new InProcessHub(settings: new Dictionary<string, string?> { ["Hub:Store:Synchronous"] = synchronous.ToString() });
 
         Assert.Equal("wal", store.Database.Read(c => c.ExecuteScalar<string>("PRAGMA journal_mode")));
         Assert.Equal(pragmaValue, store.Database.Read(c => c.ExecuteScalar<int>("PRAGMA synchronous")));
@@ -24,9 +24,9 @@ public sealed class HubStoreTests
     [InlineData("events")]
     [InlineData("stats")]
     [InlineData("samples")]
-    public void Records_are_keyed_by_device_epoch_and_seq(string table)
+    public async Task Records_are_keyed_by_device_epoch_and_seq(string table)
     {
-        using var store = new HubStore();
+        await using var store = new InProcessHub();
 
         var key = store.Database.Read(c => c.Query<TableColumn>($"PRAGMA table_info({table})"))
             .Where(column => column.Pk > 0).OrderBy(column => column.Pk).Select(column => column.Name);
@@ -75,7 +75,7 @@ public sealed class HubStoreTests
     private static HubStoreOptions Resolve(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        using var provider = new ServiceCollection().AddLogging().AddHubData(configuration).BuildServiceProvider();
+        using var provider = new ServiceCollection().AddLogging().AddHubStorage(configuration).BuildServiceProvider();
         return provider.GetRequiredService<IOptions<HubStoreOptions>>().Value;
     }
 

@@ -1,42 +1,99 @@
 using EdgeMlops.CloudHub.Broker;
+using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Hosting;
 using EdgeMlops.CloudHub.Ingest;
-using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Storage;
-using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeMlops.CloudHub.Tests.Support;
 
 /// <summary>
-/// The hub's services (real store, registry, ingest, broker side) in a generic host inside the test, on a free port
-/// and a temporary database; stopped and removed with the test.
+/// The hub exactly as <see cref="HubApp.Build"/> composes it, inside the test, over a database in a temporary
+/// directory. <c>new InProcessHub()</c> builds it without starting it: store, registry and ingest work, on the fake
+/// clock <see cref="Time"/>. <see cref="StartAsync"/> also starts it on the system clock: the broker side (embedded
+/// on a free port, or an external broker) and the HTTP API on a free port (<see cref="Client"/>).
 /// </summary>
 internal sealed class InProcessHub : IAsyncDisposable
 {
-    private readonly IHost _host;
+    private readonly WebApplication _app;
     private readonly TempDirectory? _ownDirectory;
+    private readonly FakeTimeProvider? _time;
+    private HttpClient? _client;
+    private bool _started;
 
-    private InProcessHub(IHost host, TempDirectory? ownDirectory, int port)
+    /// <summary>Builds the hub without starting it, its clock at <see cref="Start"/>.</summary>
+    /// <param name="configureServices">Runs after the hub's registrations, e.g. to change store options.</param>
+    /// <param name="settings">Configuration keys, e.g. <c>Hub:Store:Synchronous</c>.</param>
+    /// <param name="directory">Where the database lives; a fresh temporary directory when null.</param>
+    public InProcessHub(Action<IServiceCollection>? configureServices = null, IDictionary<string, string?>? settings = null, string? directory = null)
+        : this(directory, settings, configureServices, new FakeTimeProvider(Start))
     {
-        _host = host;
-        _ownDirectory = ownDirectory;
-        Port = port;
     }
+
+    private InProcessHub(string? directory, IDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices, FakeTimeProvider? time)
+    {
+        _ownDirectory = directory is null ? new TempDirectory() : null;
+        Directory = directory ?? _ownDirectory!.Path;
+        _time = time;
+        var external = settings?.ContainsKey($"{BrokerOptions.Section}:Url") == true;
+        Port = external ? 0 : FreeTcpPort.Next();
+        var configuration = new Dictionary<string, string?>
+        {
+            [$"{HubStoreOptions.SectionName}:Path"] = Path.Combine(Directory, "hub.db"),
+            [$"{BrokerOptions.Section}:Listen"] = $"127.0.0.1:{Port}",
+            [$"{BrokerOptions.Section}:ReconnectMinDelay"] = "00:00:00.200",
+            [$"{BrokerOptions.Section}:ReconnectMaxDelay"] = "00:00:01",
+            [$"{HubHttpOptions.Section}:Url"] = "http://127.0.0.1:0",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            configuration[key] = value;
+
+        // Through the command line, the way an operator configures the hub.
+        var args = configuration.Select(setting => $"--{setting.Key}={setting.Value}").ToArray();
+        _app = HubApp.Build(args, builder =>
+        {
+            builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Warning);
+            if (time is not null)
+                builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));
+            configureServices?.Invoke(builder.Services);
+        });
+    }
+
+    /// <summary>Where the clock of a hub built with <c>new</c> starts.</summary>
+    public static DateTimeOffset Start { get; } = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
     /// <summary>The embedded broker's port (0 with an external broker).</summary>
     public int Port { get; }
 
-    public IServiceProvider Services => _host.Services;
-    public IDeviceRegistry Registry => Services.GetRequiredService<IDeviceRegistry>();
-    public HubDatabase Database => Services.GetRequiredService<HubDatabase>();
-    public BrokerMetrics BrokerMetrics => Services.GetRequiredService<BrokerMetrics>();
-    public IngestMetrics IngestMetrics => Services.GetRequiredService<IngestMetrics>();
-    public IBrokerStatus Broker => Services.GetRequiredService<IBrokerStatus>();
-    public IDesiredStatePublisher Desired => Services.GetRequiredService<IDesiredStatePublisher>();
+    public string Directory { get; }
 
+    /// <summary>The clock of a hub built with <c>new</c>; a started hub runs on the system clock.</summary>
+    public FakeTimeProvider Time => _time ?? throw new InvalidOperationException("a started hub runs on the system clock");
+
+    /// <summary>A client of the HTTP API of a started hub.</summary>
+    public HttpClient Client => _client ??= _started
+        ? new HttpClient { BaseAddress = new Uri(_app.Urls.First()) }
+        : throw new InvalidOperationException("the hub is not started: use InProcessHub.StartAsync");
+
+    public IServiceProvider Services => _app.Services;
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+    public IDeviceRegistry Registry => Get<IDeviceRegistry>();
+    public HubDatabase Database => Get<HubDatabase>();
+    public string DatabasePath => Get<IOptions<HubStoreOptions>>().Value.ResolvedPath;
+    public HubReadStore Store => Get<HubReadStore>();
+    public IMessageIngest Ingest => Get<IMessageIngest>();
+    public IngestMetrics IngestMetrics => Get<IngestMetrics>();
+    public RejectionLog Rejections => Get<RejectionLog>();
+    public BrokerMetrics BrokerMetrics => Get<BrokerMetrics>();
+    public IBrokerStatus Broker => Get<IBrokerStatus>();
+    public IDesiredStatePublisher Desired => Get<IDesiredStatePublisher>();
+
+    /// <summary>Builds and starts a hub, as <see cref="HubApp.StartAsync"/> does for the real one.</summary>
     /// <param name="directory">Where the database lives; a fresh temporary directory when null.</param>
     /// <param name="settings">Extra configuration, e.g. <c>Hub:Broker:Url</c> for external mode.</param>
     /// <param name="configureServices">Runs after the hub's registrations, e.g. to wrap the ingest.</param>
@@ -45,37 +102,18 @@ internal sealed class InProcessHub : IAsyncDisposable
         IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? configureServices = null)
     {
-        var own = directory is null ? new TempDirectory() : null;
-        directory ??= own!.Path;
-        var external = settings?.ContainsKey($"{BrokerOptions.Section}:Url") == true;
-        var port = external ? 0 : FreeTcpPort.Next();
-        var configuration = new Dictionary<string, string?>
-        {
-            ["Hub:Store:Path"] = Path.Combine(directory, "hub.db"),
-            [$"{BrokerOptions.Section}:Listen"] = $"127.0.0.1:{port}",
-            [$"{BrokerOptions.Section}:ReconnectMinDelay"] = "00:00:00.200",
-            [$"{BrokerOptions.Section}:ReconnectMaxDelay"] = "00:00:01",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-            configuration[key] = value;
-
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Production" });
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddCloudHub(builder.Configuration);
-        configureServices?.Invoke(builder.Services);
-        var host = builder.Build();
+        var hub = new InProcessHub(directory, settings, configureServices, time: null);
         try
         {
-            await host.StartAsync();
+            await HubApp.StartAsync(hub._app);
+            hub._started = true;
         }
         catch
         {
-            host.Dispose();
-            own?.Dispose();
+            await hub.DisposeAsync();
             throw;
         }
-        return new InProcessHub(host, own, port);
+        return hub;
     }
 
     /// <summary>Enrolls a device and returns its secret.</summary>
@@ -84,8 +122,11 @@ internal sealed class InProcessHub : IAsyncDisposable
     public long Count(string table, string deviceId) =>
         Database.Read(c => c.ExecuteScalar<long>($"SELECT count(*) FROM {table} WHERE device_id = ?", deviceId));
 
-    public IReadOnlyList<long> Seqs(string deviceId) =>
-        Database.Read(c => c.QueryScalars<long>("SELECT seq FROM events WHERE device_id = ? ORDER BY seq", deviceId));
+    /// <summary>The seqs of <paramref name="deviceId"/>'s events.</summary>
+    public IReadOnlyList<long> Seqs(string deviceId) => Seqs("events", deviceId);
+
+    public IReadOnlyList<long> Seqs(string table, string deviceId) =>
+        Database.Read(c => c.QueryScalars<long>($"SELECT seq FROM {table} WHERE device_id = ? ORDER BY seq", deviceId));
 
     public bool? IsOnline(string deviceId) =>
         Database.Read(c => c.ExecuteScalar<long?>("SELECT online FROM devices WHERE id = ?", deviceId)) is { } online ? online != 0 : null;
@@ -94,11 +135,16 @@ internal sealed class InProcessHub : IAsyncDisposable
     {
         try
         {
-            await _host.StopAsync(TimeSpan.FromSeconds(20));
+            _client?.Dispose();
+            if (_started)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                await _app.StopAsync(timeout.Token);
+            }
         }
         finally
         {
-            _host.Dispose();
+            await _app.DisposeAsync();
             _ownDirectory?.Dispose();
         }
     }
