@@ -89,12 +89,13 @@ public static class HubApp
     /// Starts a hub <see cref="Build"/> made. Options are validated and the store opened before anything listens, so a
     /// typo or an unusable database is one exception naming its key instead of a failing first message.
     /// </summary>
-    /// <exception cref="OptionsValidationException">An options section is invalid.</exception>
+    /// <exception cref="OptionsValidationException">An options section is invalid (<see cref="AggregateException"/> when several are).</exception>
     /// <exception cref="HubConfigurationException">The database cannot be opened, or an address is taken.</exception>
     public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken = default)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeMlops.CloudHub");
-        _ = app.Services.GetRequiredService<IOptions<BrokerOptions>>().Value;
+        // Every section registered with ValidateOnStart, now rather than inside the host's start.
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
         var http = app.Services.GetRequiredService<IOptions<HubHttpOptions>>().Value;
         var store = OpenStore(app.Services);
         if (!HubHttpOptions.IsLoopback(http.Url))
@@ -125,6 +126,8 @@ public static class HubApp
     {
         HubConfigurationException config => config.Message,
         OptionsValidationException validation => string.Join(" ", validation.Failures),
+        AggregateException sections when sections.InnerExceptions.All(e => e is OptionsValidationException) =>
+            string.Join(" ", sections.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures)),
         IOException { InnerException: AddressInUseException } or AddressInUseException =>
             $"{HubHttpOptions.Section}:Url {HttpUrl(services)} is already in use; choose another with --http or {HubHttpOptions.Section}:Url.",
         IOException { InnerException: SocketException socket } =>
