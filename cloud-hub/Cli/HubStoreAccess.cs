@@ -1,6 +1,8 @@
 using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Storage;
+using EdgeMlops.Sqlite;
 using Microsoft.Extensions.Options;
+using SQLite;
 
 namespace EdgeMlops.CloudHub.Cli;
 
@@ -19,7 +21,7 @@ public sealed class HubStoreAccess : IDisposable
 
     public string DatabasePath => _services.GetRequiredService<IOptions<HubStoreOptions>>().Value.ResolvedPath;
 
-    /// <exception cref="UsageException">The store options are not valid.</exception>
+    /// <exception cref="UsageException">The store options are not valid, or the file cannot be opened as the hub database.</exception>
     public static HubStoreAccess Open(string? databasePath)
     {
         var configuration = new ConfigurationBuilder()
@@ -35,14 +37,25 @@ public sealed class HubStoreAccess : IDisposable
         {
             // Options are validated when first read; a host would do it at start, the CLI does it here.
             _ = services.GetRequiredService<IOptions<HubStoreOptions>>().Value;
+            // Opening now turns an unusable file (not a database, written by a newer release) into one line naming it.
+            _ = services.GetRequiredService<HubDatabase>();
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (Describe(ex, configuration) is { } problem)
         {
             services.Dispose();
-            throw new UsageException(ex.Message);
+            throw new UsageException(problem);
         }
         return new HubStoreAccess(services);
     }
 
     public void Dispose() => _services.Dispose();
+
+    private static string? Describe(Exception failure, IConfiguration configuration) => failure switch
+    {
+        OptionsValidationException => failure.Message,
+        SQLiteException or IOException or UnauthorizedAccessException or SchemaTooNewException or HubStoreException =>
+            $"{HubStoreOptions.SectionName}:Path (--db) '{configuration[$"{HubStoreOptions.SectionName}:Path"] ?? new HubStoreOptions().Path}' " +
+            $"cannot be opened as the hub database: {failure.Message}",
+        _ => null,
+    };
 }

@@ -1,10 +1,9 @@
 using System.Text.Json;
-using EdgeMlops.CloudHub.Hosting;
 using EdgeMlops.CloudHub.Tests.Support;
 
 namespace EdgeMlops.CloudHub.Tests.Cli;
 
-/// <summary><c>device enroll</c> does not re-key an enrolled device by accident.</summary>
+/// <summary>Device commands: <c>device enroll</c> does not re-key an enrolled device by accident; an unusable database is named.</summary>
 public sealed class DeviceCommandsTests
 {
     [Fact]
@@ -25,16 +24,21 @@ public sealed class DeviceCommandsTests
         Assert.NotEqual(Secret(first.Output), Secret(rotated.Output));
     }
 
-    [Theory]
-    [InlineData("http://127.0.0.1:8080", true)]
-    [InlineData("http://localhost:8080", true)]
-    [InlineData("http://[::1]:8080", true)]
-    [InlineData("http://0.0.0.0:8080", false)]
-    [InlineData("http://*:8080", false)]
-    [InlineData("http://192.168.1.5:8080", false)]
-    [InlineData("http://hub.example.com:8080", false)]
-    public void Only_loopback_http_urls_count_as_loopback(string url, bool loopback) =>
-        Assert.Equal(loopback, HubHttpOptions.IsLoopback(url));
+    [Fact]
+    public async Task A_database_from_a_newer_release_is_refused_naming_the_file_and_both_versions()
+    {
+        using var directory = new TempDirectory();
+        var db = directory.File("hub.db");
+        using (var newerRelease = new SQLite.SQLiteConnection(db))
+            newerRelease.Execute("PRAGMA user_version=1000");
+
+        var list = await CliRunner.RunAsync("device", "list", "--db", db);
+
+        Assert.Equal(2, list.ExitCode);
+        Assert.Contains(db, list.Error);
+        Assert.Contains("schema version 1000", list.Error);
+        Assert.Contains($"version {EdgeMlops.CloudHub.Storage.HubSchema.Migrations.Latest}", list.Error);
+    }
 
     private static string Secret(string output) =>
         JsonDocument.Parse(output.Trim()).RootElement.GetProperty("secret").GetString()!;
