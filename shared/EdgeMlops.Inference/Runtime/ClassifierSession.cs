@@ -336,8 +336,8 @@ public sealed class ClassifierSession : IDisposable
             var (w, h) = sizes[i % sizes.Length];
             var pixels = new byte[w * h * 3];
             random.NextBytes(pixels);
-            var crop = new Mat(h, w, MatType.CV_8UC3);
-            crop.SetArray(pixels);
+            var crop = new Mat(h, w, MatType.CV_8UC3); // freshly allocated: continuous
+            System.Runtime.InteropServices.Marshal.Copy(pixels, 0, crop.Data, pixels.Length);
             crops.Add(crop);
         }
         return crops;
