@@ -156,7 +156,7 @@ public static class GpuBenchmark
                 foreach (var placement in new[] { PreprocessingPlacement.Auto, PreprocessingPlacement.Host, PreprocessingPlacement.Graph })
                 {
                     var record = new JsonObject { ["asked"] = string.Join(",", preference), ["placementAsked"] = placement.ToString() };
-                    records.Add(record);
+                    records.Add((JsonNode)record);
                     var sw = Stopwatch.StartNew();
                     try
                     {
@@ -213,7 +213,7 @@ public static class GpuBenchmark
                             sum += d;
                         }
                     }
-                    records.Add(new JsonObject
+                    records.Add((JsonNode)new JsonObject
                     {
                         ["session"] = $"{key} ({session.Preprocessing})", ["crops"] = crops.Count, ["argmaxAgree"] = agree,
                         ["maxAbsDiff"] = max, ["meanAbsDiff"] = sum / expected.Length,
@@ -277,7 +277,7 @@ public static class GpuBenchmark
                     }
                     var b = Enumerable.Range(0, batch).Select(i => crops[i % crops.Count]).ToList();
                     var cell = new JsonObject { ["batch"] = batch };
-                    cells.Add(cell);
+                    cells.Add((JsonNode)cell);
                     double Measure(string name, Func<double> rate)
                     {
                         try
@@ -326,7 +326,7 @@ public static class GpuBenchmark
 
         private void Error(string where, Exception ex)
         {
-            _errors.Add(new JsonObject { ["where"] = where, ["error"] = $"{ex.GetType().Name}: {ex.Message}" });
+            _errors.Add((JsonNode)new JsonObject { ["where"] = where, ["error"] = $"{ex.GetType().Name}: {ex.Message}" });
             Console.WriteLine($"ERROR {where}: {ex.GetType().Name}: {ex.Message}");
             Save();
         }
