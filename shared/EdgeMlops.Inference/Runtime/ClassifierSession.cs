@@ -273,11 +273,17 @@ public sealed class ClassifierSession : IDisposable
                 classifier.RunSlot(0, 1);
             return classifier;
         }
-        catch (Exception ex) when (ex is OnnxRuntimeException or ClassifierLoadException)
+        catch (OnnxRuntimeException ex)
         {
             note = $"the fused graph failed its check: {ex.Message}";
             if (classifier is not null) classifier.Dispose(); else session.Dispose();
             return null;
+        }
+        catch
+        {
+            // A signature error (output name, label count) is the model's, not the fused graph's: report it as is.
+            if (classifier is not null) classifier.Dispose(); else session.Dispose();
+            throw;
         }
     }
 

@@ -89,6 +89,17 @@ public sealed class PreprocessingPlacementTests : IDisposable
         Assert.Contains("'image'", error.Message);
     }
 
+    [Fact]
+    public void Graph_placement_with_a_wrong_output_name_reports_the_signature_error_itself()
+    {
+        var signature = Signature() with { OutputTensor = "scores" };
+
+        var error = Assert.Throws<ClassifierLoadException>(() => Open(WriteModel(), signature, PreprocessingPlacement.Graph));
+
+        Assert.Contains("no output 'scores'", error.Message);
+        Assert.DoesNotContain("fused", error.Message);
+    }
+
     [Theory]
     [InlineData(PreprocessingPlacement.Host)]
     [InlineData(PreprocessingPlacement.Graph)]
