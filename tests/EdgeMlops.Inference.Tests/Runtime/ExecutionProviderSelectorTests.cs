@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using EdgeMlops.Inference.Runtime;
 using Microsoft.Extensions.Logging;
+using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace EdgeMlops.Inference.Tests.Runtime;
@@ -30,17 +31,31 @@ public sealed class ExecutionProviderSelectorTests
     }
 
     [Fact]
-    public void Linux_x64_builds_carry_the_CUDA_and_TensorRT_providers()
+    public void The_GPU_package_library_carries_the_CUDA_and_TensorRT_providers()
     {
-        // Directory.Build.targets gives linux-x64 the GPU package; -p:UseCpuOnnxRuntime=true opts out (then this fails, on purpose).
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.OSArchitecture != Architecture.X64 || Environment.GetEnvironmentVariable("EDGEMLOPS_CPU_ONNXRUNTIME") == "1")
-            return;
-
+        var package = typeof(ExecutionProviderSelectorTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "OnnxRuntimePackage").Value;
         var available = OrtEnv.Instance().GetAvailableProviders();
 
-        Assert.Contains("CUDAExecutionProvider", available);
-        Assert.Contains("TensorrtExecutionProvider", available);
+        Assert.Contains(package, new[] { "Gpu", "Cpu", "System" });
+        if (package == "Gpu")
+        {
+            Assert.Contains("CUDAExecutionProvider", available);
+            Assert.Contains("TensorrtExecutionProvider", available);
+        }
         Assert.Contains("CPUExecutionProvider", available);
+    }
+
+    [Fact]
+    public void A_plain_linux_x64_build_chooses_the_GPU_package()
+    {
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.OSArchitecture != Architecture.X64)
+            return;
+        var package = typeof(ExecutionProviderSelectorTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "OnnxRuntimePackage").Value;
+
+        // Fails when built with -p:UseCpuOnnxRuntime=true, which is what that switch is for: the default is checked.
+        Assert.Equal("Gpu", package);
     }
 
     [Fact]
