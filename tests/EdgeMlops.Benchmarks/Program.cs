@@ -3,6 +3,7 @@ using EdgeMlops.Benchmarks;
 var suites = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
 {
     ["classifier"] = ClassifierBenchmark.Run,
+    ["gpu"] = EdgeMlops.Benchmarks.Gpu.GpuBenchmark.Run,
     ["pipeline"] = PipelineBenchmark.Run,
     ["sync"] = EdgeMlops.Benchmarks.Sync.SyncBenchmark.Run,
 };

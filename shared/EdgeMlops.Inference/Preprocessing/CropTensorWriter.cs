@@ -22,17 +22,12 @@ public sealed class CropTensorWriter(ImageTensorFormat format) : IDisposable
         if (crop.Depth() != MatType.CV_8U)
             throw new ArgumentException($"Crop must be 8-bit; got {crop.Type()}.", nameof(crop));
 
-        var source = ToModelChannels(crop);
+        var source = ToModelChannels(crop, format, _converted);
         var size = new Size(format.Width, format.Height);
-        // INTER_AREA only for strong shrinking (2x or more), where bilinear sampling would skip pixels and alias;
-        // below that, bilinear sees every pixel and costs a quarter of area averaging's non-integer path.
-        var interpolation = source.Width >= 2 * format.Width && source.Height >= 2 * format.Height
-            ? InterpolationFlags.Area
-            : InterpolationFlags.Linear;
         Mat pixels = source;
         if (source.Width != format.Width || source.Height != format.Height)
         {
-            Cv2.Resize(source, _resized, size, 0, 0, interpolation);
+            Cv2.Resize(source, _resized, size, 0, 0, InterpolationFor(source, format));
             pixels = _resized;
         }
 
@@ -47,18 +42,28 @@ public sealed class CropTensorWriter(ImageTensorFormat format) : IDisposable
         }
     }
 
-    private Mat ToModelChannels(Mat crop)
+    /// <summary>
+    /// INTER_AREA only for strong shrinking (2x or more), where bilinear sampling would skip pixels and alias;
+    /// below that, bilinear sees every pixel and costs a quarter of area averaging's non-integer path.
+    /// </summary>
+    internal static InterpolationFlags InterpolationFor(Mat source, ImageTensorFormat format) =>
+        source.Width >= 2 * format.Width && source.Height >= 2 * format.Height
+            ? InterpolationFlags.Area
+            : InterpolationFlags.Linear;
+
+    /// <summary>The crop in the model's channel count (B,G,R or grey), converted into <paramref name="scratch"/> when needed.</summary>
+    internal static Mat ToModelChannels(Mat crop, ImageTensorFormat format, Mat scratch)
     {
         int channels = crop.Channels();
         if (format.Channels == 3)
         {
             if (channels == 3) return crop;
-            Cv2.CvtColor(crop, _converted, channels == 1 ? ColorConversionCodes.GRAY2BGR : ColorConversionCodes.BGRA2BGR);
-            return _converted;
+            Cv2.CvtColor(crop, scratch, channels == 1 ? ColorConversionCodes.GRAY2BGR : ColorConversionCodes.BGRA2BGR);
+            return scratch;
         }
         if (channels == 1) return crop;
-        Cv2.CvtColor(crop, _converted, channels == 3 ? ColorConversionCodes.BGR2GRAY : ColorConversionCodes.BGRA2GRAY);
-        return _converted;
+        Cv2.CvtColor(crop, scratch, channels == 3 ? ColorConversionCodes.BGR2GRAY : ColorConversionCodes.BGRA2GRAY);
+        return scratch;
     }
 
     private unsafe void WriteColour(Mat pixels, float* dst, int plane)
