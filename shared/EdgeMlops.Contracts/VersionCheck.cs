@@ -29,7 +29,7 @@ internal static class VersionCheck
         }
         catch (JsonException e)
         {
-            return new PayloadRejection(RejectionKind.Malformed, e.Message);
+            return ContractReader.Malformed(e);
         }
     }
 

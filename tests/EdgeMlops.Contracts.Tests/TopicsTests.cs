@@ -23,8 +23,8 @@ public sealed class TopicsTests
     [InlineData(DeviceChannel.Desired)]
     public void Every_device_topic_parses_back(DeviceChannel channel)
     {
-        Assert.True(Topics.TryParse(Topics.ForDevice("Jetson_Ø-12", channel), out var parsed));
-        Assert.Equal(new DeviceTopic("Jetson_Ø-12", channel), parsed);
+        Assert.True(Topics.TryParse(Topics.ForDevice("Jetson_Orin.12-b", channel), out var parsed));
+        Assert.Equal(new DeviceTopic("Jetson_Orin.12-b", channel), parsed);
     }
 
     [Theory]
@@ -71,12 +71,12 @@ public sealed class TopicsTests
     }
 
     [Fact]
-    public void Device_ids_have_a_length_limit_and_accept_ordinary_unicode()
+    public void Device_ids_have_a_length_limit()
     {
         Assert.True(DeviceIds.IsValid(new string('a', DeviceIds.MaxLength)));
         Assert.False(DeviceIds.IsValid(new string('a', DeviceIds.MaxLength + 1)));
+        Assert.Contains($"the limit is {DeviceIds.MaxLength}", DeviceIds.FindProblem(new string('a', DeviceIds.MaxLength + 1)));
         Assert.False(DeviceIds.IsValid(null));
-        Assert.True(DeviceIds.IsValid("straße-🚚-1"));
     }
 
     [Fact]
