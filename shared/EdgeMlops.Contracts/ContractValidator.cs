@@ -142,10 +142,28 @@ public static class ContractValidator
         DeviceIds.FindProblem(deviceId) is { } problem ? $"deviceId: {problem}" : null;
 
     private static string? Text(string? value, string field) =>
-        string.IsNullOrWhiteSpace(value) ? $"{field} is missing or blank" : null;
+        string.IsNullOrWhiteSpace(value) ? $"{field} is missing or blank" : WellFormed(value, field);
 
     private static string? OptionalText(string? value, string field) =>
-        value is not null && string.IsNullOrWhiteSpace(value) ? $"{field} is blank; leave it out instead" : null;
+        value is null ? null
+        : string.IsNullOrWhiteSpace(value) ? $"{field} is blank; leave it out instead"
+        : WellFormed(value, field);
+
+    /// <summary>
+    /// The serializer writes an unpaired surrogate as an escape that no reader accepts, so a message holding one would
+    /// be published only to be refused as malformed.
+    /// </summary>
+    private static string? WellFormed(string value, string field)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+                i++;
+            else if (char.IsSurrogate(value[i]))
+                return $"{field} contains an unpaired surrogate (U+{(int)value[i]:X4}) at position {i}, which is not text";
+        }
+        return null;
+    }
 
     private static string? NotNegative(long value, string field) =>
         value < 0 ? $"{field} must not be negative, got {value}" : null;

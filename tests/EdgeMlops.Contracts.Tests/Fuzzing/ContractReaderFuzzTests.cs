@@ -38,14 +38,15 @@ public sealed class ContractReaderFuzzTests
 
     [Fact]
     public void Desired_state_reader_holds_for_any_input() =>
-        Fuzz(ValidMessages.DesiredState, ContractsJsonContext.Default.DesiredState, ContractReader.TryReadDesiredState, ContractValidator.FindProblem);
+        ReaderContract.Sample(Inputs(ValidMessages.DesiredState.Select(message => JsonSerializer.Serialize(message, ContractsJsonContext.Default.DesiredState))),
+            input => ReaderContract.Holds<DesiredState>(input, ContractReader.TryReadDesiredState, ContractValidator.FindProblem, write: null),
+            ReaderContract.Show);
 
     [Fact]
     public void Telemetry_batch_reader_holds_for_any_input() =>
         ReaderContract.Sample(
             Inputs(ValidMessages.RawBatch.Select(b => Encoding.UTF8.GetString(new TelemetryBatchWriter().Write(b.DeviceId, b.Epoch, b.Records)))),
-            input => ReaderContract.Holds<TelemetryBatch>(input, ContractReader.TryReadTelemetryBatch, ContractValidator.FindProblem,
-                batch => JsonSerializer.SerializeToUtf8Bytes(batch, ContractsJsonContext.Default.TelemetryBatch)),
+            input => ReaderContract.Holds<TelemetryBatch>(input, ContractReader.TryReadTelemetryBatch, ContractValidator.FindProblem, write: null),
             ReaderContract.Show);
 
     [Fact]
@@ -57,7 +58,8 @@ public sealed class ContractReaderFuzzTests
             (1, ValidMessages.ReviewSampleInfo(ValidMessages.DeviceId).Select(s => JsonSerializer.Serialize(s, ContractsJsonContext.Default.ReviewSampleInfo))),
             (1, FuzzJson.VersionedObject),
             (1, FuzzJson.Value));
-        var spoiled = Gen.Frequency((1, payloads), (2, payloads.SelectMany(FuzzJson.Spoiled)));
+        // A record's payload is a JsonElement, so it is always well-formed JSON: spoiled documents that are not are left out.
+        var spoiled = Gen.Frequency((1, payloads), (2, payloads.SelectMany(FuzzJson.Spoiled).Where(FuzzJson.IsJson)));
         var records = Gen.Select(Gen.Long, Gen.Frequency((3, Gen.OneOf(OutboxKinds.Event, OutboxKinds.Stats, OutboxKinds.Sample)), (1, FuzzText.Any)),
             ValidMessages.Time, spoiled,
             (seq, kind, at, payload) => new OutboxRecord(seq, kind, at, JsonDocument.Parse(payload).RootElement.Clone()));

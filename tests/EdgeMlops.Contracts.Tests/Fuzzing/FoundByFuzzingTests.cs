@@ -50,13 +50,14 @@ public sealed class FoundByFuzzingTests
     [Fact]
     public void A_producer_learns_of_an_unpaired_surrogate_from_the_validator_not_from_the_serializer()
     {
-        // The serializer writes a lone surrogate as an escape that every reader refuses as malformed: the device would
-        // publish a record the hub drops. Producers validate first and must hear of it there.
+        // The serializer quietly writes a lone surrogate as U+FFFD: the hub would store another camera id than the one
+        // the device has. Producers validate before they serialize and must hear of it there.
         var sample = SampleMessages.Sample() with { CameraId = "cam" + '\ud800' };
         var stats = SampleMessages.Stats() with { Drops = new Dictionary<string, long> { ['\udfff' + "classify"] = 3 } };
         var vehicleEvent = SampleMessages.Event() with { TopK = [new LabelProbability("bus" + '\ud83d', 0.5)] };
 
-        Assert.False(ContractReader.TryReadReviewSampleInfo(JsonSerializer.SerializeToUtf8Bytes(sample, ContractsJsonContext.Default.ReviewSampleInfo), out _, out _));
+        Assert.True(ContractReader.TryReadReviewSampleInfo(JsonSerializer.SerializeToUtf8Bytes(sample, ContractsJsonContext.Default.ReviewSampleInfo), out var written, out _));
+        Assert.Equal("cam\ufffd", written.CameraId);
         Assert.Contains("cameraId contains an unpaired surrogate", ContractValidator.FindProblem(sample));
         Assert.Contains("drops key contains an unpaired surrogate", ContractValidator.FindProblem(stats));
         Assert.Contains("topK[0].label contains an unpaired surrogate", ContractValidator.FindProblem(vehicleEvent));

@@ -101,7 +101,23 @@ internal static class ValidMessages
         Gen.Select(DeviceId, Time, Text(FieldLimits.IdLength), Text(FieldLimits.IdLength), OutboxBacklog, Gen.Long[0, long.MaxValue].Nullable(0.3),
             (id, at, model, version, backlog, revision) => new ReportedState(id, at, model, version, backlog, revision));
 
-    public static readonly Gen<JsonElement> JsonValue = FuzzJson.Value.Select(json => JsonDocument.Parse(json).RootElement.Clone());
+    /// <summary>Any JSON value the serializer can write again (it refuses escaped unpaired surrogates).</summary>
+    public static readonly Gen<JsonElement> JsonValue = FuzzJson.Value
+        .Select(json => JsonDocument.Parse(json).RootElement.Clone())
+        .Where(CanWrite);
+
+    private static bool CanWrite(JsonElement element)
+    {
+        try
+        {
+            JsonSerializer.Serialize(element);
+            return true;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
     public static readonly Gen<DesiredState> DesiredState =
         Gen.Select(DeviceId, Gen.Long[0, long.MaxValue], Time, Map(JsonValue, 0, 4, FieldLimits.IdLength),
