@@ -63,4 +63,16 @@ public sealed class FoundByFuzzingTests
         Assert.Contains("topK[0].label contains an unpaired surrogate", ContractValidator.FindProblem(vehicleEvent));
         Assert.Contains("agentVersion", ContractValidator.FindProblem(new DeviceStatus("box-07", true, DateTimeOffset.UnixEpoch, "1.0" + '\udc00')));
     }
+
+    [Fact]
+    public void An_image_of_only_the_signature_is_refused_as_too_short_not_as_lacking_the_signature()
+    {
+        var header = new SampleHeader("box-07", 1, 1, DateTimeOffset.UnixEpoch, SampleMessages.Sample());
+
+        Assert.False(SampleFrame.TryRead(SampleFrame.Write(header, [0xFF, 0xD8, 0xFF]), out _, out _, out var rejection));
+
+        Assert.Equal(RejectionKind.Invalid, rejection.Kind);
+        Assert.Contains("not a JPEG", rejection.Reason);
+        Assert.Contains("3 bytes, too short", rejection.Reason);
+    }
 }
