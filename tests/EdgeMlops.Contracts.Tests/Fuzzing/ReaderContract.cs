@@ -17,8 +17,12 @@ internal delegate bool ContractRead<T>(ReadOnlySpan<byte> utf8Json,
 /// </summary>
 internal static class ReaderContract
 {
-    /// <summary>Iterations per property: a few hundred keeps the whole fuzz set within seconds on two cores.</summary>
-    public const long Iterations = 600;
+    /// <summary>
+    /// Iterations per property: a few hundred keeps the whole fuzz set within seconds on two cores. CsCheck's own
+    /// <c>CsCheck_Iter</c> variable raises it for a longer run (a nightly job, a hunt after a change to a reader).
+    /// </summary>
+    public static readonly long Iterations =
+        long.TryParse(Environment.GetEnvironmentVariable("CsCheck_Iter"), out var iterations) && iterations > 0 ? iterations : 600;
 
     /// <summary>Far above what a read of these inputs takes; a read that needs this long is quadratic or stuck.</summary>
     private static readonly TimeSpan SlowRead = TimeSpan.FromSeconds(5);
