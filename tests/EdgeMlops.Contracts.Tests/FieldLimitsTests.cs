@@ -22,77 +22,51 @@ public sealed class FieldLimitsTests
         Assert.Equal($"cameraId is 1048576 characters long; the limit is {FieldLimits.IdLength}", rejection.Reason);
     }
 
-    public static TheoryData<string, Func<VehicleEvent, int, VehicleEvent>, int> EventFields => new()
+    /// <summary>Each field with a limit: its name as a refusal starts, the problem the validator finds at a length, the limit.</summary>
+    public static TheoryData<string, Func<int, string?>, int> Fields => new()
     {
-        { "cameraId", (e, n) => e with { CameraId = Text(n) }, FieldLimits.IdLength },
-        { "label", (e, n) => e with { Label = Text(n) }, FieldLimits.LabelLength },
-        { "topK[1].label", (e, n) => e with { TopK = [e.TopK[0], new LabelProbability(Text(n), 0.01)] }, FieldLimits.LabelLength },
-        { "modelName", (e, n) => e with { ModelName = Text(n) }, FieldLimits.IdLength },
-        { "modelVersion", (e, n) => e with { ModelVersion = Text(n) }, FieldLimits.IdLength },
-        { "truthLabel", (e, n) => e with { TruthLabel = Text(n) }, FieldLimits.LabelLength },
-        { "topK has", (e, n) => e with { TopK = Enumerable.Repeat(new LabelProbability("car", 0.001), n).ToList() }, FieldLimits.Classes },
+        { "cameraId", Event((e, n) => e with { CameraId = Text(n) }), FieldLimits.IdLength },
+        { "label", Event((e, n) => e with { Label = Text(n) }), FieldLimits.LabelLength },
+        { "topK[1].label", Event((e, n) => e with { TopK = [e.TopK[0], new LabelProbability(Text(n), 0.01)] }), FieldLimits.LabelLength },
+        { "modelName", Event((e, n) => e with { ModelName = Text(n) }), FieldLimits.IdLength },
+        { "modelVersion", Event((e, n) => e with { ModelVersion = Text(n) }), FieldLimits.IdLength },
+        { "truthLabel", Event((e, n) => e with { TruthLabel = Text(n) }), FieldLimits.LabelLength },
+        { "topK has", Event((e, n) => e with { TopK = Enumerable.Repeat(new LabelProbability("car", 0.001), n).ToList() }), FieldLimits.Classes },
+        { "cameraId", Stats((s, n) => s with { CameraId = Text(n) }), FieldLimits.IdLength },
+        { "latencyMs has", Stats((s, n) => s with { LatencyMs = Map(n, new LatencyPercentiles(1, 2, 3)) }), FieldLimits.Stages },
+        { "a latencyMs key", Stats((s, n) => s with { LatencyMs = new Dictionary<string, LatencyPercentiles> { [Text(n)] = new(1, 2, 3) } }), FieldLimits.IdLength },
+        { "drops has", Stats((s, n) => s with { Drops = Map(n, 1L) }), FieldLimits.Stages },
+        { "a drops key", Stats((s, n) => s with { Drops = new Dictionary<string, long> { [Text(n)] = 1 } }), FieldLimits.IdLength },
+        { "vehicles has", Stats((s, n) => s with { Vehicles = Map(n, 1L) }), FieldLimits.Classes },
+        { "a vehicles key", Stats((s, n) => s with { Vehicles = new Dictionary<string, long> { [Text(n)] = 1 } }), FieldLimits.LabelLength },
+        { "cameraId", Sample((s, n) => s with { CameraId = Text(n) }), FieldLimits.IdLength },
+        { "sampleId", Sample((s, n) => s with { SampleId = Text(n) }), FieldLimits.IdLength },
+        { "modelName", Sample((s, n) => s with { ModelName = Text(n) }), FieldLimits.IdLength },
+        { "modelVersion", Sample((s, n) => s with { ModelVersion = Text(n) }), FieldLimits.IdLength },
+        { "predictedLabel", Sample((s, n) => s with { PredictedLabel = Text(n) }), FieldLimits.LabelLength },
+        { "probabilities has", Sample((s, n) => s with { Probabilities = Map(n, 0.001) }), FieldLimits.Classes },
+        { "a probabilities key", Sample((s, n) => s with { Probabilities = new Dictionary<string, double> { [Text(n)] = 1 } }), FieldLimits.LabelLength },
+        { "truthLabel", Sample((s, n) => s with { TruthLabel = Text(n) }), FieldLimits.LabelLength },
     };
 
     [Theory]
-    [MemberData(nameof(EventFields))]
-    public void Every_event_field_takes_its_limit_and_refuses_one_more(string field, Func<VehicleEvent, int, VehicleEvent> set, int limit)
+    [MemberData(nameof(Fields))]
+    public void Every_field_takes_its_limit_and_refuses_one_more_naming_field_length_and_limit(string field, Func<int, string?> findProblemAt, int limit)
     {
-        Assert.Null(ContractValidator.FindProblem(set(SampleMessages.Event(), limit)));
+        Assert.Null(findProblemAt(limit));
 
-        var problem = ContractValidator.FindProblem(set(SampleMessages.Event(), limit + 1));
+        var problem = findProblemAt(limit + 1);
 
         Assert.StartsWith(field, problem);
         Assert.Contains($"{limit + 1}", problem);
         Assert.Contains($"the limit is {limit}", problem);
     }
 
-    public static TheoryData<string, Func<CameraStats, int, CameraStats>, int> StatsFields => new()
-    {
-        { "cameraId", (s, n) => s with { CameraId = Text(n) }, FieldLimits.IdLength },
-        { "latencyMs has", (s, n) => s with { LatencyMs = Map(n, new LatencyPercentiles(1, 2, 3)) }, FieldLimits.Stages },
-        { "a latencyMs key", (s, n) => s with { LatencyMs = new Dictionary<string, LatencyPercentiles> { [Text(n)] = new(1, 2, 3) } }, FieldLimits.IdLength },
-        { "drops has", (s, n) => s with { Drops = Map(n, 1L) }, FieldLimits.Stages },
-        { "a drops key", (s, n) => s with { Drops = new Dictionary<string, long> { [Text(n)] = 1 } }, FieldLimits.IdLength },
-        { "vehicles has", (s, n) => s with { Vehicles = Map(n, 1L) }, FieldLimits.Classes },
-        { "a vehicles key", (s, n) => s with { Vehicles = new Dictionary<string, long> { [Text(n)] = 1 } }, FieldLimits.LabelLength },
-    };
+    private static Func<int, string?> Event(Func<VehicleEvent, int, VehicleEvent> set) => n => ContractValidator.FindProblem(set(SampleMessages.Event(), n));
 
-    [Theory]
-    [MemberData(nameof(StatsFields))]
-    public void Every_stats_field_takes_its_limit_and_refuses_one_more(string field, Func<CameraStats, int, CameraStats> set, int limit)
-    {
-        Assert.Null(ContractValidator.FindProblem(set(SampleMessages.Stats(), limit)));
+    private static Func<int, string?> Stats(Func<CameraStats, int, CameraStats> set) => n => ContractValidator.FindProblem(set(SampleMessages.Stats(), n));
 
-        var problem = ContractValidator.FindProblem(set(SampleMessages.Stats(), limit + 1));
-
-        Assert.StartsWith(field, problem);
-        Assert.Contains($"{limit + 1}", problem);
-        Assert.Contains($"the limit is {limit}", problem);
-    }
-
-    public static TheoryData<string, Func<ReviewSampleInfo, int, ReviewSampleInfo>, int> SampleFields => new()
-    {
-        { "cameraId", (s, n) => s with { CameraId = Text(n) }, FieldLimits.IdLength },
-        { "sampleId", (s, n) => s with { SampleId = Text(n) }, FieldLimits.IdLength },
-        { "modelName", (s, n) => s with { ModelName = Text(n) }, FieldLimits.IdLength },
-        { "modelVersion", (s, n) => s with { ModelVersion = Text(n) }, FieldLimits.IdLength },
-        { "predictedLabel", (s, n) => s with { PredictedLabel = Text(n) }, FieldLimits.LabelLength },
-        { "probabilities has", (s, n) => s with { Probabilities = Map(n, 0.001) }, FieldLimits.Classes },
-        { "a probabilities key", (s, n) => s with { Probabilities = new Dictionary<string, double> { [Text(n)] = 1 } }, FieldLimits.LabelLength },
-        { "truthLabel", (s, n) => s with { TruthLabel = Text(n) }, FieldLimits.LabelLength },
-    };
-
-    [Theory]
-    [MemberData(nameof(SampleFields))]
-    public void Every_sample_field_takes_its_limit_and_refuses_one_more(string field, Func<ReviewSampleInfo, int, ReviewSampleInfo> set, int limit)
-    {
-        Assert.Null(ContractValidator.FindProblem(set(SampleMessages.Sample(), limit)));
-
-        var problem = ContractValidator.FindProblem(set(SampleMessages.Sample(), limit + 1));
-
-        Assert.StartsWith(field, problem);
-        Assert.Contains($"the limit is {limit}", problem);
-    }
+    private static Func<int, string?> Sample(Func<ReviewSampleInfo, int, ReviewSampleInfo> set) => n => ContractValidator.FindProblem(set(SampleMessages.Sample(), n));
 
     [Fact]
     public void A_sample_reason_of_a_megabyte_is_refused_for_its_length_not_quoted_in_full()

@@ -28,8 +28,8 @@ internal static class ReaderContract
     private static readonly TimeSpan SlowRead = TimeSpan.FromSeconds(5);
 
     /// <summary>Runs <paramref name="property"/> for <see cref="Iterations"/> inputs of <paramref name="inputs"/>; fails with the shrunk input.</summary>
-    public static void Sample<T>(Gen<T> inputs, Action<T> property, Func<T, string> print, long iterations = Iterations) =>
-        inputs.Sample(property, iter: iterations, print: print);
+    public static void Sample<T>(Gen<T> inputs, Action<T> property, Func<T, string> print, long? iterations = null) =>
+        inputs.Sample(property, iter: iterations ?? Iterations, print: print);
 
     /// <summary>
     /// Checks one read of <paramref name="input"/>; <paramref name="write"/> writes an accepted message back out, or is
