@@ -24,7 +24,7 @@ public static class FieldLimits
     public const int Classes = 256;
 
     /// <summary>Entries in a per-stage map: latency percentiles and drops.</summary>
-    public const int Stages = 32;
+    public const int Stages = 128;
 
     /// <summary>Properties in a desired state.</summary>
     public const int DesiredProperties = 32;

@@ -20,7 +20,7 @@ public static class PayloadLimits
     /// (so fields can be added within a version) but stored as they came, so this is what keeps megabytes of junk
     /// beside a valid event out of the store. A record within <see cref="FieldLimits"/> stays well below it.
     /// </summary>
-    public const int RecordBytes = 256 * 1024;
+    public const int RecordBytes = 512 * 1024;
 
     /// <summary>The limit for <paramref name="channel"/>.</summary>
     public static int For(DeviceChannel channel) => channel switch

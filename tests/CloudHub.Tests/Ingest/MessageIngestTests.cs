@@ -203,16 +203,15 @@ public sealed class MessageIngestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_device_id_that_is_no_safe_directory_name_gets_a_hashed_one_inside_the_samples_directory()
+    public void A_device_id_that_is_no_safe_directory_name_cannot_be_enrolled_so_it_never_names_a_samples_directory()
     {
+        // Device ids are limited to a safe alphabet (DeviceIds), so ".." never reaches the samples directory.
         const string dotted = "..";
-        _hub.Registry.Enroll(dotted);
 
-        var result = await Ingest(Topics.Samples(dotted), Payloads.Sample(dotted, Epoch, 1, Payloads.Jpeg(3)));
+        var refused = Assert.Throws<ArgumentException>(() => _hub.Registry.Enroll(dotted));
 
-        Assert.Equal(1, result.Stored);
-        var file = Assert.Single(System.IO.Directory.EnumerateFiles(_hub.Database.SamplesDirectory, "*", SearchOption.AllDirectories));
-        Assert.StartsWith(Path.Combine(_hub.Database.SamplesDirectory, "id-"), file);
+        Assert.Contains("starts with '.'", refused.Message);
+        Assert.Throws<ArgumentException>(() => Topics.Samples(dotted));
     }
 
     [Fact]
