@@ -20,11 +20,13 @@ public sealed class DeviceIdsTests
         var problem = DeviceIds.FindProblem(new string('x', DeviceIds.MaxLength + 1));
 
         Assert.Equal(64, DeviceIds.MaxLength);
+        Assert.False(DeviceIds.IsValid(null));
         Assert.Contains($"{DeviceIds.MaxLength + 1} characters", problem);
         Assert.Contains($"limit is {DeviceIds.MaxLength}", problem);
     }
 
     [Theory]
+    [InlineData("", "empty")]
     [InlineData(" ", "a space")]
     [InlineData("box 07", "a space")]
     [InlineData("..", "starts with '.'")]
@@ -43,6 +45,11 @@ public sealed class DeviceIdsTests
     [InlineData("box\r\n07", "control character U+000D")]
     [InlineData("site:box", "':'")]
     [InlineData("box/07", "'/'")]
+    [InlineData("box+", "'+'")]
+    [InlineData("#", "'#'")]
+    [InlineData("box\u000007", "control")]
+    [InlineData("box\n07", "control")]
+    [InlineData("box\u007f", "control")]
     [InlineData("box@07", "'@'")]
     [InlineData("box%2F07", "'%'")]
     [InlineData("box\\07", "'\\'")]
@@ -53,6 +60,17 @@ public sealed class DeviceIdsTests
         Assert.NotNull(problem);
         Assert.Contains(expected, problem);
         Assert.False(DeviceIds.IsValid(deviceId));
+        var thrown = Assert.Throws<ArgumentException>(() => Topics.Telemetry(deviceId));
+        Assert.Contains(expected, thrown.Message);
+    }
+
+    [Fact]
+    public void A_lone_surrogate_is_refused_because_it_cannot_be_sent_as_UTF8()
+    {
+        // Built at run time: attribute arguments are stored as UTF-8, which would turn the surrogate into U+FFFD.
+        var deviceId = "box" + '\ud800';
+
+        Assert.Contains("surrogate", DeviceIds.FindProblem(deviceId));
     }
 
     [Fact]

@@ -45,40 +45,6 @@ public sealed class TopicsTests
         Assert.False(Topics.TryParse(topic, out _));
     }
 
-    [Theory]
-    [InlineData("", "empty")]
-    [InlineData("box/07", "'/'")]
-    [InlineData("box+", "'+'")]
-    [InlineData("#", "'#'")]
-    [InlineData("box\u000007", "control")]
-    [InlineData("box\n07", "control")]
-    [InlineData("box\u007f", "control")]
-    public void Bad_device_ids_are_refused_with_a_reason(string deviceId, string expected)
-    {
-        Assert.False(DeviceIds.IsValid(deviceId));
-        Assert.Contains(expected, DeviceIds.FindProblem(deviceId));
-        var thrown = Assert.Throws<ArgumentException>(() => Topics.Telemetry(deviceId));
-        Assert.Contains(expected, thrown.Message);
-    }
-
-    [Fact]
-    public void A_lone_surrogate_is_refused_because_it_cannot_be_sent_as_UTF8()
-    {
-        // Built at run time: attribute arguments are stored as UTF-8, which would turn the surrogate into U+FFFD.
-        var deviceId = "box" + '\ud800';
-
-        Assert.Contains("surrogate", DeviceIds.FindProblem(deviceId));
-    }
-
-    [Fact]
-    public void Device_ids_have_a_length_limit()
-    {
-        Assert.True(DeviceIds.IsValid(new string('a', DeviceIds.MaxLength)));
-        Assert.False(DeviceIds.IsValid(new string('a', DeviceIds.MaxLength + 1)));
-        Assert.Contains($"the limit is {DeviceIds.MaxLength}", DeviceIds.FindProblem(new string('a', DeviceIds.MaxLength + 1)));
-        Assert.False(DeviceIds.IsValid(null));
-    }
-
     [Fact]
     public void Alert_names_follow_the_same_rules()
     {
