@@ -11,10 +11,10 @@ namespace EdgeMlops.Contracts;
 /// <remarks>
 /// <see cref="FieldLimits"/> come first: a field over its limit is refused before any rule reads it. Values the device
 /// chose appear in a problem only through <see cref="LogText.Escape"/>, so a problem is always one short line.
-/// </remarks>
-/// <remarks>
+/// <para>
 /// Parameters are checked for null even where the contract says they cannot be: a deserializer or a careless caller
 /// can still hand over a null element inside a list or a dictionary.
+/// </para>
 /// </remarks>
 public static class ContractValidator
 {
