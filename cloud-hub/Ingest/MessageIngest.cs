@@ -146,7 +146,8 @@ internal sealed class MessageIngest(
     private static IDeviceMessage? ReadFastRecord(FastRecord record)
     {
         var payload = record.Payload.Span;
-        if (!payload.StartsWith(CurrentVersionPrefix))
+        // Unknown properties are skipped when deserializing, so only the size shows junk beside a valid message.
+        if (!payload.StartsWith(CurrentVersionPrefix) || PayloadLimits.CheckRecord(payload.Length) is not null)
             return null;
         try
         {

@@ -1,55 +1,62 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using EdgeMlops.Contracts.Text;
 
 namespace EdgeMlops.Contracts;
 
 /// <summary>
 /// Reads contract messages from untrusted bytes: checks the version before anything else, then the shape, then the
-/// values (<see cref="ContractValidator"/>). Never throws for bad input: every refusal comes back as a
-/// <see cref="PayloadRejection"/>.
+/// values: first their lengths (<see cref="FieldLimits"/>), then the rules (<see cref="ContractValidator"/>). Never throws
+/// for bad input: every refusal comes back as a <see cref="PayloadRejection"/>, whose reason quotes the device's values
+/// only escaped (<see cref="LogText"/>).
 /// </summary>
+/// <remarks>
+/// Memory is bounded by the input: the reader holds at most the parsed message, and nesting deeper than the
+/// serializer's default depth (64) is refused as malformed. Callers bound the input with <see cref="PayloadLimits"/>.
+/// </remarks>
 public static class ContractReader
 {
     /// <summary>Reads a <see cref="VehicleEvent"/> from UTF-8 JSON.</summary>
     public static bool TryReadVehicleEvent(ReadOnlySpan<byte> utf8Json,
         [NotNullWhen(true)] out VehicleEvent? message, [NotNullWhen(false)] out PayloadRejection? rejection) =>
-        TryRead(utf8Json, ContractsJsonContext.Default.VehicleEvent, ContractValidator.FindProblem, out message, out rejection);
+        TryRead(utf8Json, ContractsJsonContext.Default.VehicleEvent, FieldLimits.FindProblem, ContractValidator.FindProblem, out message, out rejection);
 
     /// <summary>Reads a <see cref="CameraStats"/> from UTF-8 JSON.</summary>
     public static bool TryReadCameraStats(ReadOnlySpan<byte> utf8Json,
         [NotNullWhen(true)] out CameraStats? message, [NotNullWhen(false)] out PayloadRejection? rejection) =>
-        TryRead(utf8Json, ContractsJsonContext.Default.CameraStats, ContractValidator.FindProblem, out message, out rejection);
+        TryRead(utf8Json, ContractsJsonContext.Default.CameraStats, FieldLimits.FindProblem, ContractValidator.FindProblem, out message, out rejection);
 
     /// <summary>Reads a <see cref="ReviewSampleInfo"/> from UTF-8 JSON.</summary>
     public static bool TryReadReviewSampleInfo(ReadOnlySpan<byte> utf8Json,
         [NotNullWhen(true)] out ReviewSampleInfo? message, [NotNullWhen(false)] out PayloadRejection? rejection) =>
-        TryRead(utf8Json, ContractsJsonContext.Default.ReviewSampleInfo, ContractValidator.FindProblem, out message, out rejection);
+        TryRead(utf8Json, ContractsJsonContext.Default.ReviewSampleInfo, FieldLimits.FindProblem, ContractValidator.FindProblem, out message, out rejection);
 
     /// <summary>Reads a <see cref="TelemetryBatch"/> from UTF-8 JSON. Its records' payloads are read with <see cref="TryReadPayload"/>.</summary>
     public static bool TryReadTelemetryBatch(ReadOnlySpan<byte> utf8Json,
         [NotNullWhen(true)] out TelemetryBatch? message, [NotNullWhen(false)] out PayloadRejection? rejection) =>
-        TryRead(utf8Json, ContractsJsonContext.Default.TelemetryBatch, ContractValidator.FindProblem, out message, out rejection);
+        TryRead(utf8Json, ContractsJsonContext.Default.TelemetryBatch, FieldLimits.FindProblem, ContractValidator.FindProblem, out message, out rejection);
 
     /// <summary>Reads a <see cref="DeviceStatus"/> from UTF-8 JSON.</summary>
     public static bool TryReadDeviceStatus(ReadOnlySpan<byte> utf8Json,
         [NotNullWhen(true)] out DeviceStatus? message, [NotNullWhen(false)] out PayloadRejection? rejection) =>
-        TryRead(utf8Json, ContractsJsonContext.Default.DeviceStatus, ContractValidator.FindProblem, out message, out rejection);
+        TryRead(utf8Json, ContractsJsonContext.Default.DeviceStatus, FieldLimits.FindProblem, ContractValidator.FindProblem, out message, out rejection);
 
     /// <summary>Reads a <see cref="ReportedState"/> from UTF-8 JSON.</summary>
     public static bool TryReadReportedState(ReadOnlySpan<byte> utf8Json,
         [NotNullWhen(true)] out ReportedState? message, [NotNullWhen(false)] out PayloadRejection? rejection) =>
-        TryRead(utf8Json, ContractsJsonContext.Default.ReportedState, ContractValidator.FindProblem, out message, out rejection);
+        TryRead(utf8Json, ContractsJsonContext.Default.ReportedState, FieldLimits.FindProblem, ContractValidator.FindProblem, out message, out rejection);
 
     /// <summary>Reads a <see cref="DesiredState"/> from UTF-8 JSON.</summary>
     public static bool TryReadDesiredState(ReadOnlySpan<byte> utf8Json,
         [NotNullWhen(true)] out DesiredState? message, [NotNullWhen(false)] out PayloadRejection? rejection) =>
-        TryRead(utf8Json, ContractsJsonContext.Default.DesiredState, ContractValidator.FindProblem, out message, out rejection);
+        TryRead(utf8Json, ContractsJsonContext.Default.DesiredState, FieldLimits.FindProblem, ContractValidator.FindProblem, out message, out rejection);
 
     /// <summary>Reads the header of a <see cref="SampleFrame"/>; use <see cref="SampleFrame.TryRead"/> for a whole payload.</summary>
     public static bool TryReadSampleHeader(ReadOnlySpan<byte> utf8Json,
         [NotNullWhen(true)] out SampleHeader? message, [NotNullWhen(false)] out PayloadRejection? rejection) =>
-        TryRead(utf8Json, ContractsJsonContext.Default.SampleHeader, ContractValidator.FindProblem, out message, out rejection);
+        TryRead(utf8Json, ContractsJsonContext.Default.SampleHeader, FieldLimits.FindProblem, ContractValidator.FindProblem, out message, out rejection);
 
     /// <summary>
     /// A rejection when <paramref name="message"/> names another device than <paramref name="topicDeviceId"/>, the device
@@ -59,31 +66,39 @@ public static class ContractReader
         string.Equals(topicDeviceId, message.DeviceId, StringComparison.Ordinal)
             ? null
             : new PayloadRejection(RejectionKind.WrongDevice,
-                $"the payload names device '{message.DeviceId}' but arrived on the topic of device '{topicDeviceId}'");
+                $"the payload names device '{ContractValidator.Shown(message.DeviceId)}' but arrived on the topic of device '{ContractValidator.Shown(topicDeviceId)}'");
 
     /// <summary>
     /// Reads the message inside an outbox record as the type its <see cref="OutboxRecord.Kind"/> names:
-    /// <see cref="VehicleEvent"/>, <see cref="CameraStats"/> or <see cref="ReviewSampleInfo"/>.
+    /// <see cref="VehicleEvent"/>, <see cref="CameraStats"/> or <see cref="ReviewSampleInfo"/>. A payload over
+    /// <see cref="PayloadLimits.RecordBytes"/> is refused as <see cref="RejectionKind.Oversized"/> before it is read.
     /// </summary>
     public static bool TryReadPayload(OutboxRecord record,
         [NotNullWhen(true)] out IDeviceMessage? message, [NotNullWhen(false)] out PayloadRejection? rejection)
     {
+        if (record.Payload.ValueKind != JsonValueKind.Undefined
+            && PayloadLimits.CheckRecord(JsonMarshal.GetRawUtf8Value(record.Payload).Length) is { } oversized)
+        {
+            message = null;
+            rejection = oversized;
+            return false;
+        }
         switch (record.Kind)
         {
             case OutboxKinds.Event:
-                return TryReadElement(record.Payload, ContractsJsonContext.Default.VehicleEvent, ContractValidator.FindProblem, out message, out rejection);
+                return TryReadElement(record.Payload, ContractsJsonContext.Default.VehicleEvent, FieldLimits.FindProblem, ContractValidator.FindProblem, out message, out rejection);
             case OutboxKinds.Stats:
-                return TryReadElement(record.Payload, ContractsJsonContext.Default.CameraStats, ContractValidator.FindProblem, out message, out rejection);
+                return TryReadElement(record.Payload, ContractsJsonContext.Default.CameraStats, FieldLimits.FindProblem, ContractValidator.FindProblem, out message, out rejection);
             case OutboxKinds.Sample:
-                return TryReadElement(record.Payload, ContractsJsonContext.Default.ReviewSampleInfo, ContractValidator.FindProblem, out message, out rejection);
+                return TryReadElement(record.Payload, ContractsJsonContext.Default.ReviewSampleInfo, FieldLimits.FindProblem, ContractValidator.FindProblem, out message, out rejection);
             default:
                 message = null;
-                rejection = new PayloadRejection(RejectionKind.Invalid, $"record {record.Seq} has unknown kind '{record.Kind}'");
+                rejection = new PayloadRejection(RejectionKind.Invalid, $"record {record.Seq} has unknown kind '{ContractValidator.Shown(record.Kind)}'");
                 return false;
         }
     }
 
-    private static bool TryRead<T>(ReadOnlySpan<byte> utf8Json, JsonTypeInfo<T> typeInfo, Func<T, string?> findProblem,
+    private static bool TryRead<T>(ReadOnlySpan<byte> utf8Json, JsonTypeInfo<T> typeInfo, Func<T, string?> findTooLong, Func<T, string?> findProblem,
         [NotNullWhen(true)] out T? message, [NotNullWhen(false)] out PayloadRejection? rejection) where T : class
     {
         message = null;
@@ -98,17 +113,17 @@ public static class ContractReader
         }
         catch (JsonException e)
         {
-            rejection = new PayloadRejection(RejectionKind.Malformed, e.Message);
+            rejection = Malformed(e);
             return false;
         }
-        rejection = Check(parsed, findProblem);
+        rejection = Check(parsed, findTooLong, findProblem);
         if (rejection is not null)
             return false;
         message = parsed;
         return true;
     }
 
-    private static bool TryReadElement<T>(JsonElement payload, JsonTypeInfo<T> typeInfo, Func<T, string?> findProblem,
+    private static bool TryReadElement<T>(JsonElement payload, JsonTypeInfo<T> typeInfo, Func<T, string?> findTooLong, Func<T, string?> findProblem,
         [NotNullWhen(true)] out IDeviceMessage? message, [NotNullWhen(false)] out PayloadRejection? rejection) where T : class, IDeviceMessage
     {
         message = null;
@@ -122,16 +137,21 @@ public static class ContractReader
         }
         catch (JsonException e)
         {
-            rejection = new PayloadRejection(RejectionKind.Malformed, e.Message);
+            rejection = Malformed(e);
             return false;
         }
-        rejection = Check(parsed, findProblem);
+        rejection = Check(parsed, findTooLong, findProblem);
         if (rejection is not null)
             return false;
         message = parsed;
         return true;
     }
 
-    private static PayloadRejection? Check<T>(T message, Func<T, string?> findProblem) =>
-        findProblem(message) is { } problem ? new PayloadRejection(RejectionKind.Invalid, problem) : null;
+    private static PayloadRejection? Check<T>(T message, Func<T, string?> findTooLong, Func<T, string?> findProblem) =>
+        findTooLong(message) is { } tooLong ? new PayloadRejection(RejectionKind.FieldTooLong, tooLong)
+        : findProblem(message) is { } problem ? new PayloadRejection(RejectionKind.Invalid, problem)
+        : null;
+
+    /// <summary>The serializer's message names the path it failed at, which holds property names the device chose.</summary>
+    internal static PayloadRejection Malformed(JsonException e) => new(RejectionKind.Malformed, LogText.Escape(e.Message, 500));
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeMlops.Contracts.Text;
 
 namespace EdgeMlops.Contracts;
 
@@ -8,14 +9,19 @@ namespace EdgeMlops.Contracts;
 /// publish; <see cref="ContractReader"/> calls them after deserializing.
 /// </summary>
 /// <remarks>
+/// <see cref="FieldLimits"/> come first: a field over its limit is refused before any rule reads it. Values the device
+/// chose appear in a problem only through <see cref="LogText.Escape"/>, so a problem is always one short line.
+/// <para>
 /// Parameters are checked for null even where the contract says they cannot be: a deserializer or a careless caller
 /// can still hand over a null element inside a list or a dictionary.
+/// </para>
 /// </remarks>
 public static class ContractValidator
 {
     /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
     public static string? FindProblem(VehicleEvent message) =>
-        Version(message.V)
+        FieldLimits.FindProblem(message)
+        ?? Version(message.V)
         ?? Device(message.DeviceId)
         ?? Text(message.CameraId, "cameraId")
         ?? NotNegative(message.TrackId, "trackId")
@@ -31,7 +37,8 @@ public static class ContractValidator
 
     /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
     public static string? FindProblem(CameraStats message) =>
-        Version(message.V)
+        FieldLimits.FindProblem(message)
+        ?? Version(message.V)
         ?? Device(message.DeviceId)
         ?? Text(message.CameraId, "cameraId")
         ?? (message.IntervalEnd < message.IntervalStart ? "intervalEnd is earlier than intervalStart" : null)
@@ -45,7 +52,8 @@ public static class ContractValidator
 
     /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
     public static string? FindProblem(ReviewSampleInfo message) =>
-        Version(message.V)
+        FieldLimits.FindProblem(message)
+        ?? Version(message.V)
         ?? Device(message.DeviceId)
         ?? Text(message.CameraId, "cameraId")
         ?? Text(message.SampleId, "sampleId")
@@ -56,7 +64,7 @@ public static class ContractValidator
         ?? Probability(message.Confidence, "confidence")
         ?? Probabilities(message.Probabilities)
         ?? (SampleReasons.IsKnown(message.Reason) ? null
-            : $"reason must be '{SampleReasons.LowConfidence}' or '{SampleReasons.Random}', got '{message.Reason}'")
+            : $"reason must be '{SampleReasons.LowConfidence}' or '{SampleReasons.Random}', got '{Shown(message.Reason)}'")
         ?? OptionalText(message.TruthLabel, "truthLabel");
 
     /// <summary>
@@ -71,13 +79,15 @@ public static class ContractValidator
 
     /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
     public static string? FindProblem(DeviceStatus message) =>
-        Version(message.V)
+        FieldLimits.FindProblem(message)
+        ?? Version(message.V)
         ?? Device(message.DeviceId)
         ?? OptionalText(message.AgentVersion, "agentVersion");
 
     /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
     public static string? FindProblem(ReportedState message) =>
-        Version(message.V)
+        FieldLimits.FindProblem(message)
+        ?? Version(message.V)
         ?? Device(message.DeviceId)
         ?? Text(message.ModelName, "modelName")
         ?? Text(message.ModelVersion, "modelVersion")
@@ -86,7 +96,8 @@ public static class ContractValidator
 
     /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
     public static string? FindProblem(DesiredState message) =>
-        Version(message.V)
+        FieldLimits.FindProblem(message)
+        ?? Version(message.V)
         ?? Device(message.DeviceId)
         ?? NotNegative(message.Revision, "revision")
         ?? (message.Properties is null ? "properties is missing" : null)
@@ -94,7 +105,8 @@ public static class ContractValidator
 
     /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
     public static string? FindProblem(SampleHeader message) =>
-        Version(message.V)
+        FieldLimits.FindProblem(message)
+        ?? Version(message.V)
         ?? Device(message.DeviceId)
         ?? Epoch(message.Epoch)
         ?? (message.Seq < 1 ? $"seq must be positive, got {message.Seq}" : null)
@@ -117,6 +129,9 @@ public static class ContractValidator
         _ => null,
     };
 
+    /// <summary>A value the device chose, as a problem may quote it.</summary>
+    internal static string Shown(string? value) => LogText.Escape(value, 64);
+
     private static string? Epoch(long epoch) => epoch < 1 ? $"epoch must be positive, got {epoch}" : null;
 
     private static string? Version(int version) => version == ContractVersion.Current
@@ -127,10 +142,28 @@ public static class ContractValidator
         DeviceIds.FindProblem(deviceId) is { } problem ? $"deviceId: {problem}" : null;
 
     private static string? Text(string? value, string field) =>
-        string.IsNullOrWhiteSpace(value) ? $"{field} is missing or blank" : null;
+        string.IsNullOrWhiteSpace(value) ? $"{field} is missing or blank" : WellFormed(value, field);
 
     private static string? OptionalText(string? value, string field) =>
-        value is not null && string.IsNullOrWhiteSpace(value) ? $"{field} is blank; leave it out instead" : null;
+        value is null ? null
+        : string.IsNullOrWhiteSpace(value) ? $"{field} is blank; leave it out instead"
+        : WellFormed(value, field);
+
+    /// <summary>
+    /// The serializer writes an unpaired surrogate as an escape that no reader accepts, so a message holding one would
+    /// be published only to be refused as malformed.
+    /// </summary>
+    private static string? WellFormed(string value, string field)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+                i++;
+            else if (char.IsSurrogate(value[i]))
+                return $"{field} contains an unpaired surrogate (U+{(int)value[i]:X4}) at position {i}, which is not text";
+        }
+        return null;
+    }
 
     private static string? NotNegative(long value, string field) =>
         value < 0 ? $"{field} must not be negative, got {value}" : null;
@@ -171,7 +204,7 @@ public static class ContractValidator
             return "latencyMs is missing";
         foreach (var (stage, percentiles) in latencyMs)
         {
-            var field = $"latencyMs[{stage}]";
+            var field = $"latencyMs[{Shown(stage)}]";
             var problem = Text(stage, "a latencyMs stage name")
                 ?? (percentiles is null
                     ? $"{field} is null"
@@ -190,7 +223,7 @@ public static class ContractValidator
             return $"{field} is missing";
         foreach (var (key, count) in counts)
         {
-            var problem = Text(key, $"a {field} key") ?? NotNegative(count, $"{field}[{key}]");
+            var problem = Text(key, $"a {field} key") ?? NotNegative(count, $"{field}[{Shown(key)}]");
             if (problem is not null)
                 return problem;
         }
@@ -203,7 +236,7 @@ public static class ContractValidator
             return "probabilities is missing or empty";
         foreach (var (label, probability) in probabilities)
         {
-            var problem = Text(label, "a probabilities label") ?? Probability(probability, $"probabilities[{label}]");
+            var problem = Text(label, "a probabilities label") ?? Probability(probability, $"probabilities[{Shown(label)}]");
             if (problem is not null)
                 return problem;
         }
@@ -227,7 +260,7 @@ public static class ContractValidator
             if (!OutboxKinds.TravelsInBatches(record.Kind))
                 return record.Kind == OutboxKinds.Sample
                     ? $"records[{i}] is a sample; samples travel on the samples topic, with their image"
-                    : $"records[{i}].kind '{record.Kind}' is not one of {OutboxKinds.Event}, {OutboxKinds.Stats}";
+                    : $"records[{i}].kind '{Shown(record.Kind)}' is not one of {OutboxKinds.Event}, {OutboxKinds.Stats}";
             if (record.Payload.ValueKind != JsonValueKind.Object)
                 return $"records[{i}].payload is not a JSON object";
         }

@@ -9,7 +9,10 @@ public enum RejectionKind
     /// <summary>A version this build does not read.</summary>
     UnsupportedVersion,
 
-    /// <summary>Larger than <see cref="PayloadLimits"/> allows for its topic; not even parsed.</summary>
+    /// <summary>
+    /// Larger than <see cref="PayloadLimits"/> allows for its topic (not even parsed), or a record in a batch larger
+    /// than <see cref="PayloadLimits.RecordBytes"/>.
+    /// </summary>
     Oversized,
 
     /// <summary>Names another device than the topic it arrived on.</summary>
@@ -17,4 +20,7 @@ public enum RejectionKind
 
     /// <summary>Well-formed, but a value breaks the contract (NaN confidence, bad device id, ...).</summary>
     Invalid,
+
+    /// <summary>A text field, list or map longer than <see cref="FieldLimits"/> allows (a 1 MB camera id, 5,000 top-k entries).</summary>
+    FieldTooLong,
 }

@@ -53,7 +53,7 @@ public static class SampleFrame
         if (!IsJpeg(jpeg.Span))
         {
             rejection = new PayloadRejection(RejectionKind.Invalid,
-                $"sample seq {header.Seq}: the image after the header is not a JPEG ({jpeg.Length} bytes without the FF D8 FF signature)");
+                $"sample seq {header.Seq}: the image after the header is not a JPEG ({WhyNotJpeg(jpeg.Span)})");
             header = null;
             jpeg = default;
             return false;
@@ -61,5 +61,10 @@ public static class SampleFrame
         return true;
     }
 
+    /// <summary>The start-of-image marker, the next marker's FF, and at least one byte of it.</summary>
     private static bool IsJpeg(ReadOnlySpan<byte> image) => image.Length > 3 && image[0] == 0xFF && image[1] == 0xD8 && image[2] == 0xFF;
+
+    private static string WhyNotJpeg(ReadOnlySpan<byte> image) => image.Length <= 3
+        ? $"{image.Length} bytes, too short for one"
+        : $"{image.Length} bytes without the FF D8 FF signature";
 }

@@ -29,7 +29,12 @@ internal static class VersionCheck
         }
         catch (JsonException e)
         {
-            return new PayloadRejection(RejectionKind.Malformed, e.Message);
+            return ContractReader.Malformed(e);
+        }
+        catch (InvalidOperationException)
+        {
+            // Comparing a name unescapes it, and an escaped unpaired surrogate cannot be unescaped.
+            return InvalidName();
         }
     }
 
@@ -37,8 +42,16 @@ internal static class VersionCheck
     {
         if (payload.ValueKind != JsonValueKind.Object)
             return NotAnObject();
-        if (!payload.TryGetProperty("v", out var version))
-            return Missing();
+        JsonElement version;
+        try
+        {
+            if (!payload.TryGetProperty("v", out version))
+                return Missing();
+        }
+        catch (InvalidOperationException)
+        {
+            return InvalidName();
+        }
         return version.ValueKind == JsonValueKind.Number && version.TryGetInt32(out var number)
             ? Supported(number)
             : NotAnInteger();
@@ -48,6 +61,9 @@ internal static class VersionCheck
         ? null
         : new PayloadRejection(RejectionKind.UnsupportedVersion,
             $"message version {version} is not supported; this build reads version {ContractVersion.Current}");
+
+    private static PayloadRejection InvalidName() =>
+        new(RejectionKind.Malformed, "a property name is not valid text: it escapes an unpaired surrogate (\\uD800-\\uDFFF)");
 
     private static PayloadRejection NotAnObject() => new(RejectionKind.Malformed, "the payload is not a JSON object");
 

@@ -93,6 +93,21 @@ public sealed class MessageIngestTests : IAsyncLifetime
         Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.WrongDevice)));
     }
 
+    [Fact]
+    public async Task A_record_with_megabytes_of_junk_or_a_huge_camera_id_is_refused_and_the_rest_of_the_batch_stored()
+    {
+        var records = Enumerable.Range(1, 4).Select(i => Payloads.EventRecord(Device, i)).ToArray();
+        records[1] = records[1] with { PayloadJson = records[1].PayloadJson[..^1] + ",\"junk\":[" + string.Join(",", Enumerable.Repeat("1234567", 400_000)) + "]}" };
+        records[2] = records[2] with { PayloadJson = Payloads.Json(Payloads.Event(Device, 3, camera: new string('c', 500_000))) };
+
+        var result = await Ingest(Topics.Telemetry(Device), Payloads.Batch(Device, Epoch, records));
+
+        Assert.Equal((2, 2), (result.Stored, result.RejectedRecords));
+        Assert.Equal([1L, 4], _hub.Seqs("events", Device));
+        Assert.Equal(1, _hub.Metrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.Oversized)));
+        Assert.Equal(1, _hub.Metrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.FieldTooLong)));
+    }
+
     public static TheoryData<string, byte[], RejectionKind> BadTelemetry => new()
     {
         { "not json", Payloads.Utf8("{\"v\":1,\"deviceId\":"), RejectionKind.Malformed },
@@ -203,16 +218,15 @@ public sealed class MessageIngestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_device_id_that_is_no_safe_directory_name_gets_a_hashed_one_inside_the_samples_directory()
+    public void A_device_id_that_is_no_safe_directory_name_cannot_be_enrolled_so_it_never_names_a_samples_directory()
     {
+        // Device ids are limited to a safe alphabet (DeviceIds), so ".." never reaches the samples directory.
         const string dotted = "..";
-        _hub.Registry.Enroll(dotted);
 
-        var result = await Ingest(Topics.Samples(dotted), Payloads.Sample(dotted, Epoch, 1, Payloads.Jpeg(3)));
+        var refused = Assert.Throws<ArgumentException>(() => _hub.Registry.Enroll(dotted));
 
-        Assert.Equal(1, result.Stored);
-        var file = Assert.Single(System.IO.Directory.EnumerateFiles(_hub.Database.SamplesDirectory, "*", SearchOption.AllDirectories));
-        Assert.StartsWith(Path.Combine(_hub.Database.SamplesDirectory, "id-"), file);
+        Assert.Contains("starts with '.'", refused.Message);
+        Assert.Throws<ArgumentException>(() => Topics.Samples(dotted));
     }
 
     [Fact]
