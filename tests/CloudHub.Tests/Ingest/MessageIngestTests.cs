@@ -104,8 +104,8 @@ public sealed class MessageIngestTests : IAsyncLifetime
 
         Assert.Equal((2, 2), (result.Stored, result.RejectedRecords));
         Assert.Equal([1L, 4], _hub.Seqs("events", Device));
-        Assert.Equal(1, _hub.Metrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.Oversized)));
-        Assert.Equal(1, _hub.Metrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.FieldTooLong)));
+        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.Oversized)));
+        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.FieldTooLong)));
     }
 
     public static TheoryData<string, byte[], RejectionKind> BadTelemetry => new()
