@@ -42,7 +42,7 @@ public sealed class EdgePipelineService(
             {
                 _pipelines.Add(cameras.Create(camera, metrics));
             }
-            catch (Exception ex) when (ex is CameraSetupException or OptionsValidationException)
+            catch (CameraSetupException ex)
             {
                 metrics.LastError = ex.Message;
                 logger.LogError("Camera {Camera}: {Error}", camera.Id, ex.Message);
