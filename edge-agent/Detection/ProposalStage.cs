@@ -25,7 +25,10 @@ public sealed class ProposalStage(
     TimeProvider time,
     ILogger logger)
 {
-    /// <summary>Runs until capture completes; a source that failed is reported in the camera's metrics and log.</summary>
+    /// <summary>
+    /// Runs until capture completes. A capture that failed, for whatever reason, is that camera's error: it is
+    /// reported in the camera's metrics and log, and the rest of the agent runs on and drains as usual.
+    /// </summary>
     public async Task RunAsync()
     {
         try
@@ -36,7 +39,7 @@ public sealed class ProposalStage(
                     await ProposeAsync(frame);
             }
         }
-        catch (CameraSourceException ex)
+        catch (Exception ex) when (ex is CameraSourceException || frames.Completion.IsFaulted)
         {
             metrics.LastError = ex.Message;
             logger.LogError("Camera {Camera}: {Error}", cameraId, ex.Message);

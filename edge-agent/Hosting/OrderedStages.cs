@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 namespace EdgeMlops.EdgeAgent.Hosting;
 
 /// <summary>One long-running part of the agent and where it stands in <see cref="AgentStage"/> order.</summary>
-public sealed record StageRegistration(AgentStage Stage, Func<IServiceProvider, IHostedService> Resolve);
+public sealed record StageRegistration(AgentStage Stage, Type Service, Func<IServiceProvider, IHostedService> Resolve);
 
 /// <summary>
 /// The one hosted service of the agent's stages: starts them in <see cref="AgentStage"/> order and stops them in the
@@ -29,10 +30,23 @@ internal sealed class OrderedStages(IEnumerable<StageRegistration> registrations
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Stages of one kind stop in the reverse order they started in, like the host would.
+        // Stages of one kind stop in the reverse order they started in, like the host would. A stage that fails to
+        // stop does not keep the ones after it running: the store still commits and the sync still drains.
+        var failures = new List<Exception>();
         for (int i = _started.Count - 1; i >= 0; i--)
-            await _started[i].StopAsync(cancellationToken);
+        {
+            try
+            {
+                await _started[i].StopAsync(cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                failures.Add(ex);
+            }
+        }
         _started.Clear();
+        if (failures.Count == 1) ExceptionDispatchInfo.Throw(failures[0]);
+        if (failures.Count > 1) throw new AggregateException("Several stages of the agent failed to stop.", failures);
     }
 }
 
@@ -45,7 +59,9 @@ public static class StageServiceCollectionExtensions
     public static IServiceCollection AddAgentStage<TService>(this IServiceCollection services, AgentStage stage)
         where TService : class, IHostedService
     {
-        services.AddSingleton(new StageRegistration(stage, provider => provider.GetRequiredService<TService>()));
+        // Once per service, so that registering a part twice (AddEdgeStore from two places) does not run it twice.
+        if (!services.Any(d => d.ImplementationInstance is StageRegistration r && r.Service == typeof(TService)))
+            services.AddSingleton(new StageRegistration(stage, typeof(TService), provider => provider.GetRequiredService<TService>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OrderedStages>());
         return services;
     }

@@ -62,4 +62,20 @@ public sealed class OrderedStagesTests
 
         Assert.Single(provider.GetServices<IHostedService>());
     }
+
+    [Fact]
+    public async Task A_stage_registered_twice_runs_once()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var journal = new Journal();
+        builder.Services.AddSingleton(journal);
+        builder.Services.AddSingleton<StoreStage>().AddAgentStage<StoreStage>(AgentStage.Store);
+        builder.Services.AddAgentStage<StoreStage>(AgentStage.Store);
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        await host.StopAsync();
+
+        Assert.Equal(["start store", "stop store"], journal.Entries);
+    }
 }
