@@ -31,30 +31,3 @@ public sealed class ModelLoader(IOptions<ClassifierRuntimeOptions> runtime, ILog
         }
     }
 }
-
-/// <summary>
-/// The <see cref="Hosting.AgentStage.Model"/> stage: loads the configured package into the <see cref="ModelSlot"/>
-/// before anything else starts, and lets go of it after everything else stopped.
-/// </summary>
-internal sealed class InitialModelLoad(ModelLoader loader, ModelSlot slot, IOptions<ModelOptions> options) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        var o = options.Value;
-        slot.Publish(loader.Load(o.PackagePath, o.TrustedKeysDirectory, slot.NextGeneration()));
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        slot.Dispose();
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>The name and version of the model in the slot, for the device's reported state.</summary>
-internal sealed class SlotModelIdentity(ModelSlot slot) : Sync.IModelIdentity
-{
-    public string Name => slot.Current.Name;
-    public string Version => slot.Current.Version;
-}
