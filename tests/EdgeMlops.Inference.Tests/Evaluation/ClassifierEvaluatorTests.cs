@@ -2,6 +2,7 @@ using EdgeMlops.Inference.Evaluation;
 using EdgeMlops.Inference.Preprocessing;
 using EdgeMlops.Inference.Runtime;
 using EdgeMlops.Onnx;
+using Microsoft.Extensions.Logging.Testing;
 using OpenCvSharp;
 
 namespace EdgeMlops.Inference.Tests.Evaluation;
@@ -24,7 +25,7 @@ public sealed class ClassifierEvaluatorTests : IDisposable
         var signature = new ClassifierSignature("colours", "1", "abc", Colours, "image",
             new ImageTensorFormat(8, 8, 3, rgb: true, 1f / 255, [0, 0, 0], [1, 1, 1]), "probabilities", false);
         return ClassifierSession.Create(path, signature, new ClassifierRuntimeOptions { ExecutionProviders = ["CPU"], MaxBatchSize = maxBatch },
-            new CapturingLogger());
+            new FakeLogger());
     }
 
     private static Mat Solid(string colour) => new(12, 12, MatType.CV_8UC3, colour switch
