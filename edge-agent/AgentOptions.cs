@@ -1,7 +1,9 @@
+using EdgeMlops.EdgeAgent.Hosting;
+
 namespace EdgeMlops.EdgeAgent;
 
 /// <summary>The agent as a whole. Section <c>Agent</c>.</summary>
-public sealed class AgentOptions
+public sealed class AgentOptions : IOptionsWithProblems
 {
     public const string SectionName = "Agent";
 
@@ -17,16 +19,18 @@ public sealed class AgentOptions
     /// <summary>How often each camera's stats (fps, latency percentiles, drops, reconnects, counts) are stored for the hub.</summary>
     public TimeSpan StatsInterval { get; set; } = TimeSpan.FromSeconds(60);
 
-    public void Validate()
+    public IReadOnlyList<string> FindProblems()
     {
+        var problems = new List<string>();
         if (Contracts.DeviceIds.FindProblem(DeviceId) is { } problem)
-            throw new InvalidOperationException($"Agent:DeviceId '{DeviceId}' is not a valid device id: {problem}.");
+            problems.Add($"Agent:DeviceId '{DeviceId}' is not a valid device id: {problem}.");
         if (Duration is { } d && d <= TimeSpan.Zero)
-            throw new InvalidOperationException($"Agent:Duration must be positive; got {d}.");
+            problems.Add($"Agent:Duration must be positive; got {d}.");
         if (StatsInterval < TimeSpan.FromSeconds(1))
-            throw new InvalidOperationException($"Agent:StatsInterval must be at least 1 s; got {StatsInterval}.");
+            problems.Add($"Agent:StatsInterval must be at least 1 s; got {StatsInterval}.");
         if (StatusInterval < TimeSpan.FromMilliseconds(100))
-            throw new InvalidOperationException($"Agent:StatusInterval must be at least 100 ms; got {StatusInterval}.");
+            problems.Add($"Agent:StatusInterval must be at least 100 ms; got {StatusInterval}.");
+        return problems;
     }
 
     private static string SanitisedMachineName() =>

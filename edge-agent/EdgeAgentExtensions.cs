@@ -1,10 +1,20 @@
+using EdgeMlops.EdgeAgent.Capture;
+using EdgeMlops.EdgeAgent.Detection;
+using EdgeMlops.EdgeAgent.Diagnostics;
+using EdgeMlops.EdgeAgent.Hosting;
 using EdgeMlops.EdgeAgent.Inference;
 using EdgeMlops.EdgeAgent.Models;
 using EdgeMlops.EdgeAgent.Pipeline;
+using EdgeMlops.EdgeAgent.Reporting;
+using EdgeMlops.EdgeAgent.Sampling;
 using EdgeMlops.EdgeAgent.Sync;
 using EdgeMlops.EdgeAgent.Telemetry;
+using EdgeMlops.EdgeAgent.Tracking;
 using EdgeMlops.Inference.Runtime;
+using EdgeMlops.Observability;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace EdgeMlops.EdgeAgent;
 
@@ -21,40 +31,63 @@ public static class EdgeAgentExtensions
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        services.TryAddSingleton(TimeProvider.System);
 
-        services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.SectionName))
-            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        // Every section is validated when the host starts: a bad value stops the agent naming its key (exit code 2).
+        // Cameras are the exception: a camera with bad settings reports its error and the others run.
+        services.AddValidatedOptions<AgentOptions>(configuration, AgentOptions.SectionName);
+        services.AddValidatedOptions<ModelOptions>(configuration, ModelOptions.SectionName);
+        services.AddValidatedOptions<BatchingOptions>(configuration, BatchingOptions.SectionName);
+        services.AddValidatedOptions<SampleOptions>(configuration, SampleOptions.SectionName);
+        services.AddValidatedOptions<TrackerOptions>(configuration, TrackerOptions.SectionName);
+        services.AddValidatedOptions<BackgroundSubtractionOptions>(configuration, BackgroundSubtractionOptions.SectionName);
+        services.AddValidatedOptions<MetricsOptions>(configuration, MetricsOptions.SectionName);
+        services.AddOptions<ClassifierRuntimeOptions>().Bind(configuration.GetSection(ClassifierRuntimeOptions.SectionName))
+            .PostConfigure<IOptions<BatchingOptions>>((runtime, batching) => runtime.MaxBatchSize = batching.Value.MaxBatchSize);
+        services.AddOptions<FrameSourceFactoryOptions>().Bind(configuration.GetSection(FrameSourceFactoryOptions.SectionName));
         services.AddOptions<CameraList>().Configure(list =>
         {
             configuration.GetSection("Cameras").Bind(list.Cameras);
             if (list.Cameras.Count == 0) list.Cameras.Add(CameraList.DefaultCamera());
         });
-        services.AddOptions<ModelOptions>().Bind(configuration.GetSection(ModelOptions.SectionName))
-            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
-        services.AddOptions<ClassifierRuntimeOptions>().Bind(configuration.GetSection(ClassifierRuntimeOptions.SectionName));
-        services.AddOptions<BatchingOptions>().Bind(configuration.GetSection(BatchingOptions.SectionName));
-        services.AddOptions<Capture.FrameSourceFactoryOptions>().Bind(configuration.GetSection(Capture.FrameSourceFactoryOptions.SectionName));
-        services.AddOptions<SampleOptions>().Bind(configuration.GetSection(SampleOptions.SectionName));
-        services.AddOptions<Tracking.TrackerOptions>().Bind(configuration.GetSection(Tracking.TrackerOptions.SectionName))
-            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
-        services.AddOptions<Detection.BackgroundSubtractionOptions>().Bind(configuration.GetSection(Detection.BackgroundSubtractionOptions.SectionName))
-            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CameraOptions>, CameraOptionsValidator>());
 
-        services.AddOptions<Diagnostics.MetricsOptions>().Bind(configuration.GetSection(Diagnostics.MetricsOptions.SectionName))
-            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        // The model: loaded into the slot before anything else starts; the batcher reads the slot per batch.
+        services.AddSingleton<ModelLoader>();
+        services.AddSingleton<ModelSlot>();
+        services.AddSingleton<IModelIdentity, SlotModelIdentity>();
+        services.AddSingleton<InitialModelLoad>();
+        services.AddAgentStage<InitialModelLoad>(AgentStage.Model);
 
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<ActiveModel>();
-        // The host stops services in reverse order of registration: the pipeline first, then the store's writer
-        // (committing what the pipeline handed it), then the sync (draining that to the broker, then disconnecting).
         services.AddEdgeSync(configuration);
         services.AddEdgeStore(configuration);
-        services.AddSingleton<EdgeMlops.Observability.IMetricsSource, StoreMetrics>();
-        services.AddSingleton<Reporting.CameraMetricsRegistry>();
-        services.AddSingleton<EdgeMlops.Observability.IMetricsSource>(provider => provider.GetRequiredService<Reporting.CameraMetricsRegistry>());
-        services.AddHostedService<EdgePipelineService>();
-        // Last registered, first stopped: scrapes end before the pipeline drains.
-        services.AddHostedService<Diagnostics.MetricsEndpoint>();
+        services.AddSingleton<IMetricsSource, StoreMetrics>();
+
+        // The pipeline: sources, proposers and each camera's stages come from these factories; the batcher is shared.
+        services.AddSingleton<IFrameSourceFactory>(provider => FrameSources(provider));
+        services.AddSingleton<IRegionProposerFactory, RegionProposerFactory>();
+        services.AddSingleton<ClassificationBatcher>();
+        services.AddSingleton<TruthScorer>(_ => new TruthScorer());
+        services.AddSingleton<CameraPipelineFactory>();
+        services.AddSingleton(provider => new CameraMetricsRegistry(
+            provider.GetRequiredService<IOptions<CameraList>>().Value.Cameras.Select(c => new CameraMetrics(c.Id))));
+        services.AddSingleton<IMetricsSource>(provider => provider.GetRequiredService<CameraMetricsRegistry>());
+        services.AddSingleton<EdgePipelineService>();
+        services.AddAgentStage<EdgePipelineService>(AgentStage.Pipeline);
+        services.AddSingleton<RunReporter>();
+        services.AddAgentStage<RunReporter>(AgentStage.Reporting);
+
+        services.AddSingleton<MetricsEndpoint>();
+        services.AddAgentStage<MetricsEndpoint>(AgentStage.Diagnostics);
         return builder;
+    }
+
+    /// <summary>Files, devices and streams, the synthetic world as <c>synthetic://</c>, and the ground truth of videos that have a sidecar.</summary>
+    private static IFrameSourceFactory FrameSources(IServiceProvider provider)
+    {
+        var sources = new FrameSourceFactory(provider.GetRequiredService<IOptions<FrameSourceFactoryOptions>>().Value,
+            provider.GetRequiredService<ILoggerFactory>());
+        sources.Register(SyntheticSourceUri.Scheme, camera => new SyntheticFrameSource(SyntheticSourceUri.Parse(camera.Source)));
+        return new SidecarTruthFrameSourceFactory(sources);
     }
 }

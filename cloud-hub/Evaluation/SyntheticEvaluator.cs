@@ -1,3 +1,4 @@
+using EdgeMlops.Inference.Evaluation;
 using EdgeMlops.Inference.Runtime;
 using EdgeMlops.Packaging;
 using EdgeMlops.Synthetic.Conditions;

@@ -1,3 +1,4 @@
+using EdgeMlops.Synthetic.Scenes;
 using OpenCvSharp;
 
 namespace EdgeMlops.EdgeAgent.Capture;
@@ -25,7 +26,7 @@ public sealed class CameraFrame : IDisposable
     public TimeSpan Position { get; private set; }
 
     /// <summary>Ground truth from sources that have it; null otherwise.</summary>
-    public object? Truth { get; private set; }
+    public FrameTruth? Truth { get; private set; }
 
     /// <summary>The BGR image; reused for later frames after <see cref="Dispose"/>.</summary>
     public Mat Image { get; } = new();

@@ -34,8 +34,10 @@ public sealed class SyntheticFrameSource(SyntheticSourceUri uri) : IFrameSource
             frame = default;
             return false;
         }
-        if (IsLive && _clock.Elapsed < position)
-            cancellationToken.WaitHandle.WaitOne(position - _clock.Elapsed);
+        // Read the clock once: read twice, it can pass the frame's time in between and ask for a negative wait.
+        var early = position - _clock.Elapsed;
+        if (IsLive && early > TimeSpan.Zero)
+            cancellationToken.WaitHandle.WaitOne(early);
         cancellationToken.ThrowIfCancellationRequested();
         var truth = scene.Next(_rendered);
         _index++;

@@ -1,7 +1,9 @@
+using EdgeMlops.EdgeAgent.Hosting;
+
 namespace EdgeMlops.EdgeAgent.Detection;
 
 /// <summary>How moving regions are proposed on fixed cameras. Bound from configuration section <c>Proposals</c>.</summary>
-public sealed class BackgroundSubtractionOptions
+public sealed class BackgroundSubtractionOptions : IOptionsWithProblems
 {
     public const string SectionName = "Proposals";
 
@@ -40,24 +42,30 @@ public sealed class BackgroundSubtractionOptions
     /// <summary>Frames wider than this are shrunk before modelling, and boxes scaled back; 0 keeps the full size.</summary>
     public int ProcessingWidth { get; set; } = 640;
 
+    public IReadOnlyList<string> FindProblems() => [.. Problems().Select(p => p.Message)];
+
+    /// <summary>For the components built from these options outside the host (tests, benchmarks).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
     public void Validate()
     {
-        Check(History >= 1, nameof(History), History, "must be at least 1");
-        Check(Mog2VarianceThreshold > 0, nameof(Mog2VarianceThreshold), Mog2VarianceThreshold, "must be positive");
-        Check(KnnDistanceThreshold > 0, nameof(KnnDistanceThreshold), KnnDistanceThreshold, "must be positive");
-        Check(LearningRate is -1 or (>= 0 and <= 1), nameof(LearningRate), LearningRate, "must be -1 (automatic) or from 0 to 1");
-        Check(WarmUpFrames >= 0, nameof(WarmUpFrames), WarmUpFrames, "must not be negative");
-        Check(MinArea >= 1, nameof(MinArea), MinArea, "must be at least 1 pixel");
-        Check(KernelSize >= 1 && KernelSize % 2 == 1, nameof(KernelSize), KernelSize, "must be a positive odd number");
-        Check(OpenIterations >= 0, nameof(OpenIterations), OpenIterations, "must not be negative");
-        Check(CloseIterations >= 0, nameof(CloseIterations), CloseIterations, "must not be negative");
-        Check(MergeOverlap is > 0 and <= 1, nameof(MergeOverlap), MergeOverlap, "must be greater than 0 and at most 1");
-        Check(ProcessingWidth == 0 || ProcessingWidth >= 32, nameof(ProcessingWidth), ProcessingWidth, "must be 0 (full size) or at least 32");
+        foreach (var (name, value, message) in Problems())
+            throw new ArgumentOutOfRangeException(name, value, message);
     }
 
-    private static void Check(bool ok, string name, object value, string rule)
+    private IEnumerable<(string Name, object Value, string Message)> Problems()
     {
-        if (!ok) throw new ArgumentOutOfRangeException(name, value, $"{SectionName}:{name} {rule}; got {value}.");
+        if (!(History >= 1)) yield return Problem(nameof(History), History, "must be at least 1");
+        if (!(Mog2VarianceThreshold > 0)) yield return Problem(nameof(Mog2VarianceThreshold), Mog2VarianceThreshold, "must be positive");
+        if (!(KnnDistanceThreshold > 0)) yield return Problem(nameof(KnnDistanceThreshold), KnnDistanceThreshold, "must be positive");
+        if (!(LearningRate is -1 or (>= 0 and <= 1))) yield return Problem(nameof(LearningRate), LearningRate, "must be -1 (automatic) or from 0 to 1");
+        if (!(WarmUpFrames >= 0)) yield return Problem(nameof(WarmUpFrames), WarmUpFrames, "must not be negative");
+        if (!(MinArea >= 1)) yield return Problem(nameof(MinArea), MinArea, "must be at least 1 pixel");
+        if (!(KernelSize >= 1 && KernelSize % 2 == 1)) yield return Problem(nameof(KernelSize), KernelSize, "must be a positive odd number");
+        if (!(OpenIterations >= 0)) yield return Problem(nameof(OpenIterations), OpenIterations, "must not be negative");
+        if (!(CloseIterations >= 0)) yield return Problem(nameof(CloseIterations), CloseIterations, "must not be negative");
+        if (!(MergeOverlap is > 0 and <= 1)) yield return Problem(nameof(MergeOverlap), MergeOverlap, "must be greater than 0 and at most 1");
+        if (!(ProcessingWidth == 0 || ProcessingWidth >= 32)) yield return Problem(nameof(ProcessingWidth), ProcessingWidth, "must be 0 (full size) or at least 32");
     }
+
+    private static (string, object, string) Problem(string name, object value, string rule) => (name, value, $"{SectionName}:{name} {rule}; got {value}.");
 }

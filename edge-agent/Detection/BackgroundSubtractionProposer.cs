@@ -1,3 +1,4 @@
+using EdgeMlops.EdgeAgent.Capture;
 using OpenCvSharp;
 
 namespace EdgeMlops.EdgeAgent.Detection;
@@ -8,7 +9,7 @@ namespace EdgeMlops.EdgeAgent.Detection;
 /// region of interest. One instance per camera (it holds that camera's background model); not thread-safe.
 /// Working images are kept between frames, so a steady stream allocates no image memory.
 /// </summary>
-public sealed class BackgroundSubtractionProposer : IDisposable
+public sealed class BackgroundSubtractionProposer : IRegionProposer
 {
     private readonly BackgroundSubtractionOptions _options;
     private readonly BackgroundSubtractor _subtractor;
@@ -88,6 +89,8 @@ public sealed class BackgroundSubtractionProposer : IDisposable
         AddBlobs(proposals, scale, frame.Size());
         BoxMerger.MergeOverlapping(proposals, _options.MergeOverlap);
     }
+
+    void IRegionProposer.Propose(CameraFrame frame, List<Rect> boxes) => Propose(frame.Image, boxes);
 
     public void Dispose()
     {

@@ -1,7 +1,9 @@
+using EdgeMlops.EdgeAgent.Hosting;
+
 namespace EdgeMlops.EdgeAgent.Diagnostics;
 
 /// <summary>The Prometheus scrape endpoint. Section <c>Metrics</c>.</summary>
-public sealed class MetricsOptions
+public sealed class MetricsOptions : IOptionsWithProblems
 {
     public const string SectionName = "Metrics";
 
@@ -11,11 +13,12 @@ public sealed class MetricsOptions
     /// </summary>
     public string Url { get; set; } = "http://127.0.0.1:9464/";
 
-    public void Validate()
+    public IReadOnlyList<string> FindProblems()
     {
         if (Url.Length == 0)
-            return;
+            return [];
         if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || !Url.EndsWith('/'))
-            throw new InvalidOperationException($"Metrics:Url '{Url}' must be an http:// prefix ending in '/', e.g. http://127.0.0.1:9464/ (or empty to turn metrics off).");
+            return [($"Metrics:Url '{Url}' must be an http:// prefix ending in '/', e.g. http://127.0.0.1:9464/ (or empty to turn metrics off).")];
+        return [];
     }
 }

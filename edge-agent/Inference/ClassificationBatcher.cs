@@ -1,58 +1,31 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using EdgeMlops.EdgeAgent.Diagnostics;
-using EdgeMlops.Inference.Runtime;
+using EdgeMlops.EdgeAgent.Models;
+using Microsoft.Extensions.Options;
 using OpenCvSharp;
 
 namespace EdgeMlops.EdgeAgent.Inference;
 
-/// <summary>Batching of crops across cameras. Section <c>Batching</c>.</summary>
-public sealed class BatchingOptions
-{
-    public const string SectionName = "Batching";
-
-    /// <summary>Most crops in one classifier call; larger batches keep an accelerator busy.</summary>
-    public int MaxBatchSize { get; set; } = 32;
-
-    /// <summary>How long a partial batch may wait for more crops before it runs anyway.</summary>
-    public TimeSpan MaxWait { get; set; } = TimeSpan.FromMilliseconds(10);
-
-    /// <summary>Frames (with their crops) queued for classification; when full, proposal stages wait.</summary>
-    public int QueueCapacity { get; set; } = 64;
-
-    /// <summary>
-    /// Extra time added to every batch, to rehearse an overloaded or slow accelerator (drop accounting, backlog
-    /// behaviour) on a fast machine. Zero in production.
-    /// </summary>
-    public TimeSpan SimulatedDelay { get; set; }
-
-    public void Validate()
-    {
-        if (SimulatedDelay < TimeSpan.Zero) throw new InvalidOperationException($"Batching:SimulatedDelay must not be negative; got {SimulatedDelay}.");
-        if (MaxBatchSize is < 1 or > 1024) throw new InvalidOperationException($"Batching:MaxBatchSize must be 1..1024; got {MaxBatchSize}.");
-        if (MaxWait < TimeSpan.Zero || MaxWait > TimeSpan.FromSeconds(5)) throw new InvalidOperationException($"Batching:MaxWait must be 0..5 s; got {MaxWait}.");
-        if (QueueCapacity < 1) throw new InvalidOperationException($"Batching:QueueCapacity must be positive; got {QueueCapacity}.");
-    }
-}
-
 /// <summary>
 /// One consumer of every camera's crops: fills batches up to <see cref="BatchingOptions.MaxBatchSize"/> or until
-/// <see cref="BatchingOptions.MaxWait"/> passes, runs the classifier, and hands each frame to its camera's
-/// result writer once all of its crops are classified. Frames of one camera keep their order. The consumer owns
-/// the frame from then on (it may keep a crop as a review sample) and disposes it.
+/// <see cref="BatchingOptions.MaxWait"/> passes, runs the classifier of the <see cref="ModelSlot"/>, and hands each
+/// frame to its <see cref="FrameCrops.Results"/> once all of its crops are classified. Frames of one camera keep
+/// their order. The consumer owns the frame from then on (it may keep a crop as a review sample) and disposes it.
+/// The slot is read once per batch, and only where no frame is half classified, so every crop of a frame is
+/// classified by the same model and a newly published model takes over at the next frame.
 /// </summary>
 public sealed class ClassificationBatcher
 {
     private readonly Channel<FrameCrops> _queue;
     private readonly BatchingOptions _options;
-    private readonly Func<FrameCrops, ChannelWriter<FrameCrops>> _resultsFor;
+    private readonly ModelSlot _slot;
 
-    public ClassificationBatcher(BatchingOptions options, Func<FrameCrops, ChannelWriter<FrameCrops>> resultsFor)
+    public ClassificationBatcher(IOptions<BatchingOptions> options, ModelSlot slot)
     {
-        options.Validate();
-        _options = options;
-        _resultsFor = resultsFor;
-        _queue = Channel.CreateBounded<FrameCrops>(new BoundedChannelOptions(options.QueueCapacity)
+        _options = options.Value;
+        _slot = slot;
+        _queue = Channel.CreateBounded<FrameCrops>(new BoundedChannelOptions(_options.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait, // results are not dropped: backpressure reaches capture, which drops frames
             SingleReader = true,
@@ -67,9 +40,8 @@ public sealed class ClassificationBatcher
     /// <summary>Time of the classifier call itself (preprocessing + inference), per batch.</summary>
     public LatencyHistogram InferenceLatency { get; } = new();
 
-
     /// <summary>Runs until the input is completed and drained.</summary>
-    public async Task RunAsync(ClassifierSession session, string modelVersion, CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         var reader = _queue.Reader;
         var pending = new Queue<(FrameCrops Frame, int Crop)>();
@@ -77,39 +49,63 @@ public sealed class ClassificationBatcher
         var owners = new List<FrameCrops>(_options.MaxBatchSize);
         var slots = new List<int>(_options.MaxBatchSize);
         var inFlight = new Queue<FrameCrops>();
-
-        while (await reader.WaitToReadAsync(cancellationToken))
+        var lease = _slot.Lease();
+        try
         {
-            await Collect(reader, pending, inFlight, modelVersion, cancellationToken);
-            while (pending.Count > 0)
+            while (await reader.WaitToReadAsync(cancellationToken))
             {
-                batch.Clear(); owners.Clear(); slots.Clear();
-                while (batch.Count < _options.MaxBatchSize && pending.Count > 0)
+                await FillAsync(reader, pending, inFlight, lease.Model, cancellationToken);
+                while (pending.Count > 0)
                 {
-                    var (frame, crop) = pending.Dequeue();
-                    batch.Add(frame.Crops[crop]);
-                    owners.Add(frame);
-                    slots.Add(crop);
-                }
-                var started = Stopwatch.GetTimestamp();
-                if (_options.SimulatedDelay > TimeSpan.Zero) await Task.Delay(_options.SimulatedDelay, cancellationToken);
-                var probabilities = session.Classify(batch);
-                InferenceLatency.Record(Stopwatch.GetElapsedTime(started));
-                for (int i = 0; i < batch.Count; i++)
-                {
-                    owners[i].Probabilities[slots[i]] = probabilities.Slice(i * session.LabelCount, session.LabelCount).ToArray();
-                    owners[i].Classified++;
+                    if (pending.Peek().Crop == 0) lease = Refresh(lease);
+                    var model = lease.Model;
+                    batch.Clear(); owners.Clear(); slots.Clear();
+                    while (batch.Count < _options.MaxBatchSize && pending.Count > 0)
+                    {
+                        var (frame, crop) = pending.Dequeue();
+                        batch.Add(frame.Crops[crop]);
+                        owners.Add(frame);
+                        slots.Add(crop);
+                    }
+                    var started = Stopwatch.GetTimestamp();
+                    if (_options.SimulatedDelay > TimeSpan.Zero) await Task.Delay(_options.SimulatedDelay, cancellationToken);
+                    var session = model.Session;
+                    var probabilities = session.Classify(batch);
+                    InferenceLatency.Record(Stopwatch.GetElapsedTime(started));
+                    for (int i = 0; i < batch.Count; i++)
+                    {
+                        owners[i].Probabilities[slots[i]] = probabilities.Slice(i * session.LabelCount, session.LabelCount).ToArray();
+                        owners[i].Model = model;
+                        owners[i].Classified++;
+                    }
+                    await ForwardCompleted(inFlight, cancellationToken);
+                    // Top up from frames that arrived during the run, so the next batch is full if work is waiting.
+                    if (pending.Count < _options.MaxBatchSize) await FillAsync(reader, pending, inFlight, lease.Model, cancellationToken);
                 }
                 await ForwardCompleted(inFlight, cancellationToken);
-                // Top up from frames that arrived during the run, so the next batch is full if work is waiting.
-                if (pending.Count < _options.MaxBatchSize) await Collect(reader, pending, inFlight, modelVersion, cancellationToken);
             }
-            await ForwardCompleted(inFlight, cancellationToken);
+        }
+        finally
+        {
+            lease.Dispose();
         }
     }
 
-    private async Task Collect(ChannelReader<FrameCrops> reader, Queue<(FrameCrops, int)> pending, Queue<FrameCrops> inFlight,
-        string modelVersion, CancellationToken cancellationToken)
+    /// <summary>The lease on the slot's current model: the same one unless a new generation was published.</summary>
+    private ModelLease Refresh(ModelLease lease)
+    {
+        if (ReferenceEquals(_slot.Current, lease.Model)) return lease;
+        var next = _slot.Lease();
+        lease.Dispose();
+        return next;
+    }
+
+    /// <summary>
+    /// Takes frames until a batch is full or <see cref="BatchingOptions.MaxWait"/> is up. Frames without crops pass
+    /// straight through, stamped with the model that would have classified them.
+    /// </summary>
+    private async Task FillAsync(ChannelReader<FrameCrops> reader, Queue<(FrameCrops, int)> pending, Queue<FrameCrops> inFlight,
+        LoadedModel model, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + _options.MaxWait;
         while (pending.Count < _options.MaxBatchSize)
@@ -130,8 +126,8 @@ public sealed class ClassificationBatcher
                 }
                 continue;
             }
-            frame.ModelVersion = modelVersion;
             frame.EnqueuedTimestamp = Stopwatch.GetTimestamp();
+            if (frame.Crops.Count == 0) frame.Model = model;
             inFlight.Enqueue(frame);
             for (int i = 0; i < frame.Crops.Count; i++) pending.Enqueue((frame, i));
         }
@@ -144,7 +140,7 @@ public sealed class ClassificationBatcher
             var frame = inFlight.Dequeue();
             frame.ClassifyLatency = Stopwatch.GetElapsedTime(frame.EnqueuedTimestamp);
             QueueLatency.Record(frame.ClassifyLatency);
-            await _resultsFor(frame).WriteAsync(frame, cancellationToken);
+            await frame.Results.WriteAsync(frame, cancellationToken);
         }
     }
 }

@@ -1,3 +1,6 @@
+using System.Threading.Channels;
+using EdgeMlops.EdgeAgent.Models;
+using EdgeMlops.Synthetic.Scenes;
 using OpenCvSharp;
 
 namespace EdgeMlops.EdgeAgent.Inference;
@@ -10,8 +13,9 @@ public sealed class FrameCrops : IDisposable
 {
     /// <param name="timestamp">When the frame was captured; latencies are measured from it.</param>
     /// <param name="sceneTime">When the frame was taken on the timeline the tracker follows (see <c>TrackingClock</c>).</param>
+    /// <param name="results">Where the batcher hands the frame once classified: its camera's tracking stage.</param>
     public FrameCrops(string cameraId, long frameIndex, DateTimeOffset timestamp, DateTimeOffset sceneTime, IReadOnlyList<Rect> boxes,
-        IReadOnlyList<Mat> crops, object? truth)
+        IReadOnlyList<Mat> crops, FrameTruth? truth, ChannelWriter<FrameCrops> results)
     {
         if (boxes.Count != crops.Count) throw new ArgumentException("One crop per box is needed.", nameof(crops));
         CameraId = cameraId;
@@ -21,6 +25,7 @@ public sealed class FrameCrops : IDisposable
         Boxes = boxes;
         Crops = crops;
         Truth = truth;
+        Results = results;
         Probabilities = new float[crops.Count][];
     }
 
@@ -33,13 +38,16 @@ public sealed class FrameCrops : IDisposable
     /// <summary>Owned by this object and released once classified.</summary>
     public IReadOnlyList<Mat> Crops { get; }
 
-    /// <summary>Ground truth carried along from sources that have it (the synthetic camera).</summary>
-    public object? Truth { get; }
+    /// <summary>Ground truth of the frame from sources that carry it (synthetic cameras, videos with a truth sidecar); null otherwise.</summary>
+    public FrameTruth? Truth { get; }
 
-    /// <summary>Probabilities per crop, in the model's label order; filled by the batcher.</summary>
+    public ChannelWriter<FrameCrops> Results { get; }
+
+    /// <summary>Probabilities per crop, in the order of <see cref="Model"/>'s labels; filled by the batcher.</summary>
     public float[][] Probabilities { get; }
 
-    public string? ModelVersion { get; set; }
+    /// <summary>The model that classified the frame: every crop of a frame is classified by the same one. Set by the batcher.</summary>
+    public LoadedModel? Model { get; internal set; }
 
     /// <summary>From entering the batcher's queue to having every crop classified.</summary>
     public TimeSpan ClassifyLatency { get; internal set; }

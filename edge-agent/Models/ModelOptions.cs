@@ -1,7 +1,9 @@
+using EdgeMlops.EdgeAgent.Hosting;
+
 namespace EdgeMlops.EdgeAgent.Models;
 
 /// <summary>Which model package the agent runs, and which signing keys it trusts. Section <c>Model</c>.</summary>
-public sealed class ModelOptions
+public sealed class ModelOptions : IOptionsWithProblems
 {
     public const string SectionName = "Model";
 
@@ -11,11 +13,13 @@ public sealed class ModelOptions
     /// <summary>Folder of trusted <c>*.pub.pem</c> keys; a package signed by any other key is refused.</summary>
     public string TrustedKeysDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "models", "keys");
 
-    public void Validate()
+    public IReadOnlyList<string> FindProblems()
     {
+        var problems = new List<string>();
         if (!Directory.Exists(PackagePath) && !File.Exists(PackagePath))
-            throw new InvalidOperationException($"Model:PackagePath '{PackagePath}' does not exist.");
+            problems.Add($"{SectionName}:PackagePath '{PackagePath}' does not exist.");
         if (!Directory.Exists(TrustedKeysDirectory))
-            throw new InvalidOperationException($"Model:TrustedKeysDirectory '{TrustedKeysDirectory}' does not exist.");
+            problems.Add($"{SectionName}:TrustedKeysDirectory '{TrustedKeysDirectory}' does not exist.");
+        return problems;
     }
 }

@@ -9,8 +9,8 @@ public static class VehicleEventFactory
     public static VehicleEvent Create(string deviceId, CompletedTrack track, string modelName, string modelVersion, string? truthLabel)
     {
         var box = track.BestBox;
-        return new VehicleEvent(deviceId, track.CameraId, track.TrackId, track.Label ?? "unknown", Math.Round(track.Confidence, 4),
-            track.TopK.Select(p => new Contracts.LabelProbability(p.Label, Math.Round(p.Probability, 4))).ToList(),
+        return new VehicleEvent(deviceId, track.CameraId, track.TrackId, track.Label ?? CompletedTrack.UnknownLabel, Math.Round(track.Confidence, 4),
+            track.TopK.Select(p => new LabelProbability(p.Label, Math.Round(p.Probability, 4))).ToList(),
             new PixelBox(box.X, box.Y, box.Width, box.Height), track.FirstSeen, track.LastSeen, track.Observations,
             modelName, modelVersion, truthLabel, track.CrossedLine);
     }

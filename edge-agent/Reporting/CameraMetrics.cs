@@ -19,17 +19,45 @@ public static class Stages
 
 /// <summary>
 /// What one camera's pipeline has done: written by its stages, read by the status line, the interval stats
-/// records and the run summary. Counters are atomic; histograms lock internally.
+/// records and the run summary. Counters are atomic; histograms lock internally. Vehicles are counted per label of
+/// the models that classified them (<see cref="KnowLabels"/>), so a model with other labels adds its own.
 /// </summary>
-public sealed class CameraMetrics(string cameraId, IReadOnlyList<string> labels)
+public sealed class CameraMetrics
 {
+    private readonly string _cameraId;
     private long _frames;
     private long _samples;
     private readonly ConcurrentDictionary<string, long> _drops = new(StringComparer.Ordinal);
-    private readonly long[] _vehicles = new long[labels.Count];
+    private readonly Lock _labelsGate = new();
+    private readonly List<string> _labels = [];
+    private readonly Dictionary<string, long> _vehicles = new(StringComparer.Ordinal);
+    private IReadOnlyList<string>? _lastLabels;
 
-    public string CameraId => cameraId;
-    public IReadOnlyList<string> Labels => labels;
+    public CameraMetrics(string cameraId, IReadOnlyList<string>? labels = null)
+    {
+        _cameraId = cameraId;
+        if (labels is not null) KnowLabels(labels);
+    }
+
+    public string CameraId => _cameraId;
+
+    /// <summary>Every label vehicles are counted under, in the order first known.</summary>
+    public IReadOnlyList<string> Labels
+    {
+        get { lock (_labelsGate) return [.. _labels]; }
+    }
+
+    /// <summary>Adds the labels of a model this camera's vehicles are classified by; known labels keep their place and counts.</summary>
+    public void KnowLabels(IReadOnlyList<string> labels)
+    {
+        lock (_labelsGate)
+        {
+            if (ReferenceEquals(labels, _lastLabels)) return;
+            foreach (var label in labels)
+                if (_vehicles.TryAdd(label, 0)) _labels.Add(label);
+            _lastLabels = labels;
+        }
+    }
     /// <summary>Since the start of the run.</summary>
     public Dictionary<string, LatencyHistogram> Latency { get; } = Stages.All.ToDictionary(s => s, _ => new LatencyHistogram());
 
@@ -62,10 +90,11 @@ public sealed class CameraMetrics(string cameraId, IReadOnlyList<string> labels)
 
     public void Dropped(string stage, long count = 1) => _drops.AddOrUpdate(stage, count, (_, c) => c + count);
 
+    /// <summary>Counts a vehicle of <paramref name="label"/>; a label no model has (e.g. "unknown") is not counted.</summary>
     public void Vehicle(string label)
     {
-        for (int i = 0; i < labels.Count; i++)
-            if (labels[i] == label) Interlocked.Increment(ref _vehicles[i]);
+        lock (_labelsGate)
+            if (_vehicles.TryGetValue(label, out var count)) _vehicles[label] = count + 1;
     }
 
     /// <summary>Drops per stage; decode drops are the capture queue's (oldest pushed out) and frames without a free buffer.</summary>
@@ -76,8 +105,10 @@ public sealed class CameraMetrics(string cameraId, IReadOnlyList<string> labels)
             + (s == Stages.Decode ? capture.FramesDroppedQueueFull + capture.FramesDroppedNoBuffer : 0));
     }
 
-    public IReadOnlyDictionary<string, long> Vehicles() =>
-        labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => Interlocked.Read(ref _vehicles[p.i]));
+    public IReadOnlyDictionary<string, long> Vehicles()
+    {
+        lock (_labelsGate) return _labels.ToDictionary(l => l, l => _vehicles[l]);
+    }
 
     public long TotalDrops => Drops().Values.Sum();
 }

@@ -3,25 +3,18 @@ using EdgeMlops.Observability;
 namespace EdgeMlops.EdgeAgent.Reporting;
 
 /// <summary>
-/// Every camera's <see cref="CameraMetrics"/>, as the pipeline creates them, exposed in the Prometheus text format:
-/// frames, drops per stage, reconnects, vehicles per class, latency percentiles per stage.
+/// Every configured camera's <see cref="CameraMetrics"/>, in configuration order, whether or not the camera could be
+/// started; read by the status line, the stats records and the run summary, and exposed in the Prometheus text
+/// format: frames, drops per stage, reconnects, vehicles per class, latency percentiles per stage.
 /// </summary>
-public sealed class CameraMetricsRegistry : IMetricsSource
+public sealed class CameraMetricsRegistry(IEnumerable<CameraMetrics> cameras) : IMetricsSource
 {
-    private readonly Lock _lock = new();
-    private readonly List<CameraMetrics> _cameras = [];
-
-    public void Add(CameraMetrics camera)
-    {
-        lock (_lock)
-            _cameras.Add(camera);
-    }
+    /// <summary>One per configured camera, in the order configured.</summary>
+    public IReadOnlyList<CameraMetrics> Cameras { get; } = [.. cameras];
 
     public void WriteMetrics(PrometheusTextWriter writer)
     {
-        CameraMetrics[] cameras;
-        lock (_lock)
-            cameras = [.. _cameras];
+        var cameras = Cameras;
 
         writer.Counter("edgemlops_camera_frames_total", "Frames that went all the way through tracking, per camera");
         foreach (var c in cameras)

@@ -32,12 +32,13 @@ public sealed record RunSummary(
             var s = merged.Summary();
             return new LatencyMs(Math.Round(s.P50, 2), Math.Round(s.P95, 2), Math.Round(s.P99, 2));
         });
-        var labels = cameras.FirstOrDefault()?.Labels ?? [];
+        // Labels of every camera, in the order first seen: a camera may have met a model the others have not.
+        var labels = cameras.SelectMany(c => c.Labels).Distinct().ToList();
         return new RunSummary(
             Math.Round(seconds, 2),
             cameras.Sum(c => c.Frames),
             Math.Round(cameras.Sum(c => c.Frames) / seconds, 2),
-            labels.ToDictionary(l => l, l => cameras.Sum(c => c.Vehicles()[l])),
+            labels.ToDictionary(l => l, l => cameras.Sum(c => c.Vehicles().GetValueOrDefault(l))),
             latency,
             Stages.WithDrops.ToDictionary(s => s, s => cameras.Sum(c => c.Drops()[s])),
             cameras.Select(c => new CameraSummary(c.CameraId, c.Decoded, c.Frames, Math.Round(c.Frames / seconds, 2), c.Vehicles(), c.Samples, c.Drops(), c.Reconnects, c.LastError)).ToList(),

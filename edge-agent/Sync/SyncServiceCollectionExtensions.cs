@@ -1,3 +1,4 @@
+using EdgeMlops.EdgeAgent.Hosting;
 using EdgeMlops.Observability;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,9 +13,9 @@ public static class SyncServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="SyncOptions"/> (section <c>Sync</c>, validated at start), <see cref="SyncProgress"/> and
     /// <see cref="SyncMetrics"/> (an <see cref="IMetricsSource"/>), the <see cref="DesiredStateStore"/>, and the
-    /// <see cref="MqttSyncService"/> hosted service. Needs the telemetry store (<c>AddEdgeStore</c>). Call it BEFORE
-    /// <c>AddEdgeStore</c>: the host stops services in reverse order, so the sync stops after the writer has committed
-    /// everything the pipeline handed it, and drains that too. With <c>Sync:Enabled</c> false nothing connects.
+    /// <see cref="MqttSyncService"/> as the <see cref="AgentStage.Sync"/> stage: it stops after the store's writer has
+    /// committed everything the pipeline handed it, and drains that too. Needs the telemetry store (<c>AddEdgeStore</c>)
+    /// and an <see cref="IModelIdentity"/>. With <c>Sync:Enabled</c> false nothing connects.
     /// </summary>
     public static IServiceCollection AddEdgeSync(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,9 +28,8 @@ public static class SyncServiceCollectionExtensions
         services.TryAddSingleton<SyncProgress>();
         services.TryAddSingleton<SyncMetrics>();
         services.AddSingleton<IMetricsSource>(provider => provider.GetRequiredService<SyncMetrics>());
-        services.TryAddSingleton<IModelIdentity, ActiveModelIdentity>();
         services.TryAddSingleton<MqttSyncService>();
-        services.AddHostedService(provider => provider.GetRequiredService<MqttSyncService>());
+        services.AddAgentStage<MqttSyncService>(AgentStage.Sync);
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using EdgeMlops.EdgeAgent.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,9 +11,9 @@ public static class EdgeStoreServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="EdgeStoreOptions"/> (section <c>Store</c>, validated at start), the <see cref="TelemetryQueue"/>
-    /// producers write to, the <see cref="EdgeStore"/> the sync reads, and the <see cref="TelemetryWriter"/> hosted
-    /// service. Register producers' hosted services after this one: the host stops services in reverse order, so they
-    /// stop writing before the writer drains. The store is closed when the host disposes it, after every service stopped.
+    /// producers write to, the <see cref="EdgeStore"/> the sync reads, and the <see cref="TelemetryWriter"/> as the
+    /// <see cref="AgentStage.Store"/> stage: it stops after the pipeline (which writes) and before the sync (which reads).
+    /// The store is closed when the host disposes it, after every stage stopped.
     /// </summary>
     public static IServiceCollection AddEdgeStore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,7 +25,7 @@ public static class EdgeStoreServiceCollectionExtensions
         services.TryAddSingleton<TelemetryQueue>();
         services.TryAddSingleton<EdgeStore>();
         services.TryAddSingleton<TelemetryWriter>();
-        services.AddHostedService(provider => provider.GetRequiredService<TelemetryWriter>());
+        services.AddAgentStage<TelemetryWriter>(AgentStage.Store);
         return services;
     }
 }

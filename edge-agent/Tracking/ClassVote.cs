@@ -1,3 +1,4 @@
+using EdgeMlops.Contracts;
 using OpenCvSharp;
 
 namespace EdgeMlops.EdgeAgent.Tracking;

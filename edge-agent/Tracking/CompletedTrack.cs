@@ -1,3 +1,4 @@
+using EdgeMlops.Contracts;
 using OpenCvSharp;
 
 namespace EdgeMlops.EdgeAgent.Tracking;
@@ -26,4 +27,8 @@ public sealed record CompletedTrack(
     int Observations,
     bool CrossedLine,
     CrossingDirection? Direction,
-    TrackEndReason EndReason);
+    TrackEndReason EndReason)
+{
+    /// <summary>What a vehicle whose observations were never classified is reported as.</summary>
+    public const string UnknownLabel = "unknown";
+}

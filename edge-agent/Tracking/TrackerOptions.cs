@@ -1,7 +1,9 @@
+using EdgeMlops.EdgeAgent.Hosting;
+
 namespace EdgeMlops.EdgeAgent.Tracking;
 
 /// <summary>How boxes are linked into tracks. Bound from configuration section <c>Tracking</c>.</summary>
-public sealed class TrackerOptions
+public sealed class TrackerOptions : IOptionsWithProblems
 {
     public const string SectionName = "Tracking";
 
@@ -23,18 +25,24 @@ public sealed class TrackerOptions
     /// <summary>Labels reported with their mean probabilities in a completed track.</summary>
     public int TopK { get; set; } = 3;
 
+    public IReadOnlyList<string> FindProblems() => [.. Problems().Select(p => p.Message)];
+
+    /// <summary>For the components built from these options outside the host (tests, benchmarks).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
     public void Validate()
     {
-        Check(MinIou is > 0 and <= 1, nameof(MinIou), MinIou, "must be greater than 0 and at most 1");
-        Check(CentroidGate >= 0, nameof(CentroidGate), CentroidGate, "must not be negative (0 turns the fallback off)");
-        Check(MaxMissedFrames >= 0, nameof(MaxMissedFrames), MaxMissedFrames, "must not be negative");
-        Check(MinObservations >= 1, nameof(MinObservations), MinObservations, "must be at least 1");
-        Check(TopK >= 1, nameof(TopK), TopK, "must be at least 1");
+        foreach (var (name, value, message) in Problems())
+            throw new ArgumentOutOfRangeException(name, value, message);
     }
 
-    private static void Check(bool ok, string name, object value, string rule)
+    private IEnumerable<(string Name, object Value, string Message)> Problems()
     {
-        if (!ok) throw new ArgumentOutOfRangeException(name, value, $"{SectionName}:{name} {rule}; got {value}.");
+        if (!(MinIou is > 0 and <= 1)) yield return Problem(nameof(MinIou), MinIou, "must be greater than 0 and at most 1");
+        if (!(CentroidGate >= 0)) yield return Problem(nameof(CentroidGate), CentroidGate, "must not be negative (0 turns the fallback off)");
+        if (!(MaxMissedFrames >= 0)) yield return Problem(nameof(MaxMissedFrames), MaxMissedFrames, "must not be negative");
+        if (!(MinObservations >= 1)) yield return Problem(nameof(MinObservations), MinObservations, "must be at least 1");
+        if (!(TopK >= 1)) yield return Problem(nameof(TopK), TopK, "must be at least 1");
     }
+
+    private static (string, object, string) Problem(string name, object value, string rule) => (name, value, $"{SectionName}:{name} {rule}; got {value}.");
 }

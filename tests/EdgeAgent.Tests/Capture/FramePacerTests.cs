@@ -1,12 +1,12 @@
 using EdgeMlops.EdgeAgent.Capture;
-using EdgeMlops.EdgeAgent.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeMlops.EdgeAgent.Tests.Capture;
 
 public sealed class FramePacerTests
 {
     private static readonly TimeSpan FrameOf25Fps = TimeSpan.FromMilliseconds(40);
-    private readonly SteppedTime _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     [Fact]
     public void A_live_camera_is_thinned_to_the_target_rate_by_the_clock()

@@ -1,5 +1,6 @@
 using EdgeMlops.EdgeAgent.Capture;
 using EdgeMlops.EdgeAgent.Tests.Support;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace EdgeMlops.EdgeAgent.Tests.Capture;
 
@@ -14,7 +15,7 @@ public sealed class RtspCaptureTests(TestVideos videos) : IClassFixture<TestVide
     {
         using var server = new VlcRtspServer(videos.LongClip);
         await server.StartAsync();
-        var logger = new RecordingLogger<CameraCapture>();
+        var logger = new FakeLogger<CameraCapture>();
         await using var capture = CaptureRun.Create(CaptureRun.Camera(server.Url, id: "rtsp-cam"), logger);
         long frames = 0;
         capture.Start(CancellationToken.None);
@@ -28,36 +29,36 @@ public sealed class RtspCaptureTests(TestVideos videos) : IClassFixture<TestVide
             }
         });
 
-        await Eventually.HoldsAsync(() => Interlocked.Read(ref frames) >= 25, () => $"first frames; server: {server.Output}; log: {logger.Text}", Timeout);
+        await Eventually.HoldsAsync(() => Interlocked.Read(ref frames) >= 25, () => $"first frames; server: {server.Output}; log: {logger.Text()}", Timeout);
         server.Kill();
-        await Eventually.HoldsAsync(() => logger.Text.Contains("lost"), () => $"the loss to be noticed; log: {logger.Text}", Timeout);
+        await Eventually.HoldsAsync(() => logger.Text().Contains("lost"), () => $"the loss to be noticed; log: {logger.Text()}", Timeout);
         long beforeRestart = Interlocked.Read(ref frames);
         await server.StartAsync();
-        await Eventually.HoldsAsync(() => capture.Statistics.Reconnects > 0, () => $"a reconnect; log: {logger.Text}", Timeout);
-        await Eventually.HoldsAsync(() => Interlocked.Read(ref frames) >= beforeRestart + 25, () => $"frames after the restart; log: {logger.Text}", Timeout);
+        await Eventually.HoldsAsync(() => capture.Statistics.Reconnects > 0, () => $"a reconnect; log: {logger.Text()}", Timeout);
+        await Eventually.HoldsAsync(() => Interlocked.Read(ref frames) >= beforeRestart + 25, () => $"frames after the restart; log: {logger.Text()}", Timeout);
 
         await capture.StopAsync();
         await consumer;
         Assert.True(capture.Completion.IsCompletedSuccessfully);
-        Assert.Contains("rtsp-cam reconnected to " + server.Url, logger.Text);
+        Assert.Contains("rtsp-cam reconnected to " + server.Url, logger.Text());
     }
 
     [Fact]
     public async Task Keeps_trying_a_camera_that_is_down_at_start_and_picks_it_up_when_it_comes()
     {
         using var server = new VlcRtspServer(videos.LongClip);
-        var logger = new RecordingLogger<CameraCapture>();
+        var logger = new FakeLogger<CameraCapture>();
         await using var capture = CaptureRun.Create(CaptureRun.Camera(server.Url), logger);
         capture.Start(CancellationToken.None);
 
-        await Eventually.HoldsAsync(() => capture.Statistics.FailedConnects >= 2, () => $"failed attempts; log: {logger.Text}", Timeout);
+        await Eventually.HoldsAsync(() => capture.Statistics.FailedConnects >= 2, () => $"failed attempts; log: {logger.Text()}", Timeout);
         await server.StartAsync();
         using var frame = await capture.Frames.ReadAsync().AsTask().WaitAsync(Timeout);
 
         Assert.Equal(TestVideos.ClipWidth, frame.Image.Width);
-        Assert.Contains("could not connect to " + server.Url, logger.Text);
-        Assert.Contains("ffmpeg could not open the stream", logger.Text);
-        Assert.Contains("Connection refused", logger.Text);
+        Assert.Contains("could not connect to " + server.Url, logger.Text());
+        Assert.Contains("ffmpeg could not open the stream", logger.Text());
+        Assert.Contains("Connection refused", logger.Text());
     }
 
     [Fact]
@@ -65,7 +66,7 @@ public sealed class RtspCaptureTests(TestVideos videos) : IClassFixture<TestVide
     {
         using var server = new VlcRtspServer(videos.LongClip);
         await server.StartAsync();
-        var logger = new RecordingLogger<CameraCapture>();
+        var logger = new FakeLogger<CameraCapture>();
         var camera = CaptureRun.Camera(server.Url);
         camera.ReadTimeout = TimeSpan.FromSeconds(1);
         camera.OpenTimeout = TimeSpan.FromSeconds(10); // this test is about the read timeout; opening may be slow under load
@@ -74,9 +75,9 @@ public sealed class RtspCaptureTests(TestVideos videos) : IClassFixture<TestVide
         (await capture.Frames.ReadAsync().AsTask().WaitAsync(Timeout)).Dispose();
 
         server.Freeze();
-        await Eventually.HoldsAsync(() => logger.Text.Contains("no frame for 1 s"), () => $"the stall to be noticed; log: {logger.Text}", Timeout);
+        await Eventually.HoldsAsync(() => logger.Text().Contains("no frame for 1 s"), () => $"the stall to be noticed; log: {logger.Text()}", Timeout);
         server.Thaw();
-        await Eventually.HoldsAsync(() => capture.Statistics.Reconnects > 0, () => $"a reconnect; log: {logger.Text}", Timeout);
+        await Eventually.HoldsAsync(() => capture.Statistics.Reconnects > 0, () => $"a reconnect; log: {logger.Text()}", Timeout);
         while (capture.Frames.TryRead(out var stale)) stale.Dispose();
         using var frame = await capture.Frames.ReadAsync().AsTask().WaitAsync(Timeout);
 
@@ -87,7 +88,7 @@ public sealed class RtspCaptureTests(TestVideos videos) : IClassFixture<TestVide
     public async Task Reads_an_http_mjpeg_stream()
     {
         using var server = new FfmpegMjpegServer(videos.Clip);
-        var logger = new RecordingLogger<CameraCapture>();
+        var logger = new FakeLogger<CameraCapture>();
         await using var capture = CaptureRun.Create(CaptureRun.Camera(server.Url, id: "mjpeg-cam"), logger);
         capture.Start(CancellationToken.None);
 

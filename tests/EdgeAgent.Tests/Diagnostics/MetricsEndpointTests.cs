@@ -5,13 +5,13 @@ namespace EdgeMlops.EdgeAgent.Tests.Diagnostics;
 /// <summary>The agent's Prometheus endpoint, scraped from the running process.</summary>
 public sealed class MetricsEndpointTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("edgemlops-metrics-").FullName;
+    private readonly TempDirectory _dir = new("edgemlops-metrics-");
 
     [Fact]
     public async Task A_running_agent_exposes_camera_store_and_sync_metrics_in_prometheus_text()
     {
         var port = FreeTcpPort.Next();
-        using var agent = new AgentProcess(_dir, "--duration", "30s", "--db", Path.Combine(_dir, "agent.db"),
+        using var agent = new AgentProcess(_dir.Path, "--duration", "30s", "--db", _dir.File("agent.db"),
             "--camera", "synthetic://highway?seed=3&condition=day", "--Metrics:Url=" + $"http://127.0.0.1:{port}/",
             "--Sync:Enabled=false");
         using var http = new HttpClient();
@@ -47,7 +47,7 @@ public sealed class MetricsEndpointTests : IDisposable
         using var blocker = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         blocker.Start();
         var port = ((System.Net.IPEndPoint)blocker.LocalEndpoint).Port;
-        using var agent = new AgentProcess(_dir, "--duration", "5s", "--db", Path.Combine(_dir, "agent.db"),
+        using var agent = new AgentProcess(_dir.Path, "--duration", "5s", "--db", _dir.File("agent.db"),
             "--Metrics:Url=" + $"http://127.0.0.1:{port}/", "--Sync:Enabled=false");
 
         Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
@@ -55,5 +55,5 @@ public sealed class MetricsEndpointTests : IDisposable
         Assert.True(agent.Summary().GetProperty("frames").GetInt64() > 0);
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 }

@@ -17,9 +17,9 @@ public sealed class AgentRtspReconnectTests : IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(3);
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("edgemlops-agent-rtsp-").FullName;
+    private readonly TempDirectory _dir = new("edgemlops-agent-rtsp-");
 
-    private string Db => Path.Combine(_dir, "agent.db");
+    private string Db => _dir.File("agent.db");
 
     /// <summary>One per-interval stats record of a camera, in the order stored.</summary>
     private sealed record Interval(long Frames, int Reconnects);
@@ -29,7 +29,7 @@ public sealed class AgentRtspReconnectTests : IDisposable
     {
         using var server = new VlcRtspServer(SyntheticVideoReadableByAll());
         await server.StartAsync();
-        using var agent = new AgentProcess(_dir, "--db", Db, "--Agent:StatsInterval=00:00:01",
+        using var agent = new AgentProcess(_dir.Path, "--db", Db, "--Agent:StatsInterval=00:00:01",
             "--camera", server.Url, "--camera", "synthetic://highway?seed=2");
 
         await Eventually.HoldsAsync(() => Frames("cam1") >= 25, () => $"RTSP frames in the store; server: {server.Output}\nagent: {agent.Stderr}", Timeout);
@@ -67,10 +67,10 @@ public sealed class AgentRtspReconnectTests : IDisposable
     /// <summary>A synthetic highway clip that VLC, running as <c>nobody</c>, may read; VLC loops it.</summary>
     private string SyntheticVideoReadableByAll()
     {
-        var video = SyntheticVideoWriter.Write(new HighwaySceneOptions { Seed = 11 }, TimeSpan.FromSeconds(10), Path.Combine(_dir, "highway.mp4"));
+        var video = SyntheticVideoWriter.Write(new HighwaySceneOptions { Seed = 11 }, TimeSpan.FromSeconds(10), _dir.File("highway.mp4"));
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(_dir, (UnixFileMode)0b111_101_101);
+            File.SetUnixFileMode(_dir.Path, (UnixFileMode)0b111_101_101);
             File.SetUnixFileMode(video.VideoPath, (UnixFileMode)0b110_100_100);
         }
         return video.VideoPath;
@@ -91,5 +91,5 @@ public sealed class AgentRtspReconnectTests : IDisposable
             .ToList();
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 }

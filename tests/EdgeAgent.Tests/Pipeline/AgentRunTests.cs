@@ -7,8 +7,8 @@ namespace EdgeMlops.EdgeAgent.Tests.Pipeline;
 /// <summary>The edge agent as users run it: a real process, real SQLite file, real signals.</summary>
 public sealed class AgentRunTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("edgemlops-agent-").FullName;
-    private string Db => Path.Combine(_dir, "agent.db");
+    private readonly TempDirectory _dir = new("edgemlops-agent-");
+    private string Db => _dir.File("agent.db");
 
     private static long Sum(JsonElement counts) => counts.EnumerateObject().Sum(p => p.Value.GetInt64());
 
@@ -28,7 +28,7 @@ public sealed class AgentRunTests : IDisposable
     public async Task Runs_for_a_duration_and_prints_one_summary_that_agrees_with_synthetic_ground_truth()
     {
         // Ground-truth boxes: this measures tracking, the class vote and the classifier, not detection.
-        using var agent = new AgentProcess(_dir, "--duration", "20s", "--db", Db, "--Cameras:0:Id=cam1",
+        using var agent = new AgentProcess(_dir.Path, "--duration", "20s", "--db", Db, "--Cameras:0:Id=cam1",
             "--Cameras:0:Source=synthetic://highway?seed=3&condition=day", "--Cameras:0:Proposals=GroundTruth");
 
         Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
@@ -53,7 +53,7 @@ public sealed class AgentRunTests : IDisposable
     [Fact]
     public async Task Motion_proposals_count_and_classify_synthetic_day_traffic()
     {
-        using var agent = new AgentProcess(_dir, "--duration", "30s", "--db", Db, "--camera", "synthetic://highway?seed=3&condition=day");
+        using var agent = new AgentProcess(_dir.Path, "--duration", "30s", "--db", Db, "--camera", "synthetic://highway?seed=3&condition=day");
 
         Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(80)));
 
@@ -67,7 +67,7 @@ public sealed class AgentRunTests : IDisposable
     [Fact]
     public async Task Several_cameras_run_side_by_side_and_a_broken_one_does_not_stop_the_others()
     {
-        using var agent = new AgentProcess(_dir, "--duration", "8s", "--db", Db,
+        using var agent = new AgentProcess(_dir.Path, "--duration", "8s", "--db", Db,
             "--camera", "synthetic://highway?seed=1",
             "--camera", "synthetic://highway?seed=2&condition=fog:0.5",
             "--camera", "synthetic://highway?seed=oops");
@@ -85,16 +85,16 @@ public sealed class AgentRunTests : IDisposable
     [Fact]
     public async Task An_H264_file_encoded_by_ffmpeg_is_counted_and_a_missing_file_beside_it_is_an_error_for_that_camera_only()
     {
-        var rendered = Path.Combine(_dir, "rendered.mp4");
+        var rendered = _dir.File("rendered.mp4");
         EdgeMlops.Synthetic.Video.SyntheticVideoWriter.Write(new EdgeMlops.Synthetic.Scenes.HighwaySceneOptions { Seed = 12 }, TimeSpan.FromSeconds(6), rendered);
-        var h264 = Path.Combine(_dir, "h264.mp4");
+        var h264 = _dir.File("h264.mp4");
         using (var ffmpeg = System.Diagnostics.Process.Start("ffmpeg", ["-y", "-loglevel", "error", "-i", rendered, "-c:v", "libx264", "-pix_fmt", "yuv420p", h264]))
         {
             await ffmpeg.WaitForExitAsync();
             Assert.Equal(0, ffmpeg.ExitCode);
         }
 
-        using var agent = new AgentProcess(_dir, "--db", Db, "--camera", h264, "--camera", Path.Combine(_dir, "missing.mp4"));
+        using var agent = new AgentProcess(_dir.Path, "--db", Db, "--camera", h264, "--camera", _dir.File("missing.mp4"));
 
         Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         var cameras = agent.Summary().GetProperty("cameras").EnumerateArray().ToDictionary(c => c.GetProperty("camera").GetString()!);
@@ -106,7 +106,7 @@ public sealed class AgentRunTests : IDisposable
     [Fact]
     public async Task A_source_that_ends_stops_the_agent_by_itself()
     {
-        using var agent = new AgentProcess(_dir, "--db", Db, "--camera", "synthetic://highway?seed=4&duration=3s&fps=10");
+        using var agent = new AgentProcess(_dir.Path, "--db", Db, "--camera", "synthetic://highway?seed=4&duration=3s&fps=10");
 
         Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(40)));
 
@@ -116,7 +116,7 @@ public sealed class AgentRunTests : IDisposable
     [Fact]
     public async Task SIGTERM_drains_the_pipeline_and_loses_no_accepted_vehicle()
     {
-        using var agent = new AgentProcess(_dir, "--db", Db, "--Agent:StatusInterval=00:00:01", "--camera", "synthetic://highway?seed=5");
+        using var agent = new AgentProcess(_dir.Path, "--db", Db, "--Agent:StatusInterval=00:00:01", "--camera", "synthetic://highway?seed=5");
         await agent.WaitForLogAsync("vehicles car=", TimeSpan.FromSeconds(40));
 
         agent.Terminate();
@@ -130,7 +130,7 @@ public sealed class AgentRunTests : IDisposable
     [Fact]
     public async Task After_SIGKILL_the_database_is_intact_and_sequence_numbers_continue()
     {
-        using (var first = new AgentProcess(_dir, "--db", Db, "--Agent:StatusInterval=00:00:01", "--camera", "synthetic://highway?seed=6"))
+        using (var first = new AgentProcess(_dir.Path, "--db", Db, "--Agent:StatusInterval=00:00:01", "--camera", "synthetic://highway?seed=6"))
         {
             await first.WaitForLogAsync("vehicles car=", TimeSpan.FromSeconds(40));
             await Task.Delay(1500); // let a few batches commit
@@ -140,7 +140,7 @@ public sealed class AgentRunTests : IDisposable
         var before = EventSeqs();
         Assert.NotEmpty(before);
 
-        using var second = new AgentProcess(_dir, "--duration", "6s", "--db", Db, "--camera", "synthetic://highway?seed=7");
+        using var second = new AgentProcess(_dir.Path, "--duration", "6s", "--db", Db, "--camera", "synthetic://highway?seed=7");
         Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(60)));
 
         var after = EventSeqs();
@@ -155,7 +155,7 @@ public sealed class AgentRunTests : IDisposable
     [Fact]
     public async Task A_tampered_model_package_is_refused_before_loading_with_the_file_named()
     {
-        var package = Path.Combine(_dir, "tampered");
+        var package = _dir.File("tampered");
         foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "models", "vehicle-classifier"), "*", SearchOption.AllDirectories))
         {
             var target = Path.Combine(package, Path.GetRelativePath(Path.Combine(AppContext.BaseDirectory, "models", "vehicle-classifier"), file));
@@ -166,7 +166,7 @@ public sealed class AgentRunTests : IDisposable
         model[model.Length / 3] ^= 0x10;
         File.WriteAllBytes(Path.Combine(package, "model.onnx"), model);
 
-        using var agent = new AgentProcess(_dir, "--duration", "5s", "--db", Db, "--model", package);
+        using var agent = new AgentProcess(_dir.Path, "--duration", "5s", "--db", Db, "--model", package);
 
         Assert.Equal(3, await agent.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("FileTampered", agent.Stderr);
@@ -177,11 +177,11 @@ public sealed class AgentRunTests : IDisposable
     [Fact]
     public async Task A_wrong_configuration_value_is_a_clear_error_naming_the_key()
     {
-        using var agent = new AgentProcess(_dir, "--duration", "5s", "--db", Db, "--Batching:MaxBatchSize=0");
+        using var agent = new AgentProcess(_dir.Path, "--duration", "5s", "--db", Db, "--Batching:MaxBatchSize=0");
 
         Assert.Equal(2, await agent.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("Batching:MaxBatchSize", agent.Stderr);
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 }

@@ -7,13 +7,13 @@ namespace EdgeMlops.EdgeAgent.Tests.Pipeline;
 /// <summary>What the agent accounts for and stores besides vehicle events: drops, review samples, interval stats.</summary>
 public sealed class AgentTelemetryTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("edgemlops-agent-").FullName;
-    private string Db => Path.Combine(_dir, "agent.db");
+    private readonly TempDirectory _dir = new("edgemlops-agent-");
+    private string Db => _dir.File("agent.db");
 
     [Fact]
     public async Task Under_a_slow_classifier_frames_are_dropped_at_decode_and_every_frame_is_accounted_for()
     {
-        using var agent = new AgentProcess(_dir, "--duration", "8s", "--db", Db,
+        using var agent = new AgentProcess(_dir.Path, "--duration", "8s", "--db", Db,
             "--Batching:SimulatedDelay=00:00:00.200", "--Batching:MaxBatchSize=4", "--Batching:QueueCapacity=4",
             "--camera", "synthetic://highway?seed=8&density=60");
 
@@ -32,7 +32,7 @@ public sealed class AgentTelemetryTests : IDisposable
     [Fact]
     public async Task Sampled_vehicles_are_stored_with_a_decodable_JPEG_crop_and_their_probabilities()
     {
-        using var agent = new AgentProcess(_dir, "--duration", "8s", "--db", Db, "--Samples:RandomShare=1",
+        using var agent = new AgentProcess(_dir.Path, "--duration", "8s", "--db", Db, "--Samples:RandomShare=1",
             "--camera", "synthetic://highway?seed=9");
 
         Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
@@ -55,7 +55,7 @@ public sealed class AgentTelemetryTests : IDisposable
     [Fact]
     public async Task Camera_stats_are_stored_per_interval_and_add_up_to_the_run()
     {
-        using var agent = new AgentProcess(_dir, "--duration", "7s", "--db", Db, "--Agent:StatsInterval=00:00:02",
+        using var agent = new AgentProcess(_dir.Path, "--duration", "7s", "--db", Db, "--Agent:StatsInterval=00:00:02",
             "--camera", "synthetic://highway?seed=10");
 
         Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
@@ -77,7 +77,7 @@ public sealed class AgentTelemetryTests : IDisposable
             $"--Cameras:{camera}:CountingLine:From:X=320", $"--Cameras:{camera}:CountingLine:From:Y={fromY}",
             $"--Cameras:{camera}:CountingLine:To:X=320", $"--Cameras:{camera}:CountingLine:To:Y={toY}",
         ];
-        using var agent = new AgentProcess(_dir, ["--duration", "12s", "--db", Db, .. Line(0, 150, 359), .. Line(1, 0, 40)]);
+        using var agent = new AgentProcess(_dir.Path, ["--duration", "12s", "--db", Db, .. Line(0, 150, 359), .. Line(1, 0, 40)]);
 
         Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
 
@@ -98,5 +98,5 @@ public sealed class AgentTelemetryTests : IDisposable
         public byte[] Jpeg { get; set; } = [];
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 }

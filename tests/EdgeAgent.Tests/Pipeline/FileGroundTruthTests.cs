@@ -11,19 +11,19 @@ namespace EdgeMlops.EdgeAgent.Tests.Pipeline;
 /// </summary>
 public sealed class FileGroundTruthTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("edgemlops-file-truth-").FullName;
+    private readonly TempDirectory _dir = new("edgemlops-file-truth-");
 
-    private string Db => Path.Combine(_dir, "agent.db");
+    private string Db => _dir.File("agent.db");
 
     private static long Sum(JsonElement counts) => counts.EnumerateObject().Sum(p => p.Value.GetInt64());
 
     [Fact]
     public async Task A_video_file_with_a_truth_sidecar_gets_a_truth_block_that_agrees_with_it()
     {
-        var video = SyntheticVideoWriter.Write(new HighwaySceneOptions { Seed = 3 }, TimeSpan.FromSeconds(20), Path.Combine(_dir, "day.mp4"));
+        var video = SyntheticVideoWriter.Write(new HighwaySceneOptions { Seed = 3 }, TimeSpan.FromSeconds(20), _dir.File("day.mp4"));
 
         // Ground-truth boxes from the sidecar: this measures tracking and classification of the recorded video.
-        using var agent = new AgentProcess(_dir, "--db", Db, "--camera", video.VideoPath,
+        using var agent = new AgentProcess(_dir.Path, "--db", Db, "--camera", video.VideoPath,
             "--Cameras:0:Proposals=GroundTruth", "--Cameras:0:FilePacing=AsFastAsPossible");
 
         Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(120)));
@@ -40,10 +40,10 @@ public sealed class FileGroundTruthTests : IDisposable
     [Fact]
     public async Task A_video_file_without_a_sidecar_has_no_truth_block_and_cannot_use_ground_truth_proposals()
     {
-        var video = SyntheticVideoWriter.Write(new HighwaySceneOptions { Seed = 4 }, TimeSpan.FromSeconds(4), Path.Combine(_dir, "plain.mp4"));
+        var video = SyntheticVideoWriter.Write(new HighwaySceneOptions { Seed = 4 }, TimeSpan.FromSeconds(4), _dir.File("plain.mp4"));
         File.Delete(video.TruthPath);
 
-        using var agent = new AgentProcess(_dir, "--db", Db, "--camera", video.VideoPath, "--Cameras:0:FilePacing=AsFastAsPossible",
+        using var agent = new AgentProcess(_dir.Path, "--db", Db, "--camera", video.VideoPath, "--Cameras:0:FilePacing=AsFastAsPossible",
             "--camera", video.VideoPath, "--Cameras:1:Proposals=GroundTruth");
 
         Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
@@ -55,5 +55,5 @@ public sealed class FileGroundTruthTests : IDisposable
         Assert.Contains("sidecar", cameras["cam2"].GetProperty("error").GetString());
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 }

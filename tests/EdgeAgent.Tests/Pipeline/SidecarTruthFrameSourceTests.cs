@@ -8,7 +8,7 @@ namespace EdgeMlops.EdgeAgent.Tests.Pipeline;
 
 public sealed class SidecarTruthFrameSourceTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("edgemlops-sidecar-").FullName;
+    private readonly TempDirectory _dir = new("edgemlops-sidecar-");
 
     /// <summary>A video of <paramref name="frames"/> frames that are never decoded: only their order matters here.</summary>
     private sealed class CountingVideo(int frames) : IFrameSource
@@ -30,7 +30,7 @@ public sealed class SidecarTruthFrameSourceTests : IDisposable
 
     private string Sidecar(params long[] frames)
     {
-        var path = Path.Combine(_dir, "video.truth.jsonl");
+        var path = _dir.File("video.truth.jsonl");
         using var writer = new GroundTruthWriter(path);
         foreach (var f in frames)
             writer.Write(new FrameTruth(f, f * 40, [new TruthObject((int)f + 1, "car", new Rect(10, 10, 40, 30), 1)]));
@@ -89,14 +89,14 @@ public sealed class SidecarTruthFrameSourceTests : IDisposable
     [Fact]
     public void A_sidecar_is_found_only_beside_a_video_file()
     {
-        var withSidecar = Path.Combine(_dir, "video.mp4");
+        var withSidecar = _dir.File("video.mp4");
         Sidecar(0);
-        var without = Path.Combine(_dir, "other.mp4");
+        var without = _dir.File("other.mp4");
 
-        Assert.Equal(Path.Combine(_dir, "video.truth.jsonl"), GroundTruthSidecarLocator.Find(new CameraOptions { Id = "a", Source = withSidecar }));
+        Assert.Equal(_dir.File("video.truth.jsonl"), GroundTruthSidecarLocator.Find(new CameraOptions { Id = "a", Source = withSidecar }));
         Assert.Null(GroundTruthSidecarLocator.Find(new CameraOptions { Id = "b", Source = without }));
         Assert.Null(GroundTruthSidecarLocator.Find(new CameraOptions { Id = "c", Source = "rtsp://127.0.0.1/video.mp4" }));
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 }

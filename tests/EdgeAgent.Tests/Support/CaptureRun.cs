@@ -1,5 +1,6 @@
 using EdgeMlops.EdgeAgent.Capture;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace EdgeMlops.EdgeAgent.Tests.Support;
 
@@ -15,9 +16,9 @@ internal static class CaptureRun
         ReadTimeout = TimeSpan.FromSeconds(3),
     };
 
-    public static CameraCapture Create(CameraOptions camera, RecordingLogger<CameraCapture>? logger = null) =>
+    public static CameraCapture Create(CameraOptions camera, FakeLogger<CameraCapture>? logger = null) =>
         new(camera, new FrameSourceFactory(new FrameSourceFactoryOptions(), NullLoggerFactory.Instance), TimeProvider.System,
-            logger ?? new RecordingLogger<CameraCapture>());
+            logger ?? new FakeLogger<CameraCapture>());
 
     /// <summary>Takes every frame until the capture completes, disposing each one after looking at it.</summary>
     public static async Task<List<(long Index, int Width, int Height)>> DrainAsync(CameraCapture capture, TimeSpan timeout)
@@ -30,4 +31,8 @@ internal static class CaptureRun
         }
         return frames;
     }
+
+    /// <summary>Everything logged so far, one line per entry, for assertions and failure messages.</summary>
+    public static string Text(this FakeLogger logger) =>
+        string.Join(Environment.NewLine, logger.Collector.GetSnapshot().Select(r => $"{r.Level}: {r.Message}"));
 }

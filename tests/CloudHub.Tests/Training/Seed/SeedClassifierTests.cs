@@ -1,4 +1,4 @@
-using EdgeMlops.CloudHub.Evaluation;
+using EdgeMlops.Inference.Evaluation;
 using EdgeMlops.CloudHub.Training.Seed;
 using EdgeMlops.Inference.Runtime;
 using EdgeMlops.Onnx;

@@ -1,7 +1,7 @@
 using EdgeMlops.EdgeAgent.Capture;
-using EdgeMlops.EdgeAgent.Pipeline;
+using EdgeMlops.EdgeAgent.Tracking;
 
-namespace EdgeMlops.EdgeAgent.Tests.Pipeline;
+namespace EdgeMlops.EdgeAgent.Tests.Tracking;
 
 public sealed class TrackingClockTests
 {

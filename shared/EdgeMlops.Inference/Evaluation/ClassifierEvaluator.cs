@@ -1,13 +1,12 @@
-using EdgeMlops.Inference.Evaluation;
 using EdgeMlops.Inference.Runtime;
 using EdgeMlops.Packaging;
 using OpenCvSharp;
 
-namespace EdgeMlops.CloudHub.Evaluation;
+namespace EdgeMlops.Inference.Evaluation;
 
 /// <summary>
 /// Measures a classifier on a labelled set through the same <see cref="ClassifierSession"/> the edge runs, so the
-/// figures written into a manifest are the figures a box would see.
+/// figures the hub writes into a manifest are the figures a box would see, and a box can run a package's canary set.
 /// </summary>
 public static class ClassifierEvaluator
 {

@@ -1,6 +1,6 @@
 using EdgeMlops.EdgeAgent.Capture;
 
-namespace EdgeMlops.EdgeAgent.Pipeline;
+namespace EdgeMlops.EdgeAgent.Tracking;
 
 /// <summary>
 /// The time the tracker and the vehicle events see for a frame. For a video file (or a synthetic source with an end)
@@ -9,7 +9,7 @@ namespace EdgeMlops.EdgeAgent.Pipeline;
 /// it lose and re-find vehicles (counting them twice) depending on how busy the machine is. Live sources run in real
 /// time, and their positions restart on every reconnect, so they keep their capture time. Used from one thread.
 /// </summary>
-internal sealed class TrackingClock
+public sealed class TrackingClock
 {
     private readonly bool _followsStream;
     private DateTimeOffset? _origin;

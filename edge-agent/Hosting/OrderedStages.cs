@@ -1,0 +1,68 @@
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace EdgeMlops.EdgeAgent.Hosting;
+
+/// <summary>One long-running part of the agent and where it stands in <see cref="AgentStage"/> order.</summary>
+public sealed record StageRegistration(AgentStage Stage, Type Service, Func<IServiceProvider, IHostedService> Resolve);
+
+/// <summary>
+/// The one hosted service of the agent's stages: starts them in <see cref="AgentStage"/> order and stops them in the
+/// reverse order, each stop awaited before the next begins. The order is stated by the stage, not by the order the
+/// services were registered in. Stages are resolved only when started, so a stage that depends on an earlier one
+/// (the pipeline on the loaded model) is built after that one is up.
+/// </summary>
+internal sealed class OrderedStages(IEnumerable<StageRegistration> registrations, IServiceProvider services) : IHostedService
+{
+    private readonly List<IHostedService> _started = [];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var registration in registrations.OrderBy(r => r.Stage))
+        {
+            var stage = registration.Resolve(services);
+            await stage.StartAsync(cancellationToken);
+            _started.Add(stage);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Stages of one kind stop in the reverse order they started in, like the host would. A stage that fails to
+        // stop does not keep the ones after it running: the store still commits and the sync still drains.
+        var failures = new List<Exception>();
+        for (int i = _started.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                await _started[i].StopAsync(cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                failures.Add(ex);
+            }
+        }
+        _started.Clear();
+        if (failures.Count == 1) ExceptionDispatchInfo.Throw(failures[0]);
+        if (failures.Count > 1) throw new AggregateException("Several stages of the agent failed to stop.", failures);
+    }
+}
+
+public static class StageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Runs the hosted service <typeparamref name="TService"/> (resolved from the container, so register it too) as
+    /// the agent's <paramref name="stage"/>: started and stopped by <see cref="OrderedStages"/> in stage order.
+    /// </summary>
+    public static IServiceCollection AddAgentStage<TService>(this IServiceCollection services, AgentStage stage)
+        where TService : class, IHostedService
+    {
+        // Once per service, so that registering a part twice (AddEdgeStore from two places) does not run it twice.
+        if (!services.Any(d => d.ImplementationInstance is StageRegistration r && r.Service == typeof(TService)))
+            services.AddSingleton(new StageRegistration(stage, typeof(TService), provider => provider.GetRequiredService<TService>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OrderedStages>());
+        return services;
+    }
+}

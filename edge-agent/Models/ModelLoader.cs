@@ -1,0 +1,33 @@
+using EdgeMlops.Inference.Runtime;
+using EdgeMlops.Packaging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeMlops.EdgeAgent.Models;
+
+/// <summary>
+/// Verifies a model package and opens its classifier session. Verification happens before anything is loaded, so a
+/// tampered or untrusted package never reaches ONNX Runtime.
+/// </summary>
+public sealed class ModelLoader(IOptions<ClassifierRuntimeOptions> runtime, ILogger<ModelLoader> logger)
+{
+    /// <exception cref="ModelPackageException">The package is refused (tampered, untrusted, malformed).</exception>
+    /// <exception cref="ClassifierLoadException">The package verified but its model cannot be run.</exception>
+    public LoadedModel Load(string packagePath, string trustedKeysDirectory, long generation)
+    {
+        var trust = TrustedKeys.FromDirectory(trustedKeysDirectory);
+        var extraction = File.Exists(packagePath) ? Path.Combine(Path.GetTempPath(), $"edgemlops-model-{Guid.NewGuid():N}") : null;
+        try
+        {
+            var package = ModelPackageVerifier.Verify(packagePath, trust, extraction);
+            logger.LogInformation("Model package {Name} {Version} verified (key {KeyId}, {Files} files)",
+                package.Manifest.Name, package.Manifest.Version, package.KeyId, package.Manifest.Files.Count);
+            var session = ClassifierSession.Create(package.ModelPath, ClassifierSignature.FromPackage(package), runtime.Value, logger);
+            return new LoadedModel(package, session, generation, extraction);
+        }
+        catch
+        {
+            LoadedModel.DeleteExtraction(extraction);
+            throw;
+        }
+    }
+}
