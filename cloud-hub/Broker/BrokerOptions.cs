@@ -1,3 +1,5 @@
+using EdgeMlops.Messaging;
+
 namespace EdgeMlops.CloudHub.Broker;
 
 /// <summary>
@@ -42,6 +44,19 @@ public sealed class BrokerOptions
 
     /// <summary>How long the hub's start waits for the first connection to the external broker before going on in the background.</summary>
     public TimeSpan StartupConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <exception cref="InvalidOperationException">Not a broker address; the message names <c>Hub:Broker:Url</c>.</exception>
+    public BrokerAddress ParseUrl() => BrokerAddress.Parse(Url, UrlKey, CredentialKeys);
+
+    /// <summary>Why <see cref="Url"/> is not a broker address, naming its key; null when it is one.</summary>
+    public string? FindUrlProblem() => BrokerAddress.FindProblem(Url, UrlKey, CredentialKeys);
+
+    /// <summary>The service account's password, from <see cref="PasswordFile"/> or <see cref="Password"/>; null when neither is set.</summary>
+    /// <exception cref="InvalidOperationException">The file cannot be read; the message names the key.</exception>
+    public string? ReadPassword() => BrokerPassword.Resolve(Password, PasswordFile, $"{Section}:PasswordFile");
+
+    private const string UrlKey = Section + ":Url";
+    private const string CredentialKeys = Section + ":Username and " + Section + ":PasswordFile";
 
     /// <summary>Whether the hub talks to an external broker rather than running its own.</summary>
     public bool IsExternal => !string.IsNullOrWhiteSpace(Url);

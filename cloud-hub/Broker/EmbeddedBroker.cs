@@ -75,7 +75,7 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!BrokerAddress.TryParseListen(_options.Listen, out var endpoint, out var problem))
+        if (!ListenAddress.TryParse(_options.Listen, out var endpoint, out var problem))
             throw new HubConfigurationException($"{BrokerOptions.Section}:Listen", problem!);
 
         var builder = new MqttServerFactory().CreateServerOptionsBuilder()

@@ -2,6 +2,7 @@ using System.Buffers;
 using EdgeMlops.Contracts;
 using EdgeMlops.EdgeAgent.Capture;
 using EdgeMlops.EdgeAgent.Telemetry;
+using EdgeMlops.Resilience;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -110,7 +111,7 @@ public sealed class MqttSyncService : IHostedService, IDisposable
     {
         var settings = _settings!;
         var trouble = new ConnectionTrouble(settings, _time, _logger);
-        var backoff = new ExponentialBackoff(_options.Reconnect, Random.Shared);
+        var backoff = new ExponentialBackoff(_options.Reconnect.ToBackoffPolicy());
         var packer = new OutboxPacker(_deviceId, _options.BatchRecords);
         var messages = new DeviceMessages(_deviceId, _store, _model, _desired, _time, _logger);
         var listener = new DesiredStateListener(_deviceId, _desired, _progress, _logger);
@@ -213,7 +214,7 @@ public sealed class MqttSyncService : IHostedService, IDisposable
         var nextReport = _time.GetUtcNow() + _options.ReportInterval;
 
         var drain = new OutboxDrain(client, _store, packer, _progress, _logger, _options.BatchRecords, _options.MaxInFlight, token);
-        var retry = new ExponentialBackoff(_options.Reconnect, Random.Shared);
+        var retry = new ExponentialBackoff(_options.Reconnect.ToBackoffPolicy());
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(token, _stopRequested.Token);
         while (!_stopRequested.IsCancellationRequested && !token.IsCancellationRequested)
         {

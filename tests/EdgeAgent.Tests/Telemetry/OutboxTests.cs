@@ -81,7 +81,7 @@ public sealed class OutboxTests : IDisposable
         Assert.Equal([9L, 10], store.ReadOutbox(8, 4).Select(e => e.Seq));
         Assert.Empty(store.ReadOutbox(10, 4));
 
-        Assert.Equal(6, store.Acknowledge(6));
+        Assert.Equal(6, store.Acknowledge(store.Epoch, 6));
 
         Assert.Equal(4, store.PendingCount);
         Assert.Equal(7, store.OldestPendingSeq);
@@ -92,11 +92,11 @@ public sealed class OutboxTests : IDisposable
             Assert.Equal([9L], file.Seqs("review_samples"));
         }
 
-        Assert.Equal(0, store.Acknowledge(6));
-        Assert.Equal(4, store.Acknowledge(10));
+        Assert.Equal(0, store.Acknowledge(store.Epoch, 6));
+        Assert.Equal(4, store.Acknowledge(store.Epoch, 10));
         Assert.Equal(0, store.PendingCount);
         Assert.Null(store.OldestPendingSeq);
-        Assert.Throws<ArgumentOutOfRangeException>(() => store.Acknowledge(11));
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.Acknowledge(store.Epoch, 11));
         Assert.Throws<ArgumentOutOfRangeException>(() => store.ReadOutbox(0, 0));
     }
 
@@ -106,7 +106,7 @@ public sealed class OutboxTests : IDisposable
         using (var store = StoreFixture.Store(StoreFixture.Options(_path)))
         {
             store.Append([.. Enumerable.Range(1, 5).Select(i => TestRecords.PendingEvent(i))]);
-            store.Acknowledge(5);
+            store.Acknowledge(store.Epoch, 5);
             Assert.Equal(0, store.PendingCount);
         }
 
