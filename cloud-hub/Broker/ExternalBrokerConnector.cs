@@ -1,4 +1,5 @@
 using EdgeMlops.CloudHub.Hosting;
+using EdgeMlops.CloudHub.Ingest;
 using EdgeMlops.Contracts;
 using EdgeMlops.Messaging;
 using EdgeMlops.Resilience;
@@ -227,7 +228,7 @@ public sealed class ExternalBrokerConnector : IHostedService, IBrokerStatus, IAs
             return;
 
         var message = e.ApplicationMessage;
-        if (!Topics.TryParse(message.Topic, out var deviceTopic) || deviceTopic.Channel == DeviceChannel.Desired)
+        if (!IngestAdmission.TryReadTopic(message.Topic, out var deviceTopic))
         {
             // Not something the subscriptions ask for; nothing to store, and holding it back would only block the session.
             await AcknowledgeAsync(e).ConfigureAwait(false);
@@ -251,13 +252,7 @@ public sealed class ExternalBrokerConnector : IHostedService, IBrokerStatus, IAs
             return;
         }
         // The device's own PUBACK comes from the external broker; these codes tell the broker (and its logs) why.
-        e.ReasonCode = answer.Outcome switch
-        {
-            AckOutcome.PayloadFormatInvalid => MqttApplicationMessageReceivedReasonCode.PayloadFormatInvalid,
-            AckOutcome.NotAuthorized => MqttApplicationMessageReceivedReasonCode.NotAuthorized,
-            AckOutcome.ImplementationSpecificError => MqttApplicationMessageReceivedReasonCode.ImplementationSpecificError,
-            _ => MqttApplicationMessageReceivedReasonCode.Success,
-        };
+        e.ReasonCode = AckReasonCodes.Received(answer.Outcome);
         e.ResponseReasonString = answer.Reason;
         await AcknowledgeAsync(e).ConfigureAwait(false);
     }
