@@ -1,5 +1,6 @@
 using EdgeMlops.Contracts;
 using EdgeMlops.EdgeAgent.Telemetry;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeMlops.EdgeAgent.Tests.Telemetry;
 
@@ -35,7 +36,7 @@ public sealed class OutboxTests : IDisposable
     [Fact]
     public void Outbox_entries_carry_the_contract_payload_and_the_jpeg_of_samples()
     {
-        var clock = new ManualClock(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
         using var store = StoreFixture.Store(StoreFixture.Options(_path), clock);
         var jpeg = TestRecords.Jpeg(7, 3000);
         store.Append(
