@@ -6,8 +6,9 @@ using EdgeMlops.Contracts;
 namespace EdgeMlops.CloudHub.Ingest;
 
 /// <summary>
-/// Takes device messages into the hub store. Parsing and checking happen on the caller's thread, so many devices'
-/// messages are read in parallel; storing goes through the <see cref="IngestWriter"/>, which commits groups.
+/// Takes device messages into the hub store, once <see cref="IngestAdmission"/> has read their topic and checked their
+/// size. Parsing and checking happen on the caller's thread, so many devices' messages are read in parallel; a sample's
+/// image is written next, then storing goes through the <see cref="IngestWriter"/>, which commits groups.
 /// </summary>
 internal sealed class MessageIngest(
     DeviceRegistry registry,
@@ -36,7 +37,7 @@ internal sealed class MessageIngest(
         {
             // The contract readers do not throw; should one still, the message must not come back forever.
             logger.LogError(e, "Reading a {Channel} message from device {DeviceId} failed unexpectedly", deviceTopic.Channel, deviceTopic.DeviceId);
-            return RefuseAtAdmission(deviceTopic, topic, new PayloadRejection(RejectionKind.Malformed, $"the payload could not be read: {e.Message}"));
+            return Reject(topic, deviceTopic, new PayloadRejection(RejectionKind.Malformed, $"the payload could not be read: {e.Message}"));
         }
         if (parsed.Work is null)
         {
@@ -55,7 +56,9 @@ internal sealed class MessageIngest(
         return new IngestResult(IngestStatus.Stored, outcome.Stored.Total, outcome.Duplicates.Total, parsed.RejectedRecords, parsed.Reason) { Kind = parsed.Kind };
     }
 
-    public IngestResult RefuseAtAdmission(DeviceTopic deviceTopic, string topic, PayloadRejection rejection)
+    public IngestResult RefuseAtAdmission(DeviceTopic deviceTopic, string topic, PayloadRejection rejection) => Reject(topic, deviceTopic, rejection);
+
+    private IngestResult Reject(string topic, DeviceTopic deviceTopic, PayloadRejection rejection)
     {
         RecordRejection(topic, deviceTopic, rejection);
         metrics.RecordMessage(IngestChannels.Name(deviceTopic.Channel), IngestStatus.Rejected);
