@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using EdgeMlops.Messaging;
 
 namespace EdgeMlops.CloudHub.Broker;
@@ -45,11 +46,9 @@ public sealed class BrokerOptions
     /// <summary>How long the hub's start waits for the first connection to the external broker before going on in the background.</summary>
     public TimeSpan StartupConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <exception cref="InvalidOperationException">Not a broker address; the message names <c>Hub:Broker:Url</c>.</exception>
-    public BrokerAddress ParseUrl() => BrokerAddress.Parse(Url, UrlKey, CredentialKeys);
-
-    /// <summary>Why <see cref="Url"/> is not a broker address, naming its key; null when it is one.</summary>
-    public string? FindUrlProblem() => BrokerAddress.FindProblem(Url, UrlKey, CredentialKeys);
+    /// <summary>The external broker's address from <see cref="Url"/>, or why it is not one, naming the key.</summary>
+    public bool TryParseUrl([NotNullWhen(true)] out BrokerAddress? url, [NotNullWhen(false)] out string? problem) =>
+        BrokerAddress.TryParse(Url, UrlKey, CredentialKeys, out url, out problem);
 
     /// <summary>The service account's password, from <see cref="PasswordFile"/> or <see cref="Password"/>; null when neither is set.</summary>
     /// <exception cref="InvalidOperationException">The file cannot be read; the message names the key.</exception>

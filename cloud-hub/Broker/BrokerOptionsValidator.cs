@@ -10,7 +10,7 @@ public sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
         var problems = new List<string>();
         if (options.IsExternal)
         {
-            if (options.FindUrlProblem() is { } urlProblem)
+            if (!options.TryParseUrl(out _, out var urlProblem))
                 problems.Add(urlProblem);
             if (string.IsNullOrWhiteSpace(options.ClientId))
                 problems.Add($"{BrokerOptions.Section}:ClientId is empty.");

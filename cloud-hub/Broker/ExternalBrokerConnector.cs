@@ -68,9 +68,8 @@ public sealed class ExternalBrokerConnector : IHostedService, IBrokerStatus, IAs
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_options.FindUrlProblem() is { } problem)
+        if (!_options.TryParseUrl(out var url, out var problem))
             throw new HubConfigurationException($"{BrokerOptions.Section}:Url", problem);
-        var url = _options.ParseUrl();
         _url = url;
         var clientOptions = BuildClientOptions(url, _options.ReadPassword());
         _loop = Task.Run(() => RunAsync(clientOptions, _stopping.Token), CancellationToken.None);

@@ -9,8 +9,11 @@ public sealed class BrokerOptionsTests
     [InlineData("mqtt://127.0.0.1:1884", "127.0.0.1", 1884, false)]
     [InlineData("tcp://10.0.0.5:1999", "10.0.0.5", 1999, false)]
     [InlineData("mqtts://broker.example.com", "broker.example.com", 8883, true)]
-    public void External_broker_urls_parse(string text, string host, int port, bool tls) =>
-        Assert.Equal(new BrokerAddress(host, port, tls), new BrokerOptions { Url = text }.ParseUrl());
+    public void External_broker_urls_parse(string text, string host, int port, bool tls)
+    {
+        Assert.True(new BrokerOptions { Url = text }.TryParseUrl(out var url, out _));
+        Assert.Equal(new BrokerAddress(host, port, tls), url);
+    }
 
     [Theory]
     [InlineData("ftp://x")]
