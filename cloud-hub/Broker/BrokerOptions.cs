@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using EdgeMlops.Messaging;
+
 namespace EdgeMlops.CloudHub.Broker;
 
 /// <summary>
@@ -42,6 +45,17 @@ public sealed class BrokerOptions
 
     /// <summary>How long the hub's start waits for the first connection to the external broker before going on in the background.</summary>
     public TimeSpan StartupConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The external broker's address from <see cref="Url"/>, or why it is not one, naming the key.</summary>
+    public bool TryParseUrl([NotNullWhen(true)] out BrokerAddress? url, [NotNullWhen(false)] out string? problem) =>
+        BrokerAddress.TryParse(Url, UrlKey, CredentialKeys, out url, out problem);
+
+    /// <summary>The service account's password, from <see cref="PasswordFile"/> or <see cref="Password"/>; null when neither is set.</summary>
+    /// <exception cref="InvalidOperationException">The file cannot be read; the message names the key.</exception>
+    public string? ReadPassword() => BrokerPassword.Resolve(Password, PasswordFile, $"{Section}:PasswordFile");
+
+    private const string UrlKey = Section + ":Url";
+    private const string CredentialKeys = Section + ":Username and " + Section + ":PasswordFile";
 
     /// <summary>Whether the hub talks to an external broker rather than running its own.</summary>
     public bool IsExternal => !string.IsNullOrWhiteSpace(Url);

@@ -10,8 +10,8 @@ public sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
         var problems = new List<string>();
         if (options.IsExternal)
         {
-            if (!BrokerAddress.TryParseUrl(options.Url, out _, out var urlProblem))
-                problems.Add(urlProblem!);
+            if (!options.TryParseUrl(out _, out var urlProblem))
+                problems.Add(urlProblem);
             if (string.IsNullOrWhiteSpace(options.ClientId))
                 problems.Add($"{BrokerOptions.Section}:ClientId is empty.");
             if (!string.IsNullOrEmpty(options.PasswordFile) && !File.Exists(options.PasswordFile))
@@ -19,7 +19,7 @@ public sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
             if (!string.IsNullOrEmpty(options.PasswordFile) && !string.IsNullOrEmpty(options.Password))
                 problems.Add($"{BrokerOptions.Section}:Password and :PasswordFile are both set; keep one.");
         }
-        else if (!BrokerAddress.TryParseListen(options.Listen, out _, out var listenProblem))
+        else if (!ListenAddress.TryParse(options.Listen, out _, out var listenProblem))
         {
             problems.Add(listenProblem!);
         }

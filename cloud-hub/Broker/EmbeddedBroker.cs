@@ -31,7 +31,6 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
     private readonly BrokerOptions _options;
     private readonly DeviceConnectionValidator _validator;
     private readonly IngestHandoff _ingest;
-    private readonly IMessageIngest _messageIngest;
     private readonly DeviceRegistry _registry;
     private readonly BrokerMetrics _metrics;
     private readonly TimeProvider _time;
@@ -45,7 +44,6 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         IOptions<BrokerOptions> options,
         DeviceConnectionValidator validator,
         IngestHandoff ingest,
-        IMessageIngest messageIngest,
         DeviceRegistry registry,
         BrokerMetrics metrics,
         TimeProvider time,
@@ -54,7 +52,6 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         _options = options.Value;
         _validator = validator;
         _ingest = ingest;
-        _messageIngest = messageIngest;
         _registry = registry;
         _metrics = metrics;
         _time = time;
@@ -75,7 +72,7 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!BrokerAddress.TryParseListen(_options.Listen, out var endpoint, out var problem))
+        if (!ListenAddress.TryParse(_options.Listen, out var endpoint, out var problem))
             throw new HubConfigurationException($"{BrokerOptions.Section}:Listen", problem!);
 
         var builder = new MqttServerFactory().CreateServerOptionsBuilder()
@@ -190,36 +187,37 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         // The hub's own messages (desired state) are injected with the server's session items; no device has those.
         if (ReferenceEquals(e.SessionItems, _server?.ServerSessionItems))
             return;
+        // Ingest is where device messages go; nobody subscribes to them, and routing a copy would only cost memory.
+        e.ProcessPublish = false;
 
         var message = e.ApplicationMessage;
         if (!DeviceAccessPolicy.MayPublish(e.ClientId, message.Topic, out var deviceTopic))
         {
-            e.ProcessPublish = false;
-            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
-            e.Response.ReasonString = "a device may publish only on its own telemetry, samples, status and reported topics";
-            _metrics.PublishRefused();
-            _metrics.Acknowledged(AckOutcome.NotAuthorized);
-            if (_refusalLog.ShouldLog("publish", out var suppressed))
-                _logger.LogWarning("Refused a publish of client {ClientId} on {Topic}: not its own topic; {Suppressed} more refused since the last report",
-                    e.ClientId, message.Topic, suppressed);
+            RefuseForeignTopic(e);
             return;
         }
-
         var answer = await _ingest.IngestAsync(deviceTopic, message.Topic, message.Payload, e.CancellationToken).ConfigureAwait(false);
-        // Ingest is where device messages go; nobody subscribes to them, and routing a copy would only cost memory.
-        e.ProcessPublish = false;
-        e.Response.ReasonCode = answer.Outcome switch
-        {
-            AckOutcome.Success => MqttPubAckReasonCode.Success,
-            AckOutcome.PayloadFormatInvalid => MqttPubAckReasonCode.PayloadFormatInvalid,
-            AckOutcome.NotAuthorized => MqttPubAckReasonCode.NotAuthorized,
-            AckOutcome.ImplementationSpecificError => MqttPubAckReasonCode.ImplementationSpecificError,
-            _ => MqttPubAckReasonCode.UnspecifiedError,
-        };
+        e.Response.ReasonCode = AckReasonCodes.PubAck(answer.Outcome);
         e.Response.ReasonString = answer.Reason;
+        if (answer.Outcome == AckOutcome.Success && deviceTopic.Channel == DeviceChannel.Status && message.Retain)
+            await KeepRetainedStatusAsync(message).ConfigureAwait(false);
+    }
 
-        // Keep the device's retained status in the broker too, for the device's own status subscription.
-        if (answer.Outcome == AckOutcome.Success && deviceTopic.Channel == DeviceChannel.Status && message.Retain && _server is { } server)
+    private void RefuseForeignTopic(InterceptingPublishEventArgs e)
+    {
+        e.Response.ReasonCode = AckReasonCodes.PubAck(AckOutcome.NotAuthorized);
+        e.Response.ReasonString = "a device may publish only on its own telemetry, samples, status and reported topics";
+        _metrics.PublishRefused();
+        _metrics.Acknowledged(AckOutcome.NotAuthorized);
+        if (_refusalLog.ShouldLog("publish", out var suppressed))
+            _logger.LogWarning("Refused a publish of client {ClientId} on {Topic}: not its own topic; {Suppressed} more refused since the last report",
+                e.ClientId, e.ApplicationMessage.Topic, suppressed);
+    }
+
+    /// <summary>Keeps the device's retained status in the broker too, for the device's own status subscription.</summary>
+    private async Task KeepRetainedStatusAsync(MqttApplicationMessage message)
+    {
+        if (_server is { } server)
             await server.UpdateRetainedMessageAsync(RetainedCopy(message)).ConfigureAwait(false);
     }
 
@@ -265,16 +263,20 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         // sees it), but a device without a will, or with a delayed one, would stay online in the store: record it here.
         if (e.DisconnectType != MqttClientDisconnectType.NotClean || remaining > 0 || !DeviceIds.IsValid(e.ClientId))
             return;
-        var status = new DeviceStatus(e.ClientId, Online: false, At: _time.GetUtcNow());
+        await RecordOfflineAsync(e.ClientId).ConfigureAwait(false);
+    }
+
+    /// <summary>Records the device offline as its own offline status would: through the same handoff into ingest.</summary>
+    private async Task RecordOfflineAsync(string deviceId)
+    {
+        var status = new DeviceStatus(deviceId, Online: false, At: _time.GetUtcNow());
         var payload = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(status, ContractsJsonContext.Default.DeviceStatus);
-        try
-        {
-            await _messageIngest.IngestAsync(Topics.Status(e.ClientId), payload, CancellationToken.None).ConfigureAwait(false);
+        var topic = Topics.Status(deviceId);
+        var answer = await _ingest.IngestOnBehalfAsync(new DeviceTopic(deviceId, DeviceChannel.Status), topic, new ReadOnlySequence<byte>(payload), CancellationToken.None)
+            .ConfigureAwait(false);
+        if (answer.Outcome == AckOutcome.Success)
             _metrics.OfflineRecordedFromDisconnect();
-        }
-        catch (Exception ex)
-        {
-            _logger.LogError(ex, "Could not record device {DeviceId} offline after its connection dropped", e.ClientId);
-        }
+        else
+            _logger.LogError("Could not record device {DeviceId} offline after its connection dropped: {Reason}", deviceId, answer.Reason);
     }
 }

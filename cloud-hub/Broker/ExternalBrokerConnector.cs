@@ -1,10 +1,12 @@
 using EdgeMlops.CloudHub.Hosting;
+using EdgeMlops.CloudHub.Ingest;
 using EdgeMlops.Contracts;
+using EdgeMlops.Messaging;
+using EdgeMlops.Resilience;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
-using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
 namespace EdgeMlops.CloudHub.Broker;
@@ -30,7 +32,7 @@ public sealed class ExternalBrokerConnector : IHostedService, IBrokerStatus, IAs
     private readonly IMqttClient _client;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private BrokerUrl? _url;
+    private BrokerAddress? _url;
     private Task _loop = Task.CompletedTask;
     private TaskCompletionSource _connectionEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _subscribed;
@@ -66,10 +68,10 @@ public sealed class ExternalBrokerConnector : IHostedService, IBrokerStatus, IAs
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!BrokerAddress.TryParseUrl(_options.Url, out var url, out var problem))
-            throw new HubConfigurationException($"{BrokerOptions.Section}:Url", problem!);
+        if (!_options.TryParseUrl(out var url, out var problem))
+            throw new HubConfigurationException($"{BrokerOptions.Section}:Url", problem);
         _url = url;
-        var clientOptions = BuildClientOptions(url, BrokerCredentials.ReadPassword(_options));
+        var clientOptions = BuildClientOptions(url, _options.ReadPassword());
         _loop = Task.Run(() => RunAsync(clientOptions, _stopping.Token), CancellationToken.None);
         try
         {
@@ -119,29 +121,21 @@ public sealed class ExternalBrokerConnector : IHostedService, IBrokerStatus, IAs
             throw new InvalidOperationException($"The external MQTT broker {Endpoint} refused the publish on {message.Topic}: {result.ReasonCode} {result.ReasonString}");
     }
 
-    private MqttClientOptions BuildClientOptions(BrokerUrl url, string? password)
+    private MqttClientOptions BuildClientOptions(BrokerAddress url, string? password)
     {
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(url.Host, url.Port)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(_options.ClientId)
+        var builder = BrokerClientOptions.For(url, _options.ClientId)
             .WithCleanStart(false)
             .WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds)
             .WithKeepAlivePeriod(_options.KeepAlive)
             .WithTimeout(TimeSpan.FromSeconds(10));
         if (!string.IsNullOrEmpty(_options.Username))
             builder = builder.WithCredentials(_options.Username, password);
-        if (url.UseTls)
-            builder = builder.WithTlsOptions(tls => tls.UseTls());
-        var options = builder.Build();
-        // MQTTnet's default socket buffers (8 KiB) cap large batches at ~2 MB/s even on loopback; see the edge sync.
-        ((MqttClientTcpOptions)options.ChannelOptions).BufferSize = 1024 * 1024;
-        return options;
+        return builder.BuildWithLargeBuffers();
     }
 
     private async Task RunAsync(MqttClientOptions clientOptions, CancellationToken stopping)
     {
-        var backoff = new ReconnectBackoff(_options.ReconnectMinDelay, _options.ReconnectMaxDelay);
+        var backoff = new ExponentialBackoff(BackoffPolicy.HalfToFullStep(_options.ReconnectMinDelay, _options.ReconnectMaxDelay));
         var failuresInARow = 0;
         while (!stopping.IsCancellationRequested)
         {
@@ -179,7 +173,7 @@ public sealed class ExternalBrokerConnector : IHostedService, IBrokerStatus, IAs
 
             try
             {
-                await Task.Delay(backoff.NextDelay(), _time, stopping).ConfigureAwait(false);
+                await Task.Delay(backoff.Next(), _time, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -233,7 +227,7 @@ public sealed class ExternalBrokerConnector : IHostedService, IBrokerStatus, IAs
             return;
 
         var message = e.ApplicationMessage;
-        if (!Topics.TryParse(message.Topic, out var deviceTopic) || deviceTopic.Channel == DeviceChannel.Desired)
+        if (!IngestAdmission.TryReadTopic(message.Topic, out var deviceTopic))
         {
             // Not something the subscriptions ask for; nothing to store, and holding it back would only block the session.
             await AcknowledgeAsync(e).ConfigureAwait(false);
@@ -257,13 +251,7 @@ public sealed class ExternalBrokerConnector : IHostedService, IBrokerStatus, IAs
             return;
         }
         // The device's own PUBACK comes from the external broker; these codes tell the broker (and its logs) why.
-        e.ReasonCode = answer.Outcome switch
-        {
-            AckOutcome.PayloadFormatInvalid => MqttApplicationMessageReceivedReasonCode.PayloadFormatInvalid,
-            AckOutcome.NotAuthorized => MqttApplicationMessageReceivedReasonCode.NotAuthorized,
-            AckOutcome.ImplementationSpecificError => MqttApplicationMessageReceivedReasonCode.ImplementationSpecificError,
-            _ => MqttApplicationMessageReceivedReasonCode.Success,
-        };
+        e.ReasonCode = AckReasonCodes.Received(answer.Outcome);
         e.ResponseReasonString = answer.Reason;
         await AcknowledgeAsync(e).ConfigureAwait(false);
     }

@@ -9,8 +9,9 @@ namespace EdgeMlops.CloudHub.Broker;
 public readonly record struct IngestAnswer(AckOutcome Outcome, string? Reason);
 
 /// <summary>
-/// Hands one device message to <see cref="IMessageIngest"/> and turns the result into the acknowledgement the device
-/// gets. Both broker modes go through here, so both answer alike: stored -> success; refused payload -> 0x99, counted
+/// Hands one device message to ingest (through <see cref="IngestAdmission"/>, which checks its size before anything
+/// is copied) and turns the result into the acknowledgement the device gets (<see cref="AckReasonCodes"/>). Both broker
+/// modes, and the offline status the embedded broker records for a vanished device, go through here, so all answer alike: stored -> success; refused payload -> 0x99, counted
 /// (the device drops it); device not (or no longer) enrolled -> 0x87 and a version this hub does not read -> 0x83, both
 /// of which the device keeps and sends again later; store failure -> 0x80 / no acknowledgement, so the device keeps the
 /// message and sends it again.
@@ -18,33 +19,41 @@ public readonly record struct IngestAnswer(AckOutcome Outcome, string? Reason);
 public sealed class IngestHandoff(
     IMessageIngest ingest,
     BrokerMetrics metrics,
-    IngestMetrics ingestMetrics,
-    RejectionLog rejections,
     TimeProvider time,
     ILogger<IngestHandoff> logger)
 {
     private readonly RateLimitedLog _rejectionLog = new(time, TimeSpan.FromSeconds(10));
     private readonly RateLimitedLog _failureLog = new(time, TimeSpan.FromSeconds(10));
 
+    /// <param name="deviceTopic"><paramref name="topic"/> as the broker side read it to authorize it: a device channel the hub ingests.</param>
     /// <exception cref="OperationCanceledException">The connection went away meanwhile; nothing may be acknowledged.</exception>
     public async Task<IngestAnswer> IngestAsync(DeviceTopic deviceTopic, string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
         metrics.MessageIn(deviceTopic.Channel);
-        // Refused before anything is copied: an oversized packet is large by definition.
-        if (deviceTopic.Channel != DeviceChannel.Desired && PayloadLimits.Check(deviceTopic.Channel, payload.Length) is { } oversized)
-            return RejectOversized(deviceTopic, topic, oversized);
-        // Multi-segment payloads only come from large packets; one copy is cheaper than teaching ingest about sequences.
-        var memory = payload.IsSingleSegment ? payload.First : payload.ToArray();
+        var answer = await HandOverAsync(deviceTopic, topic, payload, cancellationToken).ConfigureAwait(false);
+        metrics.Acknowledged(answer.Outcome);
+        return answer;
+    }
+
+    /// <summary>
+    /// Ingests a message the broker writes on a device's behalf (its offline status when it vanished without a will):
+    /// the same path, but not counted as a message the device sent nor as an acknowledgement it got.
+    /// </summary>
+    public Task<IngestAnswer> IngestOnBehalfAsync(DeviceTopic deviceTopic, string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken) =>
+        HandOverAsync(deviceTopic, topic, payload, cancellationToken);
+
+    private async Task<IngestAnswer> HandOverAsync(DeviceTopic deviceTopic, string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    {
         IngestAnswer answer;
         try
         {
-            var result = await ingest.IngestAsync(topic, memory, cancellationToken).ConfigureAwait(false);
+            var result = await ingest.AdmitAsync(deviceTopic, topic, payload, cancellationToken).ConfigureAwait(false);
             answer = result.Status == IngestStatus.Rejected
                 ? new IngestAnswer(RejectionOutcome(result), result.Reason)
                 : new IngestAnswer(AckOutcome.Success, null);
             if (result.Status == IngestStatus.Rejected && _rejectionLog.ShouldLog(deviceTopic.DeviceId, out var suppressed))
                 logger.LogWarning("Rejected a {Channel} message of device {DeviceId} ({Bytes} bytes, answered {Outcome}): {Reason}; {Suppressed} more rejections of this device since the last report",
-                    deviceTopic.Channel, deviceTopic.DeviceId, memory.Length, BrokerMetrics.Label(answer.Outcome), result.Reason, suppressed);
+                    deviceTopic.Channel, deviceTopic.DeviceId, payload.Length, BrokerMetrics.Label(answer.Outcome), result.Reason, suppressed);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -57,7 +66,6 @@ public sealed class IngestHandoff(
                 logger.LogError(ex, "Ingest failed for a {Channel} message of device {DeviceId}; it stays unacknowledged and the device sends it again ({Suppressed} more failures since the last report)",
                     deviceTopic.Channel, deviceTopic.DeviceId, suppressed);
         }
-        metrics.Acknowledged(answer.Outcome);
         return answer;
     }
 
@@ -69,15 +77,4 @@ public sealed class IngestHandoff(
         result.NotEnrolled ? AckOutcome.NotAuthorized
         : result.Kind == RejectionKind.UnsupportedVersion ? AckOutcome.ImplementationSpecificError
         : AckOutcome.PayloadFormatInvalid;
-
-    private IngestAnswer RejectOversized(DeviceTopic deviceTopic, string topic, PayloadRejection rejection)
-    {
-        var channel = IngestChannels.Name(deviceTopic.Channel);
-        ingestMetrics.RecordRejection(channel, rejection.Kind.ToString());
-        ingestMetrics.RecordMessage(channel, IngestStatus.Rejected);
-        rejections.Add(topic, deviceTopic, rejection); // logs it too, rate-limited
-        var answer = new IngestAnswer(AckOutcome.PayloadFormatInvalid, rejection.Reason);
-        metrics.Acknowledged(answer.Outcome);
-        return answer;
-    }
 }

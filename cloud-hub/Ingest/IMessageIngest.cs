@@ -3,7 +3,8 @@ using EdgeMlops.Contracts;
 namespace EdgeMlops.CloudHub.Ingest;
 
 /// <summary>
-/// Takes every message devices publish (telemetry, samples, status, reported) into the hub store.
+/// Takes every message devices publish (telemetry, samples, status, reported) into the hub store. Messages come in
+/// through <see cref="IngestAdmission"/>, which reads the topic and checks the size once, before anything is copied.
 /// </summary>
 /// <remarks>
 /// Returns only when what it stored is durable: the broker side acknowledges the publish (PUBACK) after this returns,
@@ -13,8 +14,12 @@ namespace EdgeMlops.CloudHub.Ingest;
 /// </remarks>
 public interface IMessageIngest
 {
-    /// <summary>Ingests one message that arrived on <paramref name="topic"/>.</summary>
-    ValueTask<IngestResult> IngestAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+    /// <summary>Ingests one message <see cref="IngestAdmission"/> let in: a device channel the hub ingests, within its size limit.</summary>
+    /// <param name="deviceTopic"><paramref name="topic"/>, already read.</param>
+    ValueTask<IngestResult> IngestAsync(DeviceTopic deviceTopic, string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+
+    /// <summary>Counts and logs a message <see cref="IngestAdmission"/> refused on the way in, like any rejection.</summary>
+    IngestResult RefuseAtAdmission(DeviceTopic deviceTopic, string topic, PayloadRejection rejection);
 }
 
 /// <summary>What became of one message.</summary>

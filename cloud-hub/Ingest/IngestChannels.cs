@@ -5,9 +5,6 @@ namespace EdgeMlops.CloudHub.Ingest;
 /// <summary>Names for counting: the channels as their topic level spells them, and the causes of refusal.</summary>
 public static class IngestChannels
 {
-    /// <summary>Messages whose topic is not a device channel the hub ingests.</summary>
-    public const string Unknown = "unknown";
-
     /// <summary>The rejection cause when the device is not (or no longer) enrolled; the others are <see cref="RejectionKind"/> names.</summary>
     public const string NotEnrolled = "NotEnrolled";
 

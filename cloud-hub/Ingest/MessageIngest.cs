@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using EdgeMlops.CloudHub.Devices;
@@ -7,8 +6,9 @@ using EdgeMlops.Contracts;
 namespace EdgeMlops.CloudHub.Ingest;
 
 /// <summary>
-/// Takes device messages into the hub store. Parsing and checking happen on the caller's thread, so many devices'
-/// messages are read in parallel; storing goes through the <see cref="IngestWriter"/>, which commits groups.
+/// Takes device messages into the hub store, once <see cref="IngestAdmission"/> has read their topic and checked their
+/// size. Parsing and checking happen on the caller's thread, so many devices' messages are read in parallel; a sample's
+/// image is written next, then storing goes through the <see cref="IngestWriter"/>, which commits groups.
 /// </summary>
 internal sealed class MessageIngest(
     DeviceRegistry registry,
@@ -21,17 +21,10 @@ internal sealed class MessageIngest(
 {
     private const string NotEnrolledReason = "device not enrolled";
 
-    public async ValueTask<IngestResult> IngestAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public async ValueTask<IngestResult> IngestAsync(DeviceTopic deviceTopic, string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var receivedAt = time.GetUtcNow();
-        if (!Topics.TryParse(topic, out var deviceTopic) || deviceTopic.Channel == DeviceChannel.Desired)
-        {
-            metrics.RecordMessage(deviceTopic.DeviceId is null ? IngestChannels.Unknown : IngestChannels.Name(deviceTopic.Channel), IngestStatus.Ignored);
-            return new IngestResult(IngestStatus.Ignored, 0, 0, 0, null);
-        }
-        if (PayloadLimits.Check(deviceTopic.Channel, payload.Length) is { } oversized)
-            return Reject(topic, deviceTopic, oversized);
         if (!registry.IsEnrolled(deviceTopic.DeviceId))
             return RejectNotEnrolled(topic, deviceTopic);
 
@@ -40,7 +33,7 @@ internal sealed class MessageIngest(
         {
             parsed = Parse(topic, deviceTopic, payload, receivedAt);
         }
-        catch (Exception e) when (e is not IOException and not UnauthorizedAccessException and not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // The contract readers do not throw; should one still, the message must not come back forever.
             logger.LogError(e, "Reading a {Channel} message from device {DeviceId} failed unexpectedly", deviceTopic.Channel, deviceTopic.DeviceId);
@@ -51,6 +44,9 @@ internal sealed class MessageIngest(
             metrics.RecordMessage(IngestChannels.Name(deviceTopic.Channel), IngestStatus.Rejected);
             return new IngestResult(IngestStatus.Rejected, 0, 0, parsed.RejectedRecords, parsed.Reason) { Kind = parsed.Kind };
         }
+        // On disk before it is indexed, so a killed hub never indexes an image it does not have.
+        if (parsed.Work is SampleWork sample)
+            sampleFiles.Save(sample.ImagePath, parsed.Image.Span);
 
         var outcome = await writer.SubmitAsync(parsed.Work, cancellationToken).ConfigureAwait(false);
         if (outcome.NotEnrolled)
@@ -58,6 +54,15 @@ internal sealed class MessageIngest(
         metrics.RecordRecords(outcome.Stored, outcome.Duplicates);
         metrics.RecordMessage(IngestChannels.Name(deviceTopic.Channel), IngestStatus.Stored);
         return new IngestResult(IngestStatus.Stored, outcome.Stored.Total, outcome.Duplicates.Total, parsed.RejectedRecords, parsed.Reason) { Kind = parsed.Kind };
+    }
+
+    public IngestResult RefuseAtAdmission(DeviceTopic deviceTopic, string topic, PayloadRejection rejection) => Reject(topic, deviceTopic, rejection);
+
+    private IngestResult Reject(string topic, DeviceTopic deviceTopic, PayloadRejection rejection)
+    {
+        RecordRejection(topic, deviceTopic, rejection);
+        metrics.RecordMessage(IngestChannels.Name(deviceTopic.Channel), IngestStatus.Rejected);
+        return new IngestResult(IngestStatus.Rejected, 0, 0, 0, rejection.Reason) { Kind = rejection.Kind };
     }
 
     private Parsed Parse(string topic, DeviceTopic deviceTopic, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt) =>
@@ -76,37 +81,23 @@ internal sealed class MessageIngest(
         // cancelled caller has returned: they get a copy of their own (one copy per batch).
         var owned = GC.AllocateUninitializedArray<byte>(payload.Length);
         payload.CopyTo(owned);
-        if (TelemetryBatchReader.TryRead(owned, deviceTopic.DeviceId) is { } fast)
-            return ParseFastTelemetry(topic, deviceTopic, fast, receivedAt);
-
-        if (!ContractReader.TryReadTelemetryBatch(owned, out var batch, out var rejection))
-            return Refused(topic, deviceTopic, rejection);
-        if (ContractReader.CheckDevice(deviceTopic.DeviceId, batch) is { } wrongDevice)
-            return Refused(topic, deviceTopic, wrongDevice);
-
-        var accepted = new List<ParsedRecord>(batch.Records.Count);
-        var refused = 0;
-        string? firstReason = null;
-        RejectionKind? kind = null;
-        foreach (var record in batch.Records)
+        if (TelemetryBatchReader.TryRead(owned, deviceTopic.DeviceId) is not { } batch)
         {
-            if (ReadRecord(deviceTopic.DeviceId, record, JsonMarshal.GetRawUtf8Value(record.Payload).ToArray(), out var recordRejection) is { } parsedRecord)
-            {
-                accepted.Add(parsedRecord);
-                continue;
-            }
-            RefuseRecord(topic, deviceTopic, record.Seq, recordRejection!, ref refused, ref firstReason, ref kind);
+            // Not plainly well-formed: the contract reader reads it again and words the rejection.
+            if (!ContractReader.TryReadTelemetryBatch(owned, out var contractBatch, out var rejection))
+                return Refused(topic, deviceTopic, rejection);
+            if (ContractReader.CheckDevice(deviceTopic.DeviceId, contractBatch) is { } wrongDevice)
+                return Refused(topic, deviceTopic, wrongDevice);
+            batch = TelemetryBatchReader.FromContract(contractBatch);
         }
-        return accepted.Count == 0
-            ? new Parsed(null, refused, firstReason, kind)
-            : new Parsed(new TelemetryWork(deviceTopic.DeviceId, receivedAt, batch.Epoch, accepted), refused, firstReason, kind);
+        return ReadRecords(topic, deviceTopic, batch, receivedAt);
     }
 
     /// <summary>
-    /// Reads the records of a batch <see cref="TelemetryBatchReader"/> has taken apart: each payload is deserialized once
-    /// from its slice. A record that is not plainly valid is read again the thorough way, which words its rejection.
+    /// Reads the records of a batch: each payload is deserialized once from its slice. A record that is not plainly
+    /// valid is read again the thorough way, which words its rejection; one bad record costs only itself.
     /// </summary>
-    private Parsed ParseFastTelemetry(string topic, DeviceTopic deviceTopic, FastBatch batch, DateTimeOffset receivedAt)
+    private Parsed ReadRecords(string topic, DeviceTopic deviceTopic, RawBatch batch, DateTimeOffset receivedAt)
     {
         var accepted = new List<ParsedRecord>(batch.Records.Count);
         var refused = 0;
@@ -114,7 +105,7 @@ internal sealed class MessageIngest(
         RejectionKind? kind = null;
         foreach (var record in batch.Records)
         {
-            if (ReadFastRecord(record) is { } message)
+            if (ReadPlainRecord(record) is { } message)
             {
                 if (ContractReader.CheckDevice(deviceTopic.DeviceId, message) is { } wrongDevice)
                 {
@@ -143,7 +134,7 @@ internal sealed class MessageIngest(
     /// whatever follows), deserializes, still says the current version, and the validator finds no problem. Null sends
     /// the record down the thorough path.
     /// </summary>
-    private static IDeviceMessage? ReadFastRecord(FastRecord record)
+    private static IDeviceMessage? ReadPlainRecord(RawBatchRecord record)
     {
         var payload = record.Payload.Span;
         // Unknown properties are skipped when deserializing, so only the size shows junk beside a valid message.
@@ -156,6 +147,8 @@ internal sealed class MessageIngest(
                 var e = JsonSerializer.Deserialize(payload, ContractsJsonContext.Default.VehicleEvent);
                 return e is not null && e.V == ContractVersion.Current && ContractValidator.FindProblem(e) is null ? e : null;
             }
+            if (record.Kind != OutboxKinds.Stats)
+                return null;
             var s = JsonSerializer.Deserialize(payload, ContractsJsonContext.Default.CameraStats);
             return s is not null && s.V == ContractVersion.Current && ContractValidator.FindProblem(s) is null ? s : null;
         }
@@ -212,9 +205,9 @@ internal sealed class MessageIngest(
             return Refused(topic, deviceTopic, rejection);
         if (ContractReader.CheckDevice(deviceTopic.DeviceId, header) is { } wrongDevice)
             return Refused(topic, deviceTopic, wrongDevice);
-        var imagePath = sampleFiles.Save(deviceTopic.DeviceId, header.Epoch, header.Seq, jpeg.Span);
+        var imagePath = SampleFiles.RelativePath(deviceTopic.DeviceId, header.Epoch, header.Seq);
         var infoJson = JsonSerializer.SerializeToUtf8Bytes(header.Info, ContractsJsonContext.Default.ReviewSampleInfo);
-        return new Parsed(new SampleWork(deviceTopic.DeviceId, receivedAt, header, imagePath, jpeg.Length, infoJson), 0, null);
+        return new Parsed(new SampleWork(deviceTopic.DeviceId, receivedAt, header, imagePath, jpeg.Length, infoJson), 0, null) { Image = jpeg };
     }
 
     private Parsed ParseStatus(string topic, DeviceTopic deviceTopic, ReadOnlySpan<byte> payload, DateTimeOffset receivedAt)
@@ -241,13 +234,6 @@ internal sealed class MessageIngest(
         return new Parsed(null, 0, rejection.Reason, rejection.Kind);
     }
 
-    private IngestResult Reject(string topic, DeviceTopic deviceTopic, PayloadRejection rejection)
-    {
-        RecordRejection(topic, deviceTopic, rejection);
-        metrics.RecordMessage(IngestChannels.Name(deviceTopic.Channel), IngestStatus.Rejected);
-        return new IngestResult(IngestStatus.Rejected, 0, 0, 0, rejection.Reason) { Kind = rejection.Kind };
-    }
-
     private IngestResult RejectNotEnrolled(string topic, DeviceTopic deviceTopic)
     {
         var channel = IngestChannels.Name(deviceTopic.Channel);
@@ -270,5 +256,9 @@ internal sealed class MessageIngest(
     }
 
     /// <summary>A message read: the work to store (null when nothing in it can be), records refused inside it, and the first reason.</summary>
-    private readonly record struct Parsed(IngestWork? Work, int RejectedRecords, string? Reason, RejectionKind? Kind = null);
+    private readonly record struct Parsed(IngestWork? Work, int RejectedRecords, string? Reason, RejectionKind? Kind = null)
+    {
+        /// <summary>A sample's JPEG, written to disk before its work is stored.</summary>
+        public ReadOnlyMemory<byte> Image { get; init; }
+    }
 }

@@ -10,14 +10,13 @@ namespace EdgeMlops.CloudHub.Ingest;
 /// </summary>
 public sealed class SampleFiles(HubDatabase database)
 {
-    /// <summary>Writes <paramref name="jpeg"/> unless the sample is already on disk; returns its path relative to the samples directory.</summary>
+    /// <summary>Writes <paramref name="jpeg"/> under <paramref name="relativePath"/> (see <see cref="RelativePath"/>) unless the sample is already on disk.</summary>
     /// <remarks>An existing file is the same sample (same device, epoch and seq) delivered again, so it is never rewritten.</remarks>
-    public string Save(string deviceId, long epoch, long seq, ReadOnlySpan<byte> jpeg)
+    public void Save(string relativePath, ReadOnlySpan<byte> jpeg)
     {
-        var relative = RelativePath(deviceId, epoch, seq);
-        var path = FullPath(relative);
+        var path = FullPath(relativePath);
         if (File.Exists(path))
-            return relative;
+            return;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         try
@@ -34,7 +33,6 @@ public sealed class SampleFiles(HubDatabase database)
         {
             File.Delete(temporary);
         }
-        return relative;
     }
 
     /// <summary>The absolute path of a sample stored under <paramref name="relativePath"/>.</summary>

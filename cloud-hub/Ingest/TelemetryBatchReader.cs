@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using EdgeMlops.Contracts;
 
@@ -20,7 +21,7 @@ internal static class TelemetryBatchReader
     /// The batch's envelope and its records' raw parts, or null when the batch must be read the thorough way. The
     /// records' payload slices point into <paramref name="utf8Json"/>.
     /// </summary>
-    public static FastBatch? TryRead(ReadOnlyMemory<byte> utf8Json, string topicDeviceId)
+    public static RawBatch? TryRead(ReadOnlyMemory<byte> utf8Json, string topicDeviceId)
     {
         try
         {
@@ -40,6 +41,13 @@ internal static class TelemetryBatchReader
         }
     }
 
+    /// <summary>
+    /// A batch <see cref="ContractReader.TryReadTelemetryBatch"/> read (the fast path gave up on it), in the same shape,
+    /// so that both paths share one loop over the records; each payload becomes a copy of its UTF-8 text.
+    /// </summary>
+    public static RawBatch FromContract(TelemetryBatch batch) =>
+        new(batch.Epoch, batch.Records.Select(r => new RawBatchRecord(r.Seq, r.Kind, r.CreatedAt, JsonMarshal.GetRawUtf8Value(r.Payload).ToArray())).ToList());
+
     // Property names in the order of their index in the switch statements below.
     private static readonly byte[][] BatchProperties =
         ["v"u8.ToArray(), "deviceId"u8.ToArray(), "epoch"u8.ToArray(), "firstSeq"u8.ToArray(), "lastSeq"u8.ToArray(), "records"u8.ToArray()];
@@ -49,7 +57,7 @@ internal static class TelemetryBatchReader
 
     private const int EndOfObject = -1;
 
-    private static FastBatch? Read(ReadOnlyMemory<byte> utf8Json, string topicDeviceId)
+    private static RawBatch? Read(ReadOnlyMemory<byte> utf8Json, string topicDeviceId)
     {
         var reader = new Utf8JsonReader(utf8Json.Span);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -57,7 +65,7 @@ internal static class TelemetryBatchReader
         var seen = 0;
         string? deviceId = null;
         long epoch = 0, firstSeq = 0, lastSeq = 0;
-        List<FastRecord>? records = null;
+        List<RawBatchRecord>? records = null;
         int? property;
         while ((property = NextProperty(ref reader, BatchProperties, ref seen)) is >= 0)
         {
@@ -98,14 +106,14 @@ internal static class TelemetryBatchReader
             return null;
         if (records is null || records.Count == 0 || firstSeq != records[0].Seq || lastSeq != records[^1].Seq)
             return null;
-        return new FastBatch(epoch, records);
+        return new RawBatch(epoch, records);
     }
 
-    private static List<FastRecord>? ReadRecords(ref Utf8JsonReader reader, ReadOnlyMemory<byte> utf8Json)
+    private static List<RawBatchRecord>? ReadRecords(ref Utf8JsonReader reader, ReadOnlyMemory<byte> utf8Json)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
             return null;
-        var records = new List<FastRecord>(1024);
+        var records = new List<RawBatchRecord>(1024);
         while (true)
         {
             if (!reader.Read())
@@ -154,7 +162,7 @@ internal static class TelemetryBatchReader
             if (property != EndOfObject || !All(seen, RecordProperties)
                 || seq < 1 || (records.Count > 0 && seq <= records[^1].Seq))
                 return null;
-            records.Add(new FastRecord(seq, kind!, createdAt, payload));
+            records.Add(new RawBatchRecord(seq, kind!, createdAt, payload));
         }
     }
 
@@ -192,8 +200,8 @@ internal static class TelemetryBatchReader
     }
 }
 
-/// <summary>A telemetry batch read by <see cref="TelemetryBatchReader"/>: valid as an envelope, for the topic's device.</summary>
-internal sealed record FastBatch(long Epoch, List<FastRecord> Records);
+/// <summary>A telemetry batch valid as an envelope, for the topic's device; its records not read yet.</summary>
+internal sealed record RawBatch(long Epoch, List<RawBatchRecord> Records);
 
-/// <summary>One record of a <see cref="FastBatch"/>; its payload is a JSON object not yet read.</summary>
-internal readonly record struct FastRecord(long Seq, string Kind, DateTimeOffset CreatedAt, ReadOnlyMemory<byte> Payload);
+/// <summary>One record of a <see cref="RawBatch"/>; its payload is a JSON object not yet read.</summary>
+internal readonly record struct RawBatchRecord(long Seq, string Kind, DateTimeOffset CreatedAt, ReadOnlyMemory<byte> Payload);

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using EdgeMlops.Resilience;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMlops.EdgeAgent.Capture;
@@ -144,7 +145,7 @@ public sealed class CameraCapture : IAsyncDisposable
 
     private void Capture(IFrameSource source, CancellationToken token)
     {
-        var backoff = new ExponentialBackoff(_options.Reconnect, Random.Shared);
+        var backoff = new ExponentialBackoff(_options.Reconnect.ToBackoffPolicy());
         bool openedBefore = false;
         while (true)
         {

@@ -1,3 +1,5 @@
+using EdgeMlops.Resilience;
+
 namespace EdgeMlops.EdgeAgent.Capture;
 
 /// <summary>
@@ -13,4 +15,6 @@ public sealed class ReconnectOptions
 
     /// <summary>Share of each delay added or taken away at random: 0.2 gives delays between 0.8x and 1.2x.</summary>
     public double Jitter { get; set; } = 0.2;
+
+    public BackoffPolicy ToBackoffPolicy() => BackoffPolicy.Jittered(InitialDelay, MaxDelay, Multiplier, Jitter);
 }

@@ -1,4 +1,5 @@
 using EdgeMlops.EdgeAgent.Capture;
+using EdgeMlops.Messaging;
 
 namespace EdgeMlops.EdgeAgent.Sync;
 
@@ -58,7 +59,7 @@ public sealed class SyncOptions
         var problems = new List<string>();
         if (!Enabled)
             return problems;
-        if (BrokerAddress.FindProblem(Broker) is { } brokerProblem)
+        if (BrokerAddress.FindProblem(Broker, BrokerKey, CredentialKeys) is { } brokerProblem)
             problems.Add(brokerProblem);
         if (Username is { } username && string.IsNullOrWhiteSpace(username))
             problems.Add($"{SectionName}:Username must not be blank; leave it out to use the device id.");
@@ -70,7 +71,7 @@ public sealed class SyncOptions
         {
             if (!File.Exists(caPath))
                 problems.Add($"{SectionName}:CaCertificatePath '{caPath}' does not exist.");
-            if (BrokerAddress.TryParse(Broker, out var address) && !address.UseTls)
+            if (BrokerAddress.TryParse(Broker, BrokerKey, CredentialKeys, out var address, out _) && !address.UseTls)
                 problems.Add($"{SectionName}:CaCertificatePath is set but {SectionName}:Broker '{Broker}' is not mqtts://.");
         }
         if (KeepAlive < TimeSpan.FromSeconds(1) || KeepAlive > TimeSpan.FromSeconds(ushort.MaxValue))
@@ -102,6 +103,12 @@ public sealed class SyncOptions
         }
         return problems;
     }
+
+    /// <exception cref="InvalidOperationException">Not a broker address; the message names <c>Sync:Broker</c>.</exception>
+    public static BrokerAddress ParseBroker(string? text) => BrokerAddress.Parse(text, BrokerKey, CredentialKeys);
+
+    private const string BrokerKey = SectionName + ":Broker";
+    private const string CredentialKeys = SectionName + ":Username and " + SectionName + ":PasswordFile";
 
     /// <exception cref="InvalidOperationException">A setting is wrong; the message lists every one.</exception>
     public void Validate()

@@ -130,36 +130,21 @@ public sealed class EdgeStore : IDisposable
 
     /// <summary>
     /// Removes every record up to and including <paramref name="upToSeqInclusive"/> from the outbox and from its typed
-    /// table, once the broker has acknowledged them; returns how many were removed.
+    /// table, once the broker has acknowledged them; returns how many were removed. Only while the open file is the
+    /// incarnation <paramref name="epoch"/>: the check and the delete happen under one lock, after any reopening, so seqs
+    /// acknowledged for one file can never delete records of another. Null (nothing removed) when the file is another one.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The seq was never issued.</exception>
-    /// <exception cref="EdgeStoreException">The file is unavailable.</exception>
-    public int Acknowledge(long upToSeqInclusive)
-    {
-        lock (_lock)
-        {
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(upToSeqInclusive, _lastIssuedSeq);
-            return Use($"acknowledging records up to seq {upToSeqInclusive}", 0, database => AcknowledgeIn(database, upToSeqInclusive));
-        }
-    }
-
-    /// <summary>
-    /// <see cref="Acknowledge(long)"/>, but only while the open file is the incarnation <paramref name="epoch"/>: the check
-    /// and the delete happen under one lock, after any reopening, so seqs acknowledged for one file can never delete
-    /// records of another. Null (nothing removed) when the file is another one.
-    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The seq was never issued in that file.</exception>
     /// <exception cref="EdgeStoreException">The file is unavailable.</exception>
     public int? Acknowledge(long epoch, long upToSeqInclusive)
     {
         lock (_lock)
         {
-            return Use($"acknowledging records up to seq {upToSeqInclusive}", 0, database =>
-            {
-                if (Epoch != epoch)
-                    return (int?)null;
+            // Checked before the store is used: a caller's mistake must not be taken for a failing file (which closes it).
+            if (Epoch == epoch)
                 ArgumentOutOfRangeException.ThrowIfGreaterThan(upToSeqInclusive, _lastIssuedSeq);
-                return AcknowledgeIn(database, upToSeqInclusive);
-            });
+            return Use($"acknowledging records up to seq {upToSeqInclusive}", 0, database =>
+                Epoch == epoch && upToSeqInclusive <= _lastIssuedSeq ? AcknowledgeIn(database, upToSeqInclusive) : (int?)null);
         }
     }
 

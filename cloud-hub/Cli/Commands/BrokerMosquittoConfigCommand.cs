@@ -1,4 +1,5 @@
 using EdgeMlops.CloudHub.Broker;
+using EdgeMlops.Messaging;
 
 namespace EdgeMlops.CloudHub.Cli.Commands;
 

@@ -324,26 +324,35 @@ public sealed class EmbeddedBrokerTests
 
     private sealed class CountingIngest(IMessageIngest inner, Action called) : IMessageIngest
     {
-        public ValueTask<IngestResult> IngestAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+        public ValueTask<IngestResult> IngestAsync(DeviceTopic deviceTopic, string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
         {
             called();
-            return inner.IngestAsync(topic, payload, cancellationToken);
+            return inner.IngestAsync(deviceTopic, topic, payload, cancellationToken);
         }
+
+        public IngestResult RefuseAtAdmission(DeviceTopic deviceTopic, string topic, PayloadRejection rejection) =>
+            inner.RefuseAtAdmission(deviceTopic, topic, rejection);
     }
 
     private sealed class GatedIngest(IMessageIngest inner, TaskCompletionSource entered, Task gate) : IMessageIngest
     {
-        public async ValueTask<IngestResult> IngestAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+        public async ValueTask<IngestResult> IngestAsync(DeviceTopic deviceTopic, string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
         {
             entered.TrySetResult();
             await gate.WaitAsync(cancellationToken);
-            return await inner.IngestAsync(topic, payload, cancellationToken);
+            return await inner.IngestAsync(deviceTopic, topic, payload, cancellationToken);
         }
+
+        public IngestResult RefuseAtAdmission(DeviceTopic deviceTopic, string topic, PayloadRejection rejection) =>
+            inner.RefuseAtAdmission(deviceTopic, topic, rejection);
     }
 
     private sealed class FailingIngest : IMessageIngest
     {
-        public ValueTask<IngestResult> IngestAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        public ValueTask<IngestResult> IngestAsync(DeviceTopic deviceTopic, string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+            throw new EdgeMlops.CloudHub.Storage.HubStoreException("disk full (simulated)");
+
+        public IngestResult RefuseAtAdmission(DeviceTopic deviceTopic, string topic, PayloadRejection rejection) =>
             throw new EdgeMlops.CloudHub.Storage.HubStoreException("disk full (simulated)");
     }
 }

@@ -123,10 +123,13 @@ public sealed class MosquittoBrokerTests
             public bool TakeFailure() => Interlocked.Decrement(ref _left) >= 0;
         }
 
-        public ValueTask<IngestResult> IngestAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        public ValueTask<IngestResult> IngestAsync(DeviceTopic deviceTopic, string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
             topic.EndsWith("/telemetry", StringComparison.Ordinal) && budget.TakeFailure()
                 ? throw new EdgeMlops.CloudHub.Storage.HubStoreException("disk full (simulated)")
-                : inner.IngestAsync(topic, payload, cancellationToken);
+                : inner.IngestAsync(deviceTopic, topic, payload, cancellationToken);
+
+        public IngestResult RefuseAtAdmission(DeviceTopic deviceTopic, string topic, PayloadRejection rejection) =>
+            inner.RefuseAtAdmission(deviceTopic, topic, rejection);
     }
 
     [Fact]

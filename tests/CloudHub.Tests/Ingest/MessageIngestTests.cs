@@ -5,22 +5,8 @@ using EdgeMlops.Contracts;
 
 namespace EdgeMlops.CloudHub.Tests.Ingest;
 
-public sealed class MessageIngestTests : IAsyncLifetime
+public sealed class MessageIngestTests : EnrolledDeviceIngestTests
 {
-    private const string Device = "box-1";
-    private const long Epoch = 7_000_001;
-    private readonly InProcessHub _hub = new();
-
-    public Task InitializeAsync()
-    {
-        _hub.Registry.Enroll(Device);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _hub.DisposeAsync();
-
-    private ValueTask<IngestResult> Ingest(string topic, byte[] payload) => _hub.Ingest.IngestAsync(topic, payload, CancellationToken.None);
-
     [Fact]
     public async Task A_batch_is_stored_once_and_a_redelivery_only_counts_duplicates()
     {
@@ -31,10 +17,10 @@ public sealed class MessageIngestTests : IAsyncLifetime
 
         Assert.Equal(new IngestResult(IngestStatus.Stored, 500, 0, 0, null), first);
         Assert.Equal(new IngestResult(IngestStatus.Stored, 0, 500, 0, null), again);
-        Assert.Equal(Enumerable.Range(1, 500).Select(i => (long)i), _hub.Seqs("events", Device));
-        var events = Assert.Single(_hub.IngestMetrics.Snapshot().Records, r => r.Kind == OutboxKinds.Event);
+        Assert.Equal(Enumerable.Range(1, 500).Select(i => (long)i), Hub.Seqs("events", Device));
+        var events = Assert.Single(Hub.IngestMetrics.Snapshot().Records, r => r.Kind == OutboxKinds.Event);
         Assert.Equal((500, 500), (events.Stored, events.Duplicates));
-        var device = _hub.Store.Device(Device)!;
+        var device = Hub.Store.Device(Device)!;
         Assert.Equal((Epoch, 500L), (device.DataEpoch, device.HighestSeq));
     }
 
@@ -49,14 +35,14 @@ public sealed class MessageIngestTests : IAsyncLifetime
         var result = await Ingest(Topics.Telemetry(Device), batch);
 
         Assert.Equal(3, result.Stored);
-        var events = _hub.Store.Events(new(Device, null, null, null, null, 10));
+        var events = Hub.Store.Events(new(Device, null, null, null, null, 10));
         Assert.Equal([10L, 12L], events.Select(e => e.Seq));
         Assert.Equal("cam-3", events[0].CameraId);
         Assert.Equal("car", events[0].Label);
         Assert.Equal(0.9, events[0].Confidence);
         Assert.Equal(Payloads.Time0.AddSeconds(10).AddMilliseconds(800).ToUnixTimeMilliseconds(), events[0].Time);
         Assert.Equal(Payloads.Json(Payloads.Event(Device, 10, "cam-3")), events[0].Payload);
-        var stats = Assert.Single(_hub.Store.Stats(new(Device, null, null, null, null, 10)));
+        var stats = Assert.Single(Hub.Store.Stats(new(Device, null, null, null, null, 10)));
         Assert.Equal(11, stats.Seq);
         Assert.Equal(0.82, stats.EstimatedPrecision);
         Assert.Equal(Payloads.Time0.AddMinutes(12).ToUnixTimeMilliseconds(), stats.Time);
@@ -69,8 +55,8 @@ public sealed class MessageIngestTests : IAsyncLifetime
         var result = await Ingest(Topics.Telemetry(Device), Payloads.EventBatch(Device, Epoch + 1, 1, 5));
 
         Assert.Equal(5, result.Stored);
-        Assert.Equal(10, _hub.Count("events", Device));
-        Assert.Equal(Epoch + 1, _hub.Store.Device(Device)!.DataEpoch);
+        Assert.Equal(10, Hub.Count("events", Device));
+        Assert.Equal(Epoch + 1, Hub.Store.Device(Device)!.DataEpoch);
     }
 
     [Fact]
@@ -88,24 +74,9 @@ public sealed class MessageIngestTests : IAsyncLifetime
         Assert.Equal((4, 2), (result.Stored, result.RejectedRecords));
         Assert.Contains("record seq 3", result.Reason);
         Assert.Contains("confidence", result.Reason);
-        Assert.Equal([1L, 2, 5, 6], _hub.Seqs("events", Device));
-        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.Invalid)));
-        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.WrongDevice)));
-    }
-
-    [Fact]
-    public async Task A_record_with_megabytes_of_junk_or_a_huge_camera_id_is_refused_and_the_rest_of_the_batch_stored()
-    {
-        var records = Enumerable.Range(1, 4).Select(i => Payloads.EventRecord(Device, i)).ToArray();
-        records[1] = records[1] with { PayloadJson = records[1].PayloadJson[..^1] + ",\"junk\":[" + string.Join(",", Enumerable.Repeat("1234567", 400_000)) + "]}" };
-        records[2] = records[2] with { PayloadJson = Payloads.Json(Payloads.Event(Device, 3, camera: new string('c', 500_000))) };
-
-        var result = await Ingest(Topics.Telemetry(Device), Payloads.Batch(Device, Epoch, records));
-
-        Assert.Equal((2, 2), (result.Stored, result.RejectedRecords));
-        Assert.Equal([1L, 4], _hub.Seqs("events", Device));
-        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.Oversized)));
-        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.FieldTooLong)));
+        Assert.Equal([1L, 2, 5, 6], Hub.Seqs("events", Device));
+        Assert.Equal(1, Hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.Invalid)));
+        Assert.Equal(1, Hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.WrongDevice)));
     }
 
     public static TheoryData<string, byte[], RejectionKind> BadTelemetry => new()
@@ -129,11 +100,11 @@ public sealed class MessageIngestTests : IAsyncLifetime
         Assert.True(rejected.Status == IngestStatus.Rejected, what);
         Assert.Equal(kind, rejected.Kind);
         Assert.False(string.IsNullOrWhiteSpace(rejected.Reason));
-        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, kind.ToString()));
-        var recent = Assert.Single(_hub.Rejections.Recent());
+        Assert.Equal(1, Hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, kind.ToString()));
+        var recent = Assert.Single(Hub.Rejections.Recent());
         Assert.Equal((Device, "telemetry", kind.ToString(), rejected.Reason), (recent.DeviceId, recent.Channel, recent.Kind, recent.Reason));
         Assert.Equal(3, good.Stored);
-        Assert.Equal(3, _hub.Count("events", Device));
+        Assert.Equal(3, Hub.Count("events", Device));
     }
 
     public static TheoryData<DeviceChannel, byte[], RejectionKind> BadStateMessages => new()
@@ -159,29 +130,29 @@ public sealed class MessageIngestTests : IAsyncLifetime
         Assert.Equal(IngestStatus.Rejected, result.Status);
         Assert.Equal(kind, result.Kind);
         Assert.False(result.NotEnrolled);
-        var recent = Assert.Single(_hub.Rejections.Recent());
+        var recent = Assert.Single(Hub.Rejections.Recent());
         Assert.True(recent.Kind == kind.ToString(), recent.Reason);
-        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(channel, kind.ToString()));
-        Assert.Null(_hub.Store.Device(Device)!.LastSeen);
-        Assert.Empty(System.IO.Directory.EnumerateFiles(_hub.Database.SamplesDirectory, "*", SearchOption.AllDirectories));
+        Assert.Equal(1, Hub.IngestMetrics.RejectionsOf(channel, kind.ToString()));
+        Assert.Null(Hub.Store.Device(Device)!.LastSeen);
+        Assert.Empty(System.IO.Directory.EnumerateFiles(Hub.Database.SamplesDirectory, "*", SearchOption.AllDirectories));
     }
 
     [Fact]
     public async Task Messages_from_a_device_that_is_not_enrolled_are_rejected()
     {
         var stranger = await Ingest(Topics.Telemetry("stranger"), Payloads.EventBatch("stranger", Epoch, 1, 3));
-        _hub.Registry.Enroll("box-9");
-        _hub.Registry.Revoke("box-9");
+        Hub.Registry.Enroll("box-9");
+        Hub.Registry.Revoke("box-9");
         var revoked = await Ingest(Topics.Status("box-9"), Payloads.Status("box-9", true, Payloads.Time0));
 
         Assert.Equal(new IngestResult(IngestStatus.Rejected, 0, 0, 0, "device not enrolled") { NotEnrolled = true }, stranger);
         Assert.Equal(IngestStatus.Rejected, revoked.Status);
         Assert.True(revoked.NotEnrolled);
         Assert.Null(revoked.Kind);
-        Assert.Equal(0, _hub.Count("events", "stranger"));
-        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, IngestChannels.NotEnrolled));
-        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Status, IngestChannels.NotEnrolled));
-        Assert.False(_hub.Store.Device("box-9")!.Online);
+        Assert.Equal(0, Hub.Count("events", "stranger"));
+        Assert.Equal(1, Hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, IngestChannels.NotEnrolled));
+        Assert.Equal(1, Hub.IngestMetrics.RejectionsOf(DeviceChannel.Status, IngestChannels.NotEnrolled));
+        Assert.False(Hub.Store.Device("box-9")!.Online);
     }
 
     [Theory]
@@ -194,7 +165,7 @@ public sealed class MessageIngestTests : IAsyncLifetime
         var result = await Ingest(topic, Payloads.Utf8("{}"));
 
         Assert.Equal(IngestStatus.Ignored, result.Status);
-        Assert.Empty(_hub.Rejections.Recent());
+        Assert.Empty(Hub.Rejections.Recent());
     }
 
     [Fact]
@@ -207,14 +178,14 @@ public sealed class MessageIngestTests : IAsyncLifetime
 
         Assert.Equal((IngestStatus.Stored, 1, 0), (first.Status, first.Stored, first.Duplicates));
         Assert.Equal((IngestStatus.Stored, 0, 1), (again.Status, again.Stored, again.Duplicates));
-        var sample = Assert.Single(_hub.Store.Samples(new(Device, null, null, null, null, 10)));
+        var sample = Assert.Single(Hub.Store.Samples(new(Device, null, null, null, null, 10)));
         Assert.Equal((Epoch, 42L, "cam-2", "truck", 0.35, "sample-42"), (sample.Epoch, sample.Seq, sample.CameraId, sample.Label, sample.Confidence, sample.SampleId));
         Assert.Equal($"{Device}/{Epoch}-42.jpg", sample.ImagePath);
         Assert.Equal(image.Length, sample.ImageBytes);
-        var path = Path.Combine(_hub.Database.SamplesDirectory, sample.ImagePath);
+        var path = Path.Combine(Hub.Database.SamplesDirectory, sample.ImagePath);
         Assert.Equal(image, File.ReadAllBytes(path));
-        Assert.Equal([path], System.IO.Directory.EnumerateFiles(_hub.Database.SamplesDirectory, "*", SearchOption.AllDirectories));
-        Assert.Equal(42, _hub.Store.Device(Device)!.HighestSeq);
+        Assert.Equal([path], System.IO.Directory.EnumerateFiles(Hub.Database.SamplesDirectory, "*", SearchOption.AllDirectories));
+        Assert.Equal(42, Hub.Store.Device(Device)!.HighestSeq);
     }
 
     [Fact]
@@ -223,32 +194,47 @@ public sealed class MessageIngestTests : IAsyncLifetime
         // Device ids are limited to a safe alphabet (DeviceIds), so ".." never reaches the samples directory.
         const string dotted = "..";
 
-        var refused = Assert.Throws<ArgumentException>(() => _hub.Registry.Enroll(dotted));
+        var refused = Assert.Throws<ArgumentException>(() => Hub.Registry.Enroll(dotted));
 
         Assert.Contains("starts with '.'", refused.Message);
         Assert.Throws<ArgumentException>(() => Topics.Samples(dotted));
     }
 
     [Fact]
+    public async Task A_record_with_megabytes_of_junk_or_a_huge_camera_id_is_refused_and_the_rest_of_the_batch_stored()
+    {
+        var records = Enumerable.Range(1, 4).Select(i => Payloads.EventRecord(Device, i)).ToArray();
+        records[1] = records[1] with { PayloadJson = records[1].PayloadJson[..^1] + ",\"junk\":[" + string.Join(",", Enumerable.Repeat("1234567", 400_000)) + "]}" };
+        records[2] = records[2] with { PayloadJson = Payloads.Json(Payloads.Event(Device, 3, camera: new string('c', 500_000))) };
+
+        var result = await Ingest(Topics.Telemetry(Device), Payloads.Batch(Device, Epoch, records));
+
+        Assert.Equal((2, 2), (result.Stored, result.RejectedRecords));
+        Assert.Equal([1L, 4], Hub.Seqs("events", Device));
+        Assert.Equal(1, Hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.Oversized)));
+        Assert.Equal(1, Hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, nameof(RejectionKind.FieldTooLong)));
+    }
+
+    [Fact]
     public async Task Status_marks_the_device_online_and_its_last_will_offline_at_the_time_received()
     {
-        _hub.Time.Advance(TimeSpan.FromMinutes(1));
-        var connectedAt = _hub.Time.GetUtcNow();
+        Hub.Time.Advance(TimeSpan.FromMinutes(1));
+        var connectedAt = Hub.Time.GetUtcNow();
         await Ingest(Topics.Status(Device), Payloads.Status(Device, true, connectedAt, agentVersion: "2.1.0"));
 
-        var online = _hub.Store.Device(Device)!;
+        var online = Hub.Store.Device(Device)!;
         Assert.True(online.Online);
         Assert.Equal("2.1.0", online.AgentVersion);
         Assert.Equal(connectedAt.ToUnixTimeMilliseconds(), online.LastStatusAt);
 
         // The broker sends the last will an hour later; the will says the time the device connected.
-        _hub.Time.Advance(TimeSpan.FromHours(1));
+        Hub.Time.Advance(TimeSpan.FromHours(1));
         await Ingest(Topics.Status(Device), Payloads.Status(Device, false, connectedAt));
 
-        var offline = _hub.Store.Device(Device)!;
+        var offline = Hub.Store.Device(Device)!;
         Assert.False(offline.Online);
-        Assert.Equal(_hub.Time.GetUtcNow().ToUnixTimeMilliseconds(), offline.LastStatusAt);
-        Assert.Equal(_hub.Time.GetUtcNow().ToUnixTimeMilliseconds(), offline.LastSeen);
+        Assert.Equal(Hub.Time.GetUtcNow().ToUnixTimeMilliseconds(), offline.LastStatusAt);
+        Assert.Equal(Hub.Time.GetUtcNow().ToUnixTimeMilliseconds(), offline.LastSeen);
         Assert.Equal("2.1.0", offline.AgentVersion);
     }
 
@@ -261,7 +247,7 @@ public sealed class MessageIngestTests : IAsyncLifetime
         Assert.Equal(IngestStatus.Stored, (await Ingest(Topics.Reported(Device), newer)).Status);
         Assert.Equal(IngestStatus.Stored, (await Ingest(Topics.Reported(Device), older)).Status);
 
-        var device = _hub.Store.Device(Device)!;
+        var device = Hub.Store.Device(Device)!;
         Assert.Equal((Epoch, 900L, 400L, 501L, 3L), (device.OutboxEpoch, device.LastIssuedSeq, device.Pending, device.OldestPendingSeq, device.Evicted));
         Assert.Equal(("vehicle-classifier", "1.1.0"), (device.ModelName, device.ModelVersion));
         Assert.Equal(Payloads.Time0.AddMinutes(5).ToUnixTimeMilliseconds(), device.ReportedAt);
@@ -273,16 +259,16 @@ public sealed class MessageIngestTests : IAsyncLifetime
         var result = await Ingest(Topics.Reported(Device), Payloads.Reported(Device, Payloads.Time0, new OutboxBacklog(Epoch, 500, 0, null, 0)));
 
         Assert.Equal(IngestStatus.Stored, result.Status);
-        Assert.Equal(0, _hub.Store.Device(Device)!.Pending);
+        Assert.Equal(0, Hub.Store.Device(Device)!.Pending);
     }
 
     [Fact]
     public async Task Every_accepted_message_updates_last_seen_with_the_receive_time()
     {
-        _hub.Time.Advance(TimeSpan.FromSeconds(30));
+        Hub.Time.Advance(TimeSpan.FromSeconds(30));
         await Ingest(Topics.Telemetry(Device), Payloads.EventBatch(Device, Epoch, 1, 1));
 
-        Assert.Equal(_hub.Time.GetUtcNow().ToUnixTimeMilliseconds(), _hub.Store.Device(Device)!.LastSeen);
+        Assert.Equal(Hub.Time.GetUtcNow().ToUnixTimeMilliseconds(), Hub.Store.Device(Device)!.LastSeen);
     }
 
     [Fact]
@@ -291,8 +277,8 @@ public sealed class MessageIngestTests : IAsyncLifetime
         for (var i = 0; i < RejectionLog.Capacity + 20; i++)
             await Ingest(Topics.Status(Device), Payloads.Utf8($"bad {i}"));
 
-        Assert.Equal(RejectionLog.Capacity, _hub.Rejections.Recent().Count);
-        Assert.Equal(RejectionLog.Capacity + 20, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Status, nameof(RejectionKind.Malformed)));
+        Assert.Equal(RejectionLog.Capacity, Hub.Rejections.Recent().Count);
+        Assert.Equal(RejectionLog.Capacity + 20, Hub.IngestMetrics.RejectionsOf(DeviceChannel.Status, nameof(RejectionKind.Malformed)));
     }
 
     [Fact]
@@ -300,7 +286,7 @@ public sealed class MessageIngestTests : IAsyncLifetime
     {
         await Ingest(Topics.Telemetry(Device), Payloads.EventBatch(Device, Epoch, 1, 50));
 
-        using var other = new SQLite.SQLiteConnection(_hub.Database.FilePath);
+        using var other = new SQLite.SQLiteConnection(Hub.Database.FilePath);
         Assert.Equal(50, other.ExecuteScalar<int>("SELECT count(*) FROM events WHERE device_id = ?", Device));
     }
 }

@@ -8,22 +8,8 @@ namespace EdgeMlops.CloudHub.Tests.Ingest;
 /// Batches as the edge writes them take a fast path; anything else must come out exactly as the contract reader says:
 /// accepted when it accepts (unusual but valid JSON), refused with the same kind when it refuses.
 /// </summary>
-public sealed class TelemetryReadingTests : IAsyncLifetime
+public sealed class TelemetryReadingTests : EnrolledDeviceIngestTests
 {
-    private const string Device = "box-1";
-    private const long Epoch = 7_000_001;
-    private readonly InProcessHub _hub = new();
-
-    public Task InitializeAsync()
-    {
-        _hub.Registry.Enroll(Device);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _hub.DisposeAsync();
-
-    private ValueTask<IngestResult> Ingest(byte[] payload) => _hub.Ingest.IngestAsync(Topics.Telemetry(Device), payload, CancellationToken.None);
-
     private static string EventJson(long seq) => Payloads.Json(Payloads.Event(Device, seq));
 
     [Fact]
@@ -40,7 +26,7 @@ public sealed class TelemetryReadingTests : IAsyncLifetime
         var result = await Ingest(Payloads.Utf8(json));
 
         Assert.Equal((IngestStatus.Stored, 1, 0), (result.Status, result.Stored, result.RejectedRecords));
-        var stored = Assert.Single(_hub.Store.Events(new(Device, null, null, null, null, 10)));
+        var stored = Assert.Single(Hub.Store.Events(new(Device, null, null, null, null, 10)));
         Assert.Equal(payload, stored.Payload);
         Assert.Equal(Payloads.Time0.AddSeconds(3).ToUnixTimeMilliseconds(), stored.CreatedAt);
     }
@@ -54,9 +40,9 @@ public sealed class TelemetryReadingTests : IAsyncLifetime
         var result = await Ingest(Payloads.Batch(Device, Epoch, records));
 
         Assert.Equal((3, 0), (result.Stored, result.RejectedRecords));
-        var events = _hub.Store.Events(new(Device, null, null, null, null, 10));
+        var events = Hub.Store.Events(new(Device, null, null, null, null, 10));
         Assert.Equal([EventJson(1), versionLast], events.Select(e => e.Payload));
-        Assert.Equal(Payloads.Json(Payloads.Stats(Device, 3)), Assert.Single(_hub.Store.Stats(new(Device, null, null, null, null, 10))).Payload);
+        Assert.Equal(Payloads.Json(Payloads.Stats(Device, 3)), Assert.Single(Hub.Store.Stats(new(Device, null, null, null, null, 10))).Payload);
     }
 
     public static TheoryData<string, string, RejectionKind> BadRecords => new()
@@ -80,8 +66,8 @@ public sealed class TelemetryReadingTests : IAsyncLifetime
 
         Assert.True((IngestStatus.Stored, 2, 1) == (result.Status, result.Stored, result.RejectedRecords), what);
         Assert.StartsWith("record seq 2: ", result.Reason);
-        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, kind.ToString()));
-        Assert.Equal([1L, 3], _hub.Seqs("events", Device));
+        Assert.Equal(1, Hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, kind.ToString()));
+        Assert.Equal([1L, 3], Hub.Seqs("events", Device));
     }
 
     public static TheoryData<string, string, RejectionKind> BadBatches => new()
@@ -102,8 +88,8 @@ public sealed class TelemetryReadingTests : IAsyncLifetime
         var result = await Ingest(Payloads.Utf8(json));
 
         Assert.True(result.Status == IngestStatus.Rejected, what);
-        Assert.Equal(1, _hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, kind.ToString()));
-        Assert.Equal(0, _hub.Count("events", Device));
+        Assert.Equal(1, Hub.IngestMetrics.RejectionsOf(DeviceChannel.Telemetry, kind.ToString()));
+        Assert.Equal(0, Hub.Count("events", Device));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using EdgeMlops.Messaging;
 using MQTTnet;
-using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
 namespace EdgeMlops.CloudHub.Tests.Support;
@@ -30,17 +30,14 @@ internal sealed class TestDevice : IAsyncDisposable
         int port, string clientId, string? userName, string? password, Action<MqttClientOptionsBuilder>? configure = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer("127.0.0.1", port)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(clientId)
+        var builder = BrokerClientOptions.For(new BrokerAddress("127.0.0.1", port, UseTls: false), clientId)
             .WithTimeout(TimeSpan.FromSeconds(10));
         if (userName is not null)
             builder.WithCredentials(userName, password);
         configure?.Invoke(builder);
         try
         {
-            var result = await client.ConnectAsync(builder.Build());
+            var result = await client.ConnectAsync(builder.BuildWithLargeBuffers());
             if (result.ResultCode == MqttClientConnectResultCode.Success)
                 return (new TestDevice(client), result.ResultCode);
             client.Dispose();

@@ -32,14 +32,6 @@ public sealed class SyncOptionsTests : IDisposable
         Assert.Contains(why, problem);
     }
 
-    [Theory]
-    [InlineData("mqtt://10.0.0.5", "10.0.0.5", 1883, false)]
-    [InlineData("mqtts://hub.example.net", "hub.example.net", 8883, true)]
-    [InlineData("mqtt://localhost:2883", "localhost", 2883, false)]
-    [InlineData("mqtts://[::1]:9883/", "::1", 9883, true)]
-    public void Broker_addresses_default_their_port_by_scheme(string text, string host, int port, bool tls) =>
-        Assert.Equal(new BrokerAddress(host, port, tls), BrokerAddress.Parse(text));
-
     [Fact]
     public void Every_problem_is_listed_with_its_key()
     {

@@ -5,6 +5,7 @@ using MQTTnet;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 using EdgeMlops.Contracts;
+using EdgeMlops.Messaging;
 using EdgeMlops.EdgeAgent.Tests.Support;
 
 namespace EdgeMlops.EdgeAgent.Tests.Sync;
@@ -164,7 +165,7 @@ internal sealed class TestBroker : IAsyncDisposable
                 _messages.Enqueue(new ReceivedMessage(e.ClientId, e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), e.ApplicationMessage.Retain));
                 return Task.CompletedTask;
             };
-            await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId($"observer-{Guid.NewGuid():N}").Build());
+            await client.ConnectAsync(BrokerClientOptions.For(new BrokerAddress("127.0.0.1", port, UseTls: false), $"observer-{Guid.NewGuid():N}").BuildWithLargeBuffers());
             await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topicFilter, MqttQualityOfServiceLevel.AtLeastOnce).Build());
         }
 

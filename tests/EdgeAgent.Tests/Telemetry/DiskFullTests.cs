@@ -1,5 +1,6 @@
 using EdgeMlops.EdgeAgent.Telemetry;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace EdgeMlops.EdgeAgent.Tests.Telemetry;
 
@@ -11,7 +12,7 @@ public sealed class DiskFullTests
         using var disk = new TmpfsMount(kilobytes: 1024);
         var path = Path.Combine(disk.Path, "edge-agent.db");
         var options = StoreFixture.Options(path);
-        var logger = new CapturingLogger<TelemetryWriter>();
+        var logger = new FakeLogger<TelemetryWriter>();
         using var store = StoreFixture.Store(options);
         var queue = StoreFixture.Queue(options);
         var writer = StoreFixture.Writer(queue, store, options, logger: logger);

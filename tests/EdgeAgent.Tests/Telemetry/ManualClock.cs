@@ -1,6 +1,9 @@
 namespace EdgeMlops.EdgeAgent.Tests.Telemetry;
 
-/// <summary>A clock that only moves when told to. Timers still run in real time (the base class's), so waits end.</summary>
+/// <summary>
+/// A clock that only moves when told to. Timers still run in real time (the base class's), so waits end: the writer's
+/// loop waits on them, which a FakeTimeProvider would hold until the test advanced it.
+/// </summary>
 internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
     private long _ticks = start.UtcTicks;

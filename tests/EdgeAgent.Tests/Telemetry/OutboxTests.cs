@@ -1,5 +1,6 @@
 using EdgeMlops.Contracts;
 using EdgeMlops.EdgeAgent.Telemetry;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeMlops.EdgeAgent.Tests.Telemetry;
 
@@ -35,7 +36,7 @@ public sealed class OutboxTests : IDisposable
     [Fact]
     public void Outbox_entries_carry_the_contract_payload_and_the_jpeg_of_samples()
     {
-        var clock = new ManualClock(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
         using var store = StoreFixture.Store(StoreFixture.Options(_path), clock);
         var jpeg = TestRecords.Jpeg(7, 3000);
         store.Append(
@@ -81,7 +82,7 @@ public sealed class OutboxTests : IDisposable
         Assert.Equal([9L, 10], store.ReadOutbox(8, 4).Select(e => e.Seq));
         Assert.Empty(store.ReadOutbox(10, 4));
 
-        Assert.Equal(6, store.Acknowledge(6));
+        Assert.Equal(6, store.Acknowledge(store.Epoch, 6));
 
         Assert.Equal(4, store.PendingCount);
         Assert.Equal(7, store.OldestPendingSeq);
@@ -92,11 +93,11 @@ public sealed class OutboxTests : IDisposable
             Assert.Equal([9L], file.Seqs("review_samples"));
         }
 
-        Assert.Equal(0, store.Acknowledge(6));
-        Assert.Equal(4, store.Acknowledge(10));
+        Assert.Equal(0, store.Acknowledge(store.Epoch, 6));
+        Assert.Equal(4, store.Acknowledge(store.Epoch, 10));
         Assert.Equal(0, store.PendingCount);
         Assert.Null(store.OldestPendingSeq);
-        Assert.Throws<ArgumentOutOfRangeException>(() => store.Acknowledge(11));
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.Acknowledge(store.Epoch, 11));
         Assert.Throws<ArgumentOutOfRangeException>(() => store.ReadOutbox(0, 0));
     }
 
@@ -106,7 +107,7 @@ public sealed class OutboxTests : IDisposable
         using (var store = StoreFixture.Store(StoreFixture.Options(_path)))
         {
             store.Append([.. Enumerable.Range(1, 5).Select(i => TestRecords.PendingEvent(i))]);
-            store.Acknowledge(5);
+            store.Acknowledge(store.Epoch, 5);
             Assert.Equal(0, store.PendingCount);
         }
 

@@ -1,4 +1,5 @@
 using EdgeMlops.EdgeAgent.Telemetry;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeMlops.EdgeAgent.Tests.Telemetry;
 
@@ -68,7 +69,7 @@ public sealed class StoreFileTests : IDisposable
     {
         var path = _directory.File("edge-agent.db");
         File.WriteAllBytes(path, TestRecords.Jpeg(1, 8192));
-        var clock = new ManualClock(DateTimeOffset.UnixEpoch);
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         using var store = StoreFixture.Store(StoreFixture.Options(path, o => o.ReopenInterval = TimeSpan.FromMinutes(1)), clock);
         Assert.Throws<EdgeStoreException>(store.EnsureOpen);
 

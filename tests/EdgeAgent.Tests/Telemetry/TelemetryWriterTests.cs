@@ -1,5 +1,6 @@
 using EdgeMlops.EdgeAgent.Telemetry;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace EdgeMlops.EdgeAgent.Tests.Telemetry;
 
@@ -102,7 +103,7 @@ public sealed class TelemetryWriterTests : IDisposable
     public async Task Records_that_break_their_contract_are_refused_counted_and_logged()
     {
         var options = StoreFixture.Options(_path);
-        var logger = new CapturingLogger<TelemetryQueue>();
+        var logger = new FakeLogger<TelemetryQueue>();
         var queue = StoreFixture.Queue(options, logger: logger);
 
         Assert.False(await queue.WriteAsync(TestRecords.Event(1) with { Confidence = double.NaN }));
@@ -124,7 +125,7 @@ public sealed class TelemetryWriterTests : IDisposable
         File.WriteAllBytes(_path, TestRecords.Jpeg(3, 16 * 1024));
         var clock = new ManualClock(DateTimeOffset.UnixEpoch);
         var options = StoreFixture.Options(_path, o => o.ReopenInterval = TimeSpan.FromMinutes(5));
-        var logger = new CapturingLogger<TelemetryWriter>();
+        var logger = new FakeLogger<TelemetryWriter>();
         using var store = StoreFixture.Store(options, clock);
         var queue = StoreFixture.Queue(options, clock);
         var writer = StoreFixture.Writer(queue, store, options, clock, logger);

@@ -4,6 +4,7 @@ using EdgeMlops.Contracts;
 using EdgeMlops.EdgeAgent;
 using EdgeMlops.EdgeAgent.Sync;
 using EdgeMlops.EdgeAgent.Telemetry;
+using EdgeMlops.Messaging;
 using EdgeMlops.Sync.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -132,12 +133,9 @@ public static class SyncBenchmark
     private static async Task<(TimeSpan Acked, TimeSpan Stored)> BareLoopAsync(BenchHub hub, string secret, List<byte[]> batches, long records)
     {
         using var client = new MqttClientFactory().CreateMqttClient();
-        var uri = new Uri(hub.BrokerUrl);
-        var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(uri.Host, uri.Port).WithClientId(BareDevice).WithCredentials(BareDevice, secret)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithCleanStart(true).Build();
-        // The same socket buffers the agent uses: the limit is the broker, not an 8 KiB default.
-        ((MqttClientTcpOptions)options.ChannelOptions).BufferSize = SyncConnectionSettings.SocketBufferBytes;
+        // The same options builder (and socket buffers) the agent uses: the limit is the broker, not an 8 KiB default.
+        var options = BrokerClientOptions.For(BrokerAddressOf(hub), BareDevice)
+            .WithCredentials(BareDevice, secret).WithCleanStart(true).BuildWithLargeBuffers();
         await client.ConnectAsync(options);
         var topic = Topics.Telemetry(BareDevice);
         var clock = Stopwatch.StartNew();
@@ -199,12 +197,11 @@ public static class SyncBenchmark
         var ids = Enumerable.Range(1, devices).Select(i => $"fleet-{i:0000}").ToList();
         var secrets = await hub.EnrollAsync(ids);
         var clients = new List<IMqttClient>();
-        var uri = new Uri(hub.BrokerUrl);
+        var broker = BrokerAddressOf(hub);
         foreach (var id in ids)
         {
             var client = new MqttClientFactory().CreateMqttClient();
-            await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(uri.Host, uri.Port).WithClientId(id)
-                .WithCredentials(id, secrets[id]).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build());
+            await client.ConnectAsync(BrokerClientOptions.For(broker, id).WithCredentials(id, secrets[id]).Build());
             clients.Add(client);
         }
         // Each device's batches are made before the clock starts: the hub's rate is measured, not the generator's.
@@ -229,6 +226,8 @@ public static class SyncBenchmark
             throw new InvalidOperationException($"the hub stored {stored} fleet records, expected {(long)devices * perDevice}");
         return stored / elapsed.TotalSeconds;
     }
+
+    private static BrokerAddress BrokerAddressOf(BenchHub hub) => BrokerAddress.Parse(hub.BrokerUrl, "the bench hub's broker", "the bench hub's enrolment");
 
     private static List<byte[]> FleetBatches(string deviceId, int records, int perBatch)
     {
