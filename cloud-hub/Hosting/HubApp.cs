@@ -75,12 +75,10 @@ public static class HubApp
         // Kestrel reads the URL only when it starts, after StartAsync has validated Hub:Http.
         builder.WebHost.UseUrls(builder.Configuration[$"{HubHttpOptions.Section}:Url"] ?? new HubHttpOptions().Url);
         builder.Services.AddCloudHub(builder.Configuration);
-        // Kestrel configures itself when it starts, after StartAsync has validated the certificate files.
-        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<HubHttpOptions>>((kestrel, http) =>
-        {
-            if (http.Value.IsHttps)
-                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = HubHttpOptionsValidator.LoadCertificate(http.Value));
-        });
+        // Used only for an https:// Hub:Http:Url, whose certificate files StartAsync has validated by then.
+        builder.Services.AddSingleton<HubCertificate>();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<HubCertificate>((kestrel, certificate) =>
+            kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector = (_, _) => certificate.Certificate));
         customize?.Invoke(builder);
 
         var app = builder.Build();
