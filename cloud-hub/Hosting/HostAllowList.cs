@@ -1,3 +1,4 @@
+using EdgeMlops.CloudHub.Api;
 using Microsoft.Extensions.Options;
 
 namespace EdgeMlops.CloudHub.Hosting;
@@ -7,7 +8,7 @@ namespace EdgeMlops.CloudHub.Hosting;
 /// A hub on loopback is otherwise reachable from any web page: the page's own DNS name, rebound to 127.0.0.1, sends
 /// its requests to the hub with that name as Host.
 /// </summary>
-public sealed class HostAllowList(RequestDelegate next, IOptionsMonitor<HubHttpOptions> options, IProblemDetailsService problems)
+public sealed class HostAllowList(RequestDelegate next, IOptionsMonitor<HubHttpOptions> options)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -18,17 +19,8 @@ public sealed class HostAllowList(RequestDelegate next, IOptionsMonitor<HubHttpO
             await next(context);
             return;
         }
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status400BadRequest,
-                Title = "Host not allowed",
-                Detail = $"this hub does not answer to Host '{host}'; add it to {HubHttpOptions.Section}:AllowedHosts (now '{http.AllowedHosts}')",
-            },
-        });
+        await ApiProblems.WriteAsync(context, StatusCodes.Status400BadRequest, "Host not allowed",
+            $"this hub does not answer to Host '{host}'; add it to {HubHttpOptions.Section}:AllowedHosts (now '{http.AllowedHosts}')");
     }
 
     /// <summary>Whether a request for <paramref name="host"/> (without port) is served.</summary>

@@ -1,10 +1,11 @@
+using EdgeMlops.CloudHub.Api;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 
 namespace EdgeMlops.CloudHub.Operators;
 
 /// <summary>Answers a refused, authenticated request 403 as problem details naming the role it needed; everything else as usual.</summary>
-internal sealed class ForbiddenAsProblem(IProblemDetailsService problems) : IAuthorizationMiddlewareResultHandler
+internal sealed class ForbiddenAsProblem : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -16,16 +17,7 @@ internal sealed class ForbiddenAsProblem(IProblemDetailsService problems) : IAut
             return;
         }
         var reasons = authorizeResult.AuthorizationFailure?.FailureReasons.Select(r => r.Message).ToList() ?? [];
-        context.Response.StatusCode = StatusCodes.Status403Forbidden;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status403Forbidden,
-                Title = "Role too low",
-                Detail = reasons.Count > 0 ? string.Join("; ", reasons) : "this operator may not do this",
-            },
-        });
+        await ApiProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "Role too low",
+            reasons.Count > 0 ? string.Join("; ", reasons) : "this operator may not do this");
     }
 }

@@ -1,3 +1,4 @@
+using EdgeMlops.CloudHub.Api;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -14,8 +15,7 @@ public sealed class OperatorTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    OperatorRegistry operators,
-    IProblemDetailsService problems)
+    OperatorRegistry operators)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "OperatorToken";
@@ -41,13 +41,8 @@ public sealed class OperatorTokenHandler(
         var detail = result.Failure is { } failure
             ? $"{failure.Message}; make a token on the hub machine with `cloud-hub operator add NAME --role {OperatorRoles.Names}`"
             : $"no token: send 'Authorization: Bearer <token>'; make one on the hub machine with `cloud-hub operator add NAME --role {OperatorRoles.Names}`";
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = result.Failure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = { Status = StatusCodes.Status401Unauthorized, Title = "Authentication required", Detail = detail },
-        });
+        await ApiProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Authentication required", detail);
     }
 }
 
