@@ -9,7 +9,7 @@ namespace EdgeMlops.CloudHub.Api;
 
 /// <summary>
 /// The hub's HTTP API under <c>/api</c>: devices (enrol, revoke, status, backlog), their events, stats and samples with
-/// keyset paging, the ingest counters, and the audit log. Every route needs an operator token (viewer to read, admin to change). Errors are RFC 7807 problem details; times are ISO 8601 both ways.
+/// keyset paging, the ingest counters, operators and the audit log. Every route needs an operator token (viewer to read, admin to change). Errors are RFC 7807 problem details; times are ISO 8601 both ways.
 /// </summary>
 public static class HubApiEndpoints
 {
@@ -33,6 +33,10 @@ public static class HubApiEndpoints
             TypedResults.Ok(new IngestView(metrics.Snapshot(), rejections.Recent())));
         // Admin only: the log names every operator and what each did to which device, a map for whoever holds a leaked read token.
         api.MapGet("/audit", ListAudit).RequireAuthorization(OperatorPolicies.Administer);
+        var operators = api.MapGroup("/operators").RequireAuthorization(OperatorPolicies.Administer);
+        operators.MapGet("", (OperatorRegistry registry) => TypedResults.Ok(registry.List().Select(OperatorView.From).ToList()));
+        operators.MapPost("", AddOperatorAsync);
+        operators.MapDelete("/{name}", RevokeOperator);
         return app;
     }
 
@@ -84,6 +88,40 @@ public static class HubApiEndpoints
         return revoked
             ? TypedResults.NoContent()
             : ApiProblems.NotFound("Not enrolled", $"device '{deviceId}' is not enrolled");
+    }
+
+    private static async Task<IResult> AddOperatorAsync(HttpRequest request, OperatorRegistry registry, AuditLog audit, CancellationToken cancellationToken)
+    {
+        OperatorRequest? body;
+        try
+        {
+            body = await request.ReadFromJsonAsync<OperatorRequest>(cancellationToken);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return ApiProblems.BadParameter("body", $"the body must be JSON such as {{\"name\": \"alice\", \"role\": \"viewer\"}}: {e.Message}");
+        }
+        if (OperatorRegistry.FindNameProblem(body?.Name) is { } problem)
+            return ApiProblems.BadParameter("name", $"'{body?.Name}' is not a valid operator name: {problem}");
+        if (!OperatorRoles.TryParse(body!.Role, out var role))
+            return ApiProblems.BadParameter("role", $"role must be one of {OperatorRoles.Names}, got '{body.Role}'");
+        var actor = OperatorClaims.NameOf(request.HttpContext.User);
+        if (!registry.TryAdd(body.Name!, role, out var token))
+        {
+            audit.Record(actor, AuditActions.OperatorAdd, body.Name!, AuditActions.NameTaken);
+            return ApiProblems.Conflict("Operator exists", $"operator '{body.Name}' exists; revoke it first to give the name a new token");
+        }
+        audit.Record(actor, AuditActions.OperatorAdd, body.Name!, $"{AuditActions.Done}: {role.Name()}");
+        return TypedResults.Created($"/api/operators/{Uri.EscapeDataString(body.Name!)}", new OperatorTokenView(body.Name!, role.Name(), token));
+    }
+
+    private static IResult RevokeOperator(string name, OperatorRegistry registry, AuditLog audit, HttpContext context)
+    {
+        if (OperatorRegistry.FindNameProblem(name) is { } problem)
+            return ApiProblems.BadParameter("name", $"'{name}' is not a valid operator name: {problem}");
+        var revoked = registry.Revoke(name);
+        audit.Record(OperatorClaims.NameOf(context.User), AuditActions.OperatorRevoke, name, revoked ? AuditActions.Done : AuditActions.UnknownOperator);
+        return revoked ? TypedResults.NoContent() : ApiProblems.NotFound("Unknown operator", $"'{name}' is not an active operator");
     }
 
     private static IResult ListAudit(HttpRequest request, AuditLog audit)

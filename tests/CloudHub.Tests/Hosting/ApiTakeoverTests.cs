@@ -9,7 +9,7 @@ namespace EdgeMlops.CloudHub.Tests.Hosting;
 /// <summary>
 /// The takeover of issue 9 against the real hub process, as a client the project did not write would try it: without a
 /// token, or with a viewer's, nobody enrolls, re-keys or deletes a device or reads its records; an admin can, and the
-/// audit log says who did.
+/// audit log says who did; a token revoked meanwhile is refused at once.
 /// </summary>
 public sealed class ApiTakeoverTests
 {
@@ -48,6 +48,10 @@ public sealed class ApiTakeoverTests
         Assert.Equal("alice device.rotate box-1 ok", entries[1]);
         Assert.Equal("alice device.enroll box-2 ok", entries[2]);
         Assert.Contains(entries, e => e.StartsWith($"cli:{Environment.UserName} device.enroll box-1 ok", StringComparison.Ordinal));
+
+        // A token revoked with the CLI beside the running hub is refused from the next request on.
+        Assert.Equal(0, (await HubProgram.RunAsync(directory.Path, "operator", "revoke", "vera", "--db", "hub.db")).ExitCode);
+        await ProblemResponse.AssertAsync(await viewer.GetAsync("/api/devices"), HttpStatusCode.Unauthorized);
 
         using var forged = new HttpRequestMessage(HttpMethod.Get, "/api/devices");
         forged.Headers.Host = "rebound.attacker.example";

@@ -85,6 +85,36 @@ public sealed class OperatorAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_admin_adds_and_revokes_operators_through_the_api_and_a_viewer_cannot()
+    {
+        var admin = _hub.ClientAs(OperatorRole.Admin);
+        await ProblemAsync(await _hub.ClientAs(OperatorRole.Viewer).GetAsync("/api/operators"), HttpStatusCode.Forbidden);
+
+        var added = await admin.PostAsJsonAsync("/api/operators", new { name = "dave", role = "operator" });
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var token = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        using var dave = WithToken(token);
+        Assert.Equal(HttpStatusCode.OK, (await dave.GetAsync("/api/devices")).StatusCode);
+        Assert.Contains("you have operator", await ProblemAsync(await dave.GetAsync("/api/operators"), HttpStatusCode.Forbidden));
+        Assert.DoesNotContain(token, await admin.GetStringAsync("/api/operators"));
+        await ProblemAsync(await admin.PostAsJsonAsync("/api/operators", new { name = "dave", role = "viewer" }), HttpStatusCode.Conflict);
+        await ProblemAsync(await admin.PostAsJsonAsync("/api/operators", new { name = "eve", role = "root" }), HttpStatusCode.BadRequest);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/operators/dave")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await dave.GetAsync("/api/devices")).StatusCode);
+        await ProblemAsync(await admin.DeleteAsync("/api/operators/dave"), HttpStatusCode.NotFound);
+        var audit = await admin.GetFromJsonAsync<JsonElement>("/api/audit");
+        var actions = audit.GetProperty("items").EnumerateArray().Select(e => $"{e.GetProperty("actor").GetString()} {e.GetProperty("action").GetString()} {e.GetProperty("target").GetString()} {e.GetProperty("outcome").GetString()}");
+        Assert.Equal(
+        [
+            "admin operator.revoke dave refused: no such operator",
+            "admin operator.revoke dave ok",
+            "admin operator.add dave refused: name taken",
+            "admin operator.add dave ok: operator",
+        ], actions);
+    }
+
+    [Fact]
     public async Task A_forged_host_header_is_400_naming_the_option_even_with_a_token()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/devices");
