@@ -49,16 +49,9 @@ public static class HubApiEndpoints
 
     private static async Task<IResult> EnrollAsync(HttpRequest request, IDeviceRegistry registry, AuditLog audit, CancellationToken cancellationToken)
     {
-        EnrollRequest? body;
-        try
-        {
-            body = await request.ReadFromJsonAsync<EnrollRequest>(cancellationToken);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            // InvalidOperationException: not a JSON content type.
-            return ApiProblems.BadParameter("body", $"the body must be JSON such as {{\"deviceId\": \"box-1\"}}: {e.Message}");
-        }
+        var (body, badBody) = await ReadBodyAsync<EnrollRequest>(request, """{"deviceId": "box-1"}""", cancellationToken);
+        if (badBody is not null)
+            return badBody;
         var deviceId = body?.DeviceId;
         if (DeviceIds.FindProblem(deviceId) is { } problem)
             return ApiProblems.BadParameter("deviceId", $"'{deviceId}' is not a valid device id: {problem}");
@@ -92,15 +85,9 @@ public static class HubApiEndpoints
 
     private static async Task<IResult> AddOperatorAsync(HttpRequest request, OperatorRegistry registry, AuditLog audit, CancellationToken cancellationToken)
     {
-        OperatorRequest? body;
-        try
-        {
-            body = await request.ReadFromJsonAsync<OperatorRequest>(cancellationToken);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return ApiProblems.BadParameter("body", $"the body must be JSON such as {{\"name\": \"alice\", \"role\": \"viewer\"}}: {e.Message}");
-        }
+        var (body, badBody) = await ReadBodyAsync<OperatorRequest>(request, """{"name": "alice", "role": "viewer"}""", cancellationToken);
+        if (badBody is not null)
+            return badBody;
         if (OperatorRegistry.FindNameProblem(body?.Name) is { } problem)
             return ApiProblems.BadParameter("name", $"'{body?.Name}' is not a valid operator name: {problem}");
         if (!OperatorRoles.TryParse(body!.Role, out var role))
@@ -122,6 +109,20 @@ public static class HubApiEndpoints
         var revoked = registry.Revoke(name);
         audit.Record(OperatorClaims.NameOf(context.User), AuditActions.OperatorRevoke, name, revoked ? AuditActions.Done : AuditActions.UnknownOperator);
         return revoked ? TypedResults.NoContent() : ApiProblems.NotFound("Unknown operator", $"'{name}' is not an active operator");
+    }
+
+    /// <summary>The JSON body, or a 400 showing <paramref name="example"/> when it is not JSON of that shape.</summary>
+    private static async Task<(T? Body, IResult? Problem)> ReadBodyAsync<T>(HttpRequest request, string example, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await request.ReadFromJsonAsync<T>(cancellationToken), null);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // InvalidOperationException: not a JSON content type.
+            return (default, ApiProblems.BadParameter("body", $"the body must be JSON such as {example}: {e.Message}"));
+        }
     }
 
     private static IResult ListAudit(HttpRequest request, AuditLog audit)
