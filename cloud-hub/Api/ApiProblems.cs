@@ -22,4 +22,18 @@ public static class ApiProblems
     /// <summary>404 for something else that is not there.</summary>
     public static IResult NotFound(string title, string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: title, detail: detail);
+
+    /// <summary>
+    /// Writes a problem-details answer from middleware, where there is no endpoint result to return: Host refusals,
+    /// 401 and 403.
+    /// </summary>
+    public static async Task WriteAsync(HttpContext context, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeMlops.CloudHub.Ingest;
+using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Storage;
 
 namespace EdgeMlops.CloudHub.Api;
@@ -69,6 +70,18 @@ public sealed record EnrollmentView(string DeviceId, string Secret, DateTimeOffs
 
 /// <summary>The body of <c>POST /api/devices</c>.</summary>
 public sealed record EnrollRequest(string? DeviceId);
+
+/// <summary>An API operator as the API shows it (never its token).</summary>
+public sealed record OperatorView(string Name, string Role, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+{
+    public static OperatorView From(OperatorAccount account) => new(account.Name, account.Role.Name(), account.CreatedAt, account.RevokedAt);
+}
+
+/// <summary>An operator just added; the token is shown this once.</summary>
+public sealed record OperatorTokenView(string Name, string Role, string Token);
+
+/// <summary>The body of <c>POST /api/operators</c>.</summary>
+public sealed record OperatorRequest(string? Name, string? Role);
 
 /// <summary>The ingest counters and the last rejections.</summary>
 public sealed record IngestView(IngestCounters Counters, IReadOnlyList<IngestRejection> RecentRejections);

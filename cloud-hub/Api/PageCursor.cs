@@ -37,4 +37,22 @@ public static class PageCursor
         key = new RecordKey(time, epoch, seq);
         return true;
     }
+
+    /// <summary>The cursor of a list ordered by a single id, e.g. the audit log.</summary>
+    public static string EncodeId(long id) => Base64Url.EncodeToString(Encoding.ASCII.GetBytes(id.ToString(CultureInfo.InvariantCulture)));
+
+    public static bool TryDecodeId(string? cursor, out long id)
+    {
+        id = 0;
+        if (string.IsNullOrEmpty(cursor) || cursor.Length > 32)
+            return false;
+        try
+        {
+            return long.TryParse(Encoding.ASCII.GetString(Base64Url.DecodeFromChars(cursor)), NumberStyles.None, CultureInfo.InvariantCulture, out id);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
 }

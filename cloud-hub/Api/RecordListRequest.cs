@@ -42,10 +42,8 @@ public static partial class RecordListRequest
         if (from > to)
             return Fail(out problem, "to", $"to ({query["to"]}) is earlier than from ({query["from"]})");
 
-        var limit = DefaultLimit;
-        if (query.ContainsKey("limit")
-            && (!int.TryParse(query["limit"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
-            return Fail(out problem, "limit", $"limit must be a whole number from 1 to {MaxLimit}, got '{query["limit"]}'");
+        if (!TryReadLimit(query, out var limit, out problem))
+            return false;
 
         RecordKey? after = null;
         if (query.ContainsKey("cursor"))
@@ -65,6 +63,17 @@ public static partial class RecordListRequest
         value = default;
         return IsoShape().IsMatch(text)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
+    }
+
+    /// <summary>The <c>limit</c> parameter every list route takes: 1 to <see cref="MaxLimit"/>, <see cref="DefaultLimit"/> when absent.</summary>
+    public static bool TryReadLimit(IQueryCollection query, out int limit, out IResult? problem)
+    {
+        problem = null;
+        limit = DefaultLimit;
+        if (query.ContainsKey("limit")
+            && (!int.TryParse(query["limit"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
+            return Fail(out problem, "limit", $"limit must be a whole number from 1 to {MaxLimit}, got '{query["limit"]}'");
+        return true;
     }
 
     private static bool Fail(out IResult? problem, string parameter, string detail)

@@ -4,7 +4,7 @@ namespace EdgeMlops.CloudHub.Cli;
 
 public static class CliServiceCollectionExtensions
 {
-    /// <summary>Every operator command (<c>model</c>, <c>synthetic</c>, <c>device</c>, <c>broker</c>), in the order usage lists them.</summary>
+    /// <summary>Every operator command (<c>model</c>, <c>synthetic</c>, <c>device</c>, <c>operator</c>, <c>broker</c>), in the order usage lists them.</summary>
     public static IServiceCollection AddOperatorCommands(this IServiceCollection services)
     {
         services.AddSingleton<ICliCommand, ModelBootstrapCommand>();
@@ -15,6 +15,9 @@ public static class CliServiceCollectionExtensions
         services.AddSingleton<ICliCommand, DeviceEnrollCommand>();
         services.AddSingleton<ICliCommand, DeviceListCommand>();
         services.AddSingleton<ICliCommand, DeviceRevokeCommand>();
+        services.AddSingleton<ICliCommand, OperatorAddCommand>();
+        services.AddSingleton<ICliCommand, OperatorListCommand>();
+        services.AddSingleton<ICliCommand, OperatorRevokeCommand>();
         services.AddSingleton<ICliCommand, BrokerMosquittoConfigCommand>();
         return services;
     }

@@ -1,4 +1,5 @@
 using EdgeMlops.CloudHub.Devices;
+using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Storage;
 using EdgeMlops.Sqlite;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,11 @@ public sealed class HubStoreAccess : IDisposable
 
     public IDeviceRegistry Devices => _services.GetRequiredService<IDeviceRegistry>();
 
+    public OperatorRegistry Operators => _services.GetRequiredService<OperatorRegistry>();
+
+    /// <summary>The audit log; the CLI writes its changes as <see cref="AuditLog.CliActor"/>.</summary>
+    public AuditLog Audit => _services.GetRequiredService<AuditLog>();
+
     public string DatabasePath => _services.GetRequiredService<IOptions<HubStoreOptions>>().Value.ResolvedPath;
 
     /// <exception cref="UsageException">The store options are not valid, or the file cannot be opened as the hub database.</exception>
@@ -32,6 +38,7 @@ public sealed class HubStoreAccess : IDisposable
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
             .AddHubStorage(configuration)
             .AddHubDevices()
+            .AddHubOperators()
             .BuildServiceProvider();
         try
         {

@@ -3,6 +3,7 @@ using EdgeMlops.CloudHub.Broker;
 using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Diagnostics;
 using EdgeMlops.CloudHub.Ingest;
+using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ public static class CloudHubServiceCollectionExtensions
     /// <summary>
     /// The whole hub service, one capability at a time: store (<c>Hub:Store</c>), device registry, ingest, messaging
     /// (embedded broker on <c>Hub:Broker:Listen</c>, or an external broker when <c>Hub:Broker:Url</c> is set), the HTTP
-    /// API on <c>Hub:Http:Url</c>, and health and metrics. Every options section is validated at start.
+    /// API on <c>Hub:Http:Url</c> behind operator tokens, and health and metrics. Every options section is validated at start.
     /// </summary>
     public static IServiceCollection AddCloudHub(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,6 +23,7 @@ public static class CloudHubServiceCollectionExtensions
         services.AddHubDevices();
         services.AddHubIngest();
         services.AddHubBroker(configuration);
+        services.AddHubOperatorAuth();
         services.AddHubApi();
         services.AddHubDiagnostics();
         services.AddOptions<HubHttpOptions>().Bind(configuration.GetSection(HubHttpOptions.Section)).ValidateOnStart();

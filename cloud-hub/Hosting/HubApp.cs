@@ -4,6 +4,7 @@ using EdgeMlops.CloudHub.Broker;
 using EdgeMlops.CloudHub.Diagnostics;
 using EdgeMlops.CloudHub.Storage;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace EdgeMlops.CloudHub.Hosting;
@@ -74,11 +75,19 @@ public static class HubApp
         // Kestrel reads the URL only when it starts, after StartAsync has validated Hub:Http.
         builder.WebHost.UseUrls(builder.Configuration[$"{HubHttpOptions.Section}:Url"] ?? new HubHttpOptions().Url);
         builder.Services.AddCloudHub(builder.Configuration);
+        // Used only for an https:// Hub:Http:Url, whose certificate files StartAsync has validated by then.
+        builder.Services.AddSingleton<HubCertificate>();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<HubCertificate>((kestrel, certificate) =>
+            kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector = (_, _) => certificate.Certificate));
         customize?.Invoke(builder);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<HostAllowList>();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHubApi();
         app.MapMetrics();
         app.MapHealthz();
@@ -98,9 +107,9 @@ public static class HubApp
         app.Services.GetRequiredService<IStartupValidator>().Validate();
         var http = app.Services.GetRequiredService<IOptions<HubHttpOptions>>().Value;
         var store = OpenStore(app.Services);
-        if (!HubHttpOptions.IsLoopback(http.Url))
-            logger.LogWarning("{Key} {Url} is not a loopback address: the API has no authentication; keep it on loopback or behind an authenticating proxy",
-                $"{HubHttpOptions.Section}:Url", http.Url);
+        if (!HubHttpOptions.IsLoopback(http.Url) && !http.IsHttps)
+            logger.LogWarning("{Key} {Url} is not a loopback address and not https: operator tokens cross the network in clear; set {Certificate} and {PrivateKey} and use https://",
+                $"{HubHttpOptions.Section}:Url", http.Url, $"{HubHttpOptions.Section}:Certificate", $"{HubHttpOptions.Section}:Key");
         await app.StartAsync(cancellationToken);
         var broker = app.Services.GetRequiredService<IBrokerStatus>();
         logger.LogInformation("Hub ready: mqtt {Endpoint} ({Mode}), http {Url}, store {Path}",

@@ -18,7 +18,8 @@ internal static class HubSchema
 {
     /// <summary>Every step of the schema, oldest first; a new table is a new step at the end.</summary>
     public static SchemaMigrations Migrations { get; } = new("hub database",
-        SchemaMigration.Sql(1, "devices, events, stats and samples", Version1));
+        SchemaMigration.Sql(1, "devices, events, stats and samples", Version1),
+        SchemaMigration.Sql(2, "operators and the audit log", Version2));
 
     /// <summary>The schema as the first release shipped it (which already wrote <c>user_version</c> 1).</summary>
     private const string Version1 = """
@@ -92,5 +93,25 @@ internal static class HubSchema
         );
         CREATE INDEX IF NOT EXISTS samples_by_time ON samples (device_id, time, epoch, seq);
         CREATE INDEX IF NOT EXISTS samples_by_camera ON samples (device_id, camera_id, time, epoch, seq);
+        """;
+
+    /// <summary>The API's operators (a token's SHA-256, never the token) and the audit log of every change.</summary>
+    private const string Version2 = """
+        CREATE TABLE operators (
+            name       TEXT PRIMARY KEY NOT NULL,
+            role       TEXT NOT NULL,            -- viewer, operator or admin
+            token_hash TEXT NOT NULL UNIQUE,     -- SHA-256 hex of the token
+            created_at INTEGER NOT NULL,
+            revoked_at INTEGER                   -- set once revoked: the row stays so audit entries keep their name
+        );
+
+        CREATE TABLE audit (
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            time    INTEGER NOT NULL,
+            actor   TEXT NOT NULL,               -- the operator's name, or cli:<os user>
+            action  TEXT NOT NULL,               -- e.g. device.enroll
+            target  TEXT NOT NULL,               -- the device id or operator name
+            outcome TEXT NOT NULL                -- ok, or why it was refused
+        );
         """;
 }

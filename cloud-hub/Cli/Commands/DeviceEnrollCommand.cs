@@ -1,3 +1,4 @@
+using EdgeMlops.CloudHub.Operators;
 using System.Text.Json;
 
 namespace EdgeMlops.CloudHub.Cli.Commands;
@@ -23,13 +24,16 @@ public sealed class DeviceEnrollCommand : ICliCommand
         Devices.DeviceEnrollment enrollment;
         try
         {
-            if (!rotate && store.Devices.IsEnrolled(deviceId))
+            var enrolled = store.Devices.IsEnrolled(deviceId);
+            if (!rotate && enrolled)
             {
+                store.Audit.Record(AuditLog.CliActor, AuditActions.DeviceEnroll, deviceId, AuditActions.AlreadyEnrolled);
                 // Enrolling again would silently replace the secret the device uses now and lock it out.
                 output.WriteLine($"{deviceId} is already enrolled; use --rotate to give it a new secret (its current secret stops working)");
                 return Task.FromResult(1);
             }
             enrollment = store.Devices.Enroll(deviceId);
+            store.Audit.Record(AuditLog.CliActor, enrolled ? AuditActions.DeviceRotate : AuditActions.DeviceEnroll, deviceId, AuditActions.Done);
         }
         catch (ArgumentException ex)
         {

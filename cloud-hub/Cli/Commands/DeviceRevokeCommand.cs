@@ -1,3 +1,5 @@
+using EdgeMlops.CloudHub.Operators;
+
 namespace EdgeMlops.CloudHub.Cli.Commands;
 
 /// <summary><c>device revoke ID [--db PATH]</c>: removes a device's credential; exit code 1 when it was not enrolled.</summary>
@@ -14,7 +16,9 @@ public sealed class DeviceRevokeCommand : ICliCommand
         arguments.RejectUnknown();
 
         using var store = HubStoreAccess.Open(db);
-        if (store.Devices.Revoke(deviceId))
+        var revoked = store.Devices.Revoke(deviceId);
+        store.Audit.Record(AuditLog.CliActor, AuditActions.DeviceRevoke, deviceId, revoked ? AuditActions.Done : AuditActions.NotEnrolled);
+        if (revoked)
         {
             output.WriteLine($"revoked {deviceId}");
             return Task.FromResult(0);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using EdgeMlops.CloudHub.Ingest;
 using EdgeMlops.CloudHub.Devices;
+using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Tests.Support;
 using EdgeMlops.Contracts;
 
@@ -17,7 +18,7 @@ public sealed class HubApiTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private HttpClient Client => _host.Client;
+    private HttpClient Client => _host.ClientAs(OperatorRole.Admin);
 
     private async Task IngestEvents(int count, Func<long, string>? camera = null)
     {
@@ -253,14 +254,5 @@ public sealed class HubApiTests : IAsyncLifetime
         Assert.Contains("edgemlops_hub_ingest_rejections_total{channel=\"telemetry\",kind=\"Malformed\"} 1\n", text);
     }
 
-    private static async Task<JsonElement> AssertProblem(HttpResponseMessage response, HttpStatusCode status)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
-        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
-        return problem;
-    }
+    private static Task<JsonElement> AssertProblem(HttpResponseMessage response, HttpStatusCode status) => ProblemResponse.AssertAsync(response, status);
 }

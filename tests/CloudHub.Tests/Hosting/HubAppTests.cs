@@ -1,4 +1,5 @@
 using System.Net;
+using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Tests.Support;
 using Microsoft.Extensions.Options;
 
@@ -13,8 +14,8 @@ public sealed class HubAppTests
         await using var hub = await InProcessHub.StartAsync();
 
         Assert.Equal(HttpStatusCode.OK, (await hub.Client.GetAsync("/healthz")).StatusCode);
-        Assert.Contains("edgemlops_broker_connected_clients 0", await hub.Client.GetStringAsync("/metrics"));
-        Assert.Equal("[]", await hub.Client.GetStringAsync("/api/devices"));
+        Assert.Contains("edgemlops_broker_connected_clients 0", await hub.ClientAs(OperatorRole.Viewer).GetStringAsync("/metrics"));
+        Assert.Equal("[]", await hub.ClientAs(OperatorRole.Viewer).GetStringAsync("/api/devices"));
         Assert.True(FreeTcpPort.IsListening(hub.Port));
     }
 

@@ -24,6 +24,8 @@ public sealed class HubProcessTests
         var health = await client.GetAsync($"http://127.0.0.1:{http}/healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.True(FreeTcpPort.IsListening(mqtt));
+        var viewer = await HubProgram.AddOperatorAsync(directory.Path, "scraper", "viewer");
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", viewer);
         var metrics = await client.GetStringAsync($"http://127.0.0.1:{http}/metrics");
         Assert.Contains("edgemlops_broker_connected_clients 0", metrics);
         Assert.Contains("edgemlops_broker_connections_refused_total{reason=\"bad_credentials\"} 0", metrics);

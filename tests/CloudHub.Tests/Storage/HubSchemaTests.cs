@@ -1,4 +1,5 @@
 using EdgeMlops.CloudHub.Hosting;
+using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Storage;
 using EdgeMlops.CloudHub.Tests.Support;
 using SQLite;
@@ -39,6 +40,20 @@ public sealed class HubSchemaTests : IDisposable
         Assert.Equal(HubSchema.Migrations.Latest, hub.Database.Read(c => c.ExecuteScalar<int>("PRAGMA user_version")));
         Assert.Equal("$7$kept", Assert.Single(hub.Registry.List()).PasswordHash);
         Assert.Equal([1L], hub.Seqs("box-1"));
+    }
+
+    [Fact]
+    public async Task A_database_of_the_first_release_gains_operators_and_an_audit_log()
+    {
+        using (var firstRelease = new SQLiteConnection(DatabasePath))
+            HubSchema.Migrations.UpTo(1).Apply(firstRelease, DatabasePath);
+
+        await using var hub = new InProcessHub(directory: _directory.Path);
+        hub.AddOperator("alice", OperatorRole.Admin);
+        hub.Get<AuditLog>().Record("alice", "device.enroll", "box-1", "ok");
+
+        Assert.Equal("alice", Assert.Single(hub.Get<OperatorRegistry>().List()).Name);
+        Assert.Equal("alice", Assert.Single(hub.Get<AuditLog>().Page(before: null, limit: 10)).Actor);
     }
 
     [Fact]

@@ -15,4 +15,12 @@ internal static class HubProgram
         var code = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return (code, process.Stdout, process.Stderr);
     }
+
+    /// <summary>Makes an API token with <c>operator add</c> against <c>hub.db</c> in <paramref name="workingDirectory"/>.</summary>
+    public static async Task<string> AddOperatorAsync(string workingDirectory, string name, string role)
+    {
+        var (code, stdout, stderr) = await RunAsync(workingDirectory, "operator", "add", name, "--role", role, "--db", "hub.db");
+        Assert.True(code == 0, $"operator add {name} exited {code}: {stderr}");
+        return System.Text.Json.JsonDocument.Parse(stdout.Trim()).RootElement.GetProperty("token").GetString()!;
+    }
 }

@@ -1,7 +1,9 @@
 using EdgeMlops.CloudHub.Broker;
 using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Hosting;
+using System.Net.Http.Headers;
 using EdgeMlops.CloudHub.Ingest;
+using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +18,7 @@ namespace EdgeMlops.CloudHub.Tests.Support;
 /// The hub exactly as <see cref="HubApp.Build"/> composes it, inside the test, over a database in a temporary
 /// directory. <c>new InProcessHub()</c> builds it without starting it: store, registry and ingest work, on the fake
 /// clock <see cref="Time"/>. <see cref="StartAsync"/> also starts it on the system clock: the broker side (embedded
-/// on a free port, or an external broker) and the HTTP API on a free port (<see cref="Client"/>).
+/// on a free port, or an external broker) and the HTTP API on a free port (<see cref="ClientAs"/> with a token, <see cref="Client"/> without).
 /// </summary>
 internal sealed class InProcessHub : IAsyncDisposable
 {
@@ -24,6 +26,7 @@ internal sealed class InProcessHub : IAsyncDisposable
     private readonly TempDirectory? _ownDirectory;
     private readonly FakeTimeProvider? _time;
     private HttpClient? _client;
+    private readonly Dictionary<OperatorRole, HttpClient> _operatorClients = [];
     private bool _started;
 
     /// <summary>Builds the hub without starting it, its clock at <see cref="Start"/>.</summary>
@@ -75,10 +78,27 @@ internal sealed class InProcessHub : IAsyncDisposable
     /// <summary>The clock of a hub built with <c>new</c>; a started hub runs on the system clock.</summary>
     public FakeTimeProvider Time => _time ?? throw new InvalidOperationException("a started hub runs on the system clock");
 
-    /// <summary>A client of the HTTP API of a started hub.</summary>
-    public HttpClient Client => _client ??= _started
-        ? new HttpClient { BaseAddress = new Uri(_app.Urls.First()) }
-        : throw new InvalidOperationException("the hub is not started: use InProcessHub.StartAsync");
+    /// <summary>A client of the HTTP API of a started hub, without a token: health only.</summary>
+    public HttpClient Client => _client ??= NewClient();
+
+    /// <summary>A client of a started hub carrying the token of an operator with <paramref name="role"/> (named after the role).</summary>
+    public HttpClient ClientAs(OperatorRole role)
+    {
+        if (_operatorClients.TryGetValue(role, out var existing))
+            return existing;
+        var client = NewClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AddOperator(role.Name(), role));
+        return _operatorClients[role] = client;
+    }
+
+    /// <summary>Adds an operator and returns its token.</summary>
+    public string AddOperator(string name, OperatorRole role) =>
+        Get<OperatorRegistry>().TryAdd(name, role, out var token) ? token : throw new InvalidOperationException($"operator {name} exists");
+
+    /// <summary>Where a started hub's HTTP API listens.</summary>
+    public Uri BaseAddress => _started ? new Uri(_app.Urls.First()) : throw new InvalidOperationException("the hub is not started: use InProcessHub.StartAsync");
+
+    private HttpClient NewClient() => new() { BaseAddress = BaseAddress };
 
     public IServiceProvider Services => _app.Services;
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
@@ -136,6 +156,8 @@ internal sealed class InProcessHub : IAsyncDisposable
         try
         {
             _client?.Dispose();
+            foreach (var client in _operatorClients.Values)
+                client.Dispose();
             if (_started)
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));

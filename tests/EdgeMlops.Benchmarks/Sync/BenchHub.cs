@@ -16,13 +16,14 @@ internal sealed class BenchHub : IDisposable
     private readonly Process? _mosquitto;
     private readonly HttpClient _http;
 
-    private BenchHub(string directory, DotnetProcess hub, Process? mosquitto, string brokerUrl, int httpPort)
+    private BenchHub(string directory, DotnetProcess hub, Process? mosquitto, string brokerUrl, int httpPort, string adminToken)
     {
         _directory = directory;
         _hub = hub;
         _mosquitto = mosquitto;
         BrokerUrl = brokerUrl;
         _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/") };
+        _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminToken);
     }
 
     public string BrokerUrl { get; }
@@ -34,8 +35,9 @@ internal sealed class BenchHub : IDisposable
         Directory.CreateDirectory(directory);
         var secrets = Enroll(directory, devices);
         int mqtt = FreePort(), http = FreePort();
+        var token = await AdminTokenAsync(directory);
         var hub = await StartHubAsync(directory, http, ["--mqtt-listen", $"127.0.0.1:{mqtt}"]);
-        return (new BenchHub(directory, hub, null, $"mqtt://127.0.0.1:{mqtt}", http), secrets);
+        return (new BenchHub(directory, hub, null, $"mqtt://127.0.0.1:{mqtt}", http, token), secrets);
     }
 
     /// <summary>Enrolls, writes mosquitto's files from the registry, starts mosquitto, then the hub subscribed to it.</summary>
@@ -58,9 +60,10 @@ internal sealed class BenchHub : IDisposable
         mosquitto.BeginErrorReadLine();
         mosquitto.BeginOutputReadLine();
         await WaitForPortAsync(mqtt);
+        var token = await AdminTokenAsync(directory);
         var hub = await StartHubAsync(directory, http,
             ["--broker", $"mqtt://127.0.0.1:{mqtt}", "--Hub:Broker:PasswordFile=" + Path.Combine(brokerDirectory, "hub.secret")]);
-        return (new BenchHub(directory, hub, mosquitto, $"mqtt://127.0.0.1:{mqtt}", http), secrets);
+        return (new BenchHub(directory, hub, mosquitto, $"mqtt://127.0.0.1:{mqtt}", http, token), secrets);
     }
 
     /// <summary>Enrolls devices through the running hub's API (fast enough for hundreds).</summary>
@@ -142,6 +145,14 @@ internal sealed class BenchHub : IDisposable
             secrets[device] = json.RootElement.GetProperty("secret").GetString()!;
         }
         return secrets;
+    }
+
+    /// <summary>An admin API token for <see cref="EnrollAsync"/>, made with the operator CLI.</summary>
+    private static async Task<string> AdminTokenAsync(string directory)
+    {
+        var stdout = await RunCliAsync(directory, ["operator", "add", "bench", "--role", "admin", "--db", Path.Combine(directory, "hub.db")]);
+        using var json = JsonDocument.Parse(stdout);
+        return json.RootElement.GetProperty("token").GetString()!;
     }
 
     private static async Task<string> RunCliAsync(string directory, IEnumerable<string> args)
