@@ -29,7 +29,15 @@ public static class ExternalData
     /// turns those initializers into references to it. Same model in, same bytes out.
     /// </summary>
     /// <returns>A copy of <paramref name="model"/>; the argument is left as it was.</returns>
-    public static ModelProto MoveToFile(ModelProto model, string modelDirectory, string dataFileName, int minimumBytes = DefaultMinimumBytes)
+    public static ModelProto MoveToFile(ModelProto model, string modelDirectory, string dataFileName, int minimumBytes = DefaultMinimumBytes) =>
+        MoveToFile(model, modelDirectory, dataFileName, (_, bytes) => bytes >= minimumBytes);
+
+    /// <summary>
+    /// Like <see cref="MoveToFile(ModelProto, string, string, int)"/>, moving the initializers that
+    /// <paramref name="moveOut"/> picks (given the tensor and its size in bytes): a backbone's weights, say, and
+    /// not the head trained on it, whatever their sizes.
+    /// </summary>
+    public static ModelProto MoveToFile(ModelProto model, string modelDirectory, string dataFileName, Func<TensorProto, int, bool> moveOut)
     {
         if (dataFileName.Length == 0 || Path.GetFileName(dataFileName) != dataFileName || dataFileName is "." or "..")
             throw new ArgumentException($"'{dataFileName}' is not a plain file name; external data lives beside the model.", nameof(dataFileName));
@@ -44,7 +52,7 @@ public static class ExternalData
             {
                 if (tensor.DataLocation == TensorProto.Types.DataLocation.External) continue;
                 var bytes = RawBytesOf(tensor);
-                if (bytes is null || bytes.Length < minimumBytes) continue;
+                if (bytes is null || !moveOut(tensor, bytes.Length)) continue;
 
                 var offset = AlignUp(data.Position);
                 data.Write(new byte[offset - data.Position]);

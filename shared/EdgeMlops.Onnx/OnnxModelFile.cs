@@ -63,9 +63,14 @@ public static class OnnxModelFile
     /// </summary>
     /// <returns>The model as written: large initializers are references into the data file.</returns>
     public static ModelProto SaveWithExternalData(ModelProto model, string path, string dataFileName,
-        int minimumBytes = ExternalData.DefaultMinimumBytes)
+        int minimumBytes = ExternalData.DefaultMinimumBytes) =>
+        SaveWithExternalData(model, path, dataFileName, (_, bytes) => bytes >= minimumBytes);
+
+    /// <summary>Writes the model with the initializers <paramref name="moveOut"/> picks (tensor, size in bytes) in <paramref name="dataFileName"/>.</summary>
+    /// <returns>The model as written.</returns>
+    public static ModelProto SaveWithExternalData(ModelProto model, string path, string dataFileName, Func<TensorProto, int, bool> moveOut)
     {
-        var written = ExternalData.MoveToFile(model, ModelDirectory(path), dataFileName, minimumBytes);
+        var written = ExternalData.MoveToFile(model, ModelDirectory(path), dataFileName, moveOut);
         Save(written, path);
         return written;
     }

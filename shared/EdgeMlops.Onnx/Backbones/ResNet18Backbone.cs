@@ -69,6 +69,20 @@ public static class ResNet18Backbone
 
     /// <summary>Builds the backbone and writes it to <paramref name="modelPath"/> with its weights in <see cref="WeightsFileName"/> beside it.</summary>
     /// <returns>The model as written (initializers reference the weights file).</returns>
-    public static ModelProto Write(string packagedModelPath, string modelPath) =>
-        OnnxModelFile.SaveWithExternalData(Build(packagedModelPath), modelPath, WeightsFileName);
+    public static ModelProto Write(string packagedModelPath, string modelPath)
+    {
+        var backbone = Build(packagedModelPath);
+        return WriteWithWeightsApart(backbone, backbone, modelPath);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="model"/> (the backbone, or a classifier built on it) with every weight of
+    /// <paramref name="backbone"/> in <see cref="WeightsFileName"/> and the rest (a head) inline. Every model on
+    /// the same backbone so writes a byte-identical weights file, which packages then share.
+    /// </summary>
+    public static ModelProto WriteWithWeightsApart(ModelProto model, ModelProto backbone, string modelPath)
+    {
+        var backboneWeights = backbone.Graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        return OnnxModelFile.SaveWithExternalData(model, modelPath, WeightsFileName, (tensor, _) => backboneWeights.Contains(tensor.Name));
+    }
 }
