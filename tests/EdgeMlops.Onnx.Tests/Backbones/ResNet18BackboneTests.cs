@@ -83,6 +83,24 @@ public sealed class ResNet18BackboneTests : IDisposable
         Assert.True(new FileInfo(directory.File(ResNet18Backbone.WeightsFileName)).Length > 40_000_000, "ResNet-18 has 11 M float weights");
     }
 
+    [Fact]
+    public void A_classifier_on_the_backbone_keeps_its_head_inline_and_writes_the_backbones_weights_file_byte_for_byte()
+    {
+        var backbone = ResNet18Backbone.Build(PackagedModel);
+        var random = new Random(14);
+        var classifier = ClassifierHead.Attach(backbone, Numerics.RandomMatrix(random, 5, ResNet18Backbone.EmbeddingSize), Numerics.RandomValues(random, 5));
+        Directory.CreateDirectory(directory.File("backbone"));
+        Directory.CreateDirectory(directory.File("classifier"));
+
+        ResNet18Backbone.WriteWithWeightsApart(backbone, backbone, directory.Combine("backbone", "model.onnx"));
+        var written = ResNet18Backbone.WriteWithWeightsApart(classifier, backbone, directory.Combine("classifier", "model.onnx"));
+
+        Assert.Equal(File.ReadAllBytes(directory.Combine("backbone", ResNet18Backbone.WeightsFileName)),
+            File.ReadAllBytes(directory.Combine("classifier", ResNet18Backbone.WeightsFileName)));
+        Assert.All(written.Graph.Initializer.Where(t => t.Name.StartsWith("head.", StringComparison.Ordinal)), t => Assert.False(ExternalData.IsExternal(t)));
+        Assert.Equal(ResNet18Backbone.EmbeddingName, ClassifierHead.Find(OnnxModelFile.LoadWithExternalData(directory.Combine("classifier", "model.onnx"))).EmbeddingTensor);
+    }
+
     private (string Model, string Weights) Sha256Of(string model, string weights) =>
         (Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(directory.File(model)))),
          Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(directory.File(weights)))));

@@ -1,0 +1,42 @@
+using EdgeMlops.CloudHub.Training;
+using EdgeMlops.CloudHub.Training.Backbones;
+using EdgeMlops.CloudHub.Training.Seed;
+using EdgeMlops.Onnx;
+using EdgeMlops.Onnx.Backbones;
+using EdgeMlops.Packaging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeMlops.CloudHub.Tests.Training.Backbones;
+
+public sealed class ResNet18BootstrapTests
+{
+    [Fact]
+    public void Two_heads_on_resnet18_are_signed_packages_that_share_the_weights_file_and_differ_in_a_small_model_file()
+    {
+        using var temp = new TempDirectory();
+        using var key = SigningKey.Load(Path.Combine(RepositoryPaths.Keys, "dev-signing.key.pem"));
+        var backbone = new ResNet18ClassifierBackbone(ResNet18Backbone.PackagedModelPath(), inputSize: 64);
+        var options = new SeedBootstrapOptions { TrainPerClass = 16, EvaluationPerClass = 10, CanaryPerClass = 1, EvaluationConditions = ["day"] };
+        var bootstrap = new ClassifierBootstrap(NullLogger.Instance);
+
+        var first = bootstrap.Run(backbone, options with { Seed = 1 }, temp.File("a"), key, overwrite: false);
+        var second = bootstrap.Run(backbone, options with { Seed = 2 }, temp.File("b"), key, overwrite: false);
+
+        var trusted = TrustedKeys.FromDirectory(RepositoryPaths.Keys);
+        var package = ModelPackageVerifier.Verify(temp.File("a"), trusted);
+        ModelPackageVerifier.Verify(temp.File("b"), trusted);
+        Assert.Contains(first.Manifest.Files, f => f.Path == ResNet18Backbone.WeightsFileName);
+        Assert.Equal(File.ReadAllBytes(temp.File(Path.Combine("a", ResNet18Backbone.WeightsFileName))), File.ReadAllBytes(temp.File(Path.Combine("b", ResNet18Backbone.WeightsFileName))));
+        Assert.NotEqual(File.ReadAllBytes(temp.File(Path.Combine("a", "model.onnx"))), File.ReadAllBytes(temp.File(Path.Combine("b", "model.onnx"))));
+        Assert.True(new FileInfo(temp.File(Path.Combine("a", "model.onnx"))).Length < 64 * 1024, "the head and the graph, without the backbone's weights");
+
+        Assert.Equal(64, package.Manifest.Input.Width);
+        Assert.Equal(ColorOrder.Bgr, package.Manifest.Input.ColorOrder);
+        Assert.Equal(ResNet18Backbone.EmbeddingName, ClassifierHead.Find(OnnxModelFile.LoadWithExternalData(package.ModelPath)).EmbeddingTensor);
+        // Measured through the edge's runtime, which loads the model with its weights file from the package.
+        var day = Assert.Single(first.Manifest.Metrics);
+        Assert.Equal(50, day.Samples);
+        Assert.True(day.MacroPrecision > 0.4, $"day macro precision {day.MacroPrecision:F3} is no better than chance (0.2) by a margin");
+        Assert.NotEqual(first.Manifest.Lineage.TrainingDataHash, second.Manifest.Lineage.TrainingDataHash);
+    }
+}
