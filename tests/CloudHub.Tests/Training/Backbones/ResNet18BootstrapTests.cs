@@ -1,6 +1,7 @@
 using EdgeMlops.CloudHub.Training;
 using EdgeMlops.CloudHub.Training.Backbones;
 using EdgeMlops.CloudHub.Training.Seed;
+using EdgeMlops.Inference.Runtime;
 using EdgeMlops.Onnx;
 using EdgeMlops.Onnx.Backbones;
 using EdgeMlops.Packaging;
@@ -38,5 +39,23 @@ public sealed class ResNet18BootstrapTests
         Assert.Equal(50, day.Samples);
         Assert.True(day.MacroPrecision > 0.4, $"day macro precision {day.MacroPrecision:F3} is no better than chance (0.2) by a margin");
         Assert.NotEqual(first.Manifest.Lineage.TrainingDataHash, second.Manifest.Lineage.TrainingDataHash);
+    }
+
+    [Fact]
+    public void The_edge_runtime_can_take_a_resnet18_packages_preprocessing_into_the_graph()
+    {
+        using var temp = new TempDirectory();
+        using var key = SigningKey.Load(Path.Combine(RepositoryPaths.Keys, "dev-signing.key.pem"));
+        var backbone = new ResNet18ClassifierBackbone(ResNet18Backbone.PackagedModelPath(), inputSize: 64);
+        var options = new SeedBootstrapOptions { TrainPerClass = 10, EvaluationPerClass = 10, CanaryPerClass = 1, EvaluationConditions = ["day"] };
+        new ClassifierBootstrap(NullLogger.Instance).Run(backbone, options, temp.File("p"), key, overwrite: false);
+        var package = ModelPackageVerifier.Verify(temp.File("p"), TrustedKeys.FromDirectory(RepositoryPaths.Keys));
+
+        // The fused graph is loaded from bytes, so the weights file must have been read into it; at load the
+        // session also checks that the graph's preprocessing (BGR, means) equals the host's.
+        using var session = ClassifierSession.Create(package.ModelPath, ClassifierSignature.FromPackage(package),
+            new ClassifierRuntimeOptions { ExecutionProviders = ["CPU"], Preprocessing = PreprocessingPlacement.Graph }, NullLogger.Instance);
+
+        Assert.Equal(PreprocessingPlacement.Graph, session.Preprocessing);
     }
 }
