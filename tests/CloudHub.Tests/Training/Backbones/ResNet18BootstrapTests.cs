@@ -11,17 +11,24 @@ namespace EdgeMlops.CloudHub.Tests.Training.Backbones;
 
 public sealed class ResNet18BootstrapTests
 {
+    // At 64x64 and a few crops per class: these tests are about packaging and loading, not accuracy.
+    private static readonly SeedBootstrapOptions Small =
+        new() { TrainPerClass = 16, EvaluationPerClass = 10, CanaryPerClass = 1, EvaluationConditions = ["day"] };
+
+    private static SeedBootstrapResult Bootstrap(SeedBootstrapOptions options, string outputDirectory)
+    {
+        using var key = SigningKey.Load(Path.Combine(RepositoryPaths.Keys, "dev-signing.key.pem"));
+        var backbone = new ResNet18ClassifierBackbone(ResNet18Backbone.PackagedModelPath(), inputSize: 64);
+        return new ClassifierBootstrap(NullLogger.Instance).Run(backbone, options, outputDirectory, key, overwrite: false);
+    }
+
     [Fact]
     public void Two_heads_on_resnet18_are_signed_packages_that_share_the_weights_file_and_differ_in_a_small_model_file()
     {
         using var temp = new TempDirectory();
-        using var key = SigningKey.Load(Path.Combine(RepositoryPaths.Keys, "dev-signing.key.pem"));
-        var backbone = new ResNet18ClassifierBackbone(ResNet18Backbone.PackagedModelPath(), inputSize: 64);
-        var options = new SeedBootstrapOptions { TrainPerClass = 16, EvaluationPerClass = 10, CanaryPerClass = 1, EvaluationConditions = ["day"] };
-        var bootstrap = new ClassifierBootstrap(NullLogger.Instance);
 
-        var first = bootstrap.Run(backbone, options with { Seed = 1 }, temp.File("a"), key, overwrite: false);
-        var second = bootstrap.Run(backbone, options with { Seed = 2 }, temp.File("b"), key, overwrite: false);
+        var first = Bootstrap(Small with { Seed = 1 }, temp.File("a"));
+        var second = Bootstrap(Small with { Seed = 2 }, temp.File("b"));
 
         var trusted = TrustedKeys.FromDirectory(RepositoryPaths.Keys);
         var package = ModelPackageVerifier.Verify(temp.File("a"), trusted);
@@ -45,10 +52,7 @@ public sealed class ResNet18BootstrapTests
     public void The_edge_runtime_can_take_a_resnet18_packages_preprocessing_into_the_graph()
     {
         using var temp = new TempDirectory();
-        using var key = SigningKey.Load(Path.Combine(RepositoryPaths.Keys, "dev-signing.key.pem"));
-        var backbone = new ResNet18ClassifierBackbone(ResNet18Backbone.PackagedModelPath(), inputSize: 64);
-        var options = new SeedBootstrapOptions { TrainPerClass = 10, EvaluationPerClass = 10, CanaryPerClass = 1, EvaluationConditions = ["day"] };
-        new ClassifierBootstrap(NullLogger.Instance).Run(backbone, options, temp.File("p"), key, overwrite: false);
+        Bootstrap(Small, temp.File("p"));
         var package = ModelPackageVerifier.Verify(temp.File("p"), TrustedKeys.FromDirectory(RepositoryPaths.Keys));
 
         // The fused graph is loaded from bytes, so the weights file must have been read into it; at load the
