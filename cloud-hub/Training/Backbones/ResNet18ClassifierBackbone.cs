@@ -29,7 +29,7 @@ public sealed class ResNet18ClassifierBackbone : IClassifierBackbone
             Layout = TensorLayout.Nchw,
             ColorOrder = ColorOrder.Bgr,
             Scale = 1,
-            Mean = [.. ResNet18Backbone.BgrMeans.Select(m => (double)m)],
+            Mean = [.. ResNet18Backbone.BgrMeans],
             Std = [1, 1, 1],
         };
     }

@@ -30,7 +30,7 @@ public static class ResNet18Backbone
     /// package's preprocessing model (ResNetPreprocess.onnx), which varies little over the image (95-130), so
     /// crops of any size can use one value per channel.
     /// </summary>
-    public static readonly IReadOnlyList<float> BgrMeans = [103.063f, 115.903f, 123.152f];
+    public static readonly IReadOnlyList<double> BgrMeans = [103.063, 115.903, 123.152];
 
     /// <summary>The weights file written beside the model.</summary>
     public const string WeightsFileName = "resnet18.weights";
