@@ -11,6 +11,10 @@ namespace EdgeMlops.Onnx;
 /// <c>raw_data</c> would hold). Large weights then live in a file of their own, so two packages that share a
 /// backbone share that file byte for byte and a retrained head changes only the small model file.
 /// </summary>
+/// <remarks>
+/// Covers the main graph's initializers, where exporters put weights; tensors inside node attributes and
+/// subgraphs (Constant values, If/Loop bodies) are left as they are.
+/// </remarks>
 public static class ExternalData
 {
     /// <summary>Offsets are multiples of this, so a reader may memory-map each tensor on a page boundary.</summary>
