@@ -34,6 +34,17 @@ public static class ClassifierHead
     public static ModelProto ReplaceHead(ModelProto model, float[,] weights, float[] bias) =>
         HeadReplacer.Replace(model, weights, bias);
 
+    /// <summary>
+    /// A copy of <paramref name="featureExtractor"/>, whose only output is an embedding [N, dimension], with a head
+    /// on top: Gemm (logits = <paramref name="weights"/> · embedding + <paramref name="bias"/>) then Softmax, the
+    /// probabilities [N, classes] becoming the only output under <paramref name="outputName"/>. The embedding
+    /// keeps its name, so <see cref="Find"/> and <see cref="ReplaceHead"/> work on the result.
+    /// </summary>
+    /// <param name="weights">[classes, embeddingDimension].</param>
+    /// <param name="bias">[classes].</param>
+    public static ModelProto Attach(ModelProto featureExtractor, float[,] weights, float[] bias, string outputName = "probabilities") =>
+        HeadAttacher.Attach(featureExtractor, weights, bias, outputName);
+
     internal static GraphProto RequireGraph(ModelProto model) =>
         model.Graph ?? throw new OnnxHeadNotFoundException("The model has no graph.");
 }

@@ -33,7 +33,7 @@ public static class OnnxTensor
     public static float[] ReadFloats(TensorProto tensor)
     {
         if (tensor.DataLocation == TensorProto.Types.DataLocation.External)
-            throw new NotSupportedException($"Tensor '{tensor.Name}' keeps its data in an external file; only single-file models are supported.");
+            throw new NotSupportedException($"Tensor '{tensor.Name}' keeps its data in an external file; load the model with OnnxModelFile.LoadWithExternalData to read it.");
         if (tensor.DataType != (int)TensorProto.Types.DataType.Float)
             throw new NotSupportedException($"Tensor '{tensor.Name}' has element type {(TensorProto.Types.DataType)tensor.DataType}; only FLOAT is supported.");
 

@@ -23,12 +23,15 @@ public static class ModelPackageWriter
         Write(targetDirectory, () => new MemoryStream(modelBytes, writable: false), draft, signingKey, canarySetDirectory, overwrite);
 
     /// <summary>Writes a package like <see cref="Write(string, byte[], ModelManifestDraft, SigningKey, string?, bool)"/>, streaming the model from <paramref name="modelPath"/>.</summary>
+    /// <param name="modelDataFiles">Files beside <paramref name="modelPath"/> that the model reads (ONNX external
+    /// data), by name; they go beside <c>model.onnx</c> and are listed and signed like every other file.</param>
     public static ModelManifest Write(string targetDirectory, string modelPath, ModelManifestDraft draft, SigningKey signingKey,
-        string? canarySetDirectory = null, bool overwrite = false) =>
-        Write(targetDirectory, () => File.OpenRead(modelPath), draft, signingKey, canarySetDirectory, overwrite);
+        string? canarySetDirectory = null, bool overwrite = false, IReadOnlyList<string>? modelDataFiles = null) =>
+        Write(targetDirectory, () => File.OpenRead(modelPath), draft, signingKey, canarySetDirectory, overwrite,
+            (modelDataFiles ?? []).Select(name => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, name)).ToList());
 
     private static ModelManifest Write(string targetDirectory, Func<Stream> openModel, ModelManifestDraft draft, SigningKey signingKey,
-        string? canarySetDirectory, bool overwrite)
+        string? canarySetDirectory, bool overwrite, IReadOnlyList<string>? modelDataPaths = null)
     {
         var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(targetDirectory));
         RequireWritable(target, overwrite);
@@ -38,6 +41,10 @@ public static class ModelPackageWriter
         try
         {
             CopyModel(openModel, Path.Combine(staging, PackageLayout.ModelFile));
+            foreach (var dataPath in modelDataPaths ?? [])
+            {
+                File.Copy(dataPath, Path.Combine(staging, Path.GetFileName(dataPath)));
+            }
             if (canarySetDirectory is not null)
             {
                 CopyTree(canarySetDirectory, Path.Combine(staging, PackageLayout.CanaryDirectory));

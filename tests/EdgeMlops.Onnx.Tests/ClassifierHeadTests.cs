@@ -72,6 +72,32 @@ public class ClassifierHeadTests
     }
 
     [Fact]
+    public void Attach_puts_a_softmax_over_weights_times_embedding_plus_bias_on_a_feature_extractor_and_Find_sees_it()
+    {
+        var random = new Random(33);
+        var extractor = ClassifierHead.ExposeEmbedding(TestModels.SmallCnn(), "features");
+        extractor.Graph.Output.RemoveAt(0);
+        var (weights, bias) = (Numerics.RandomMatrix(random, 3, TestModels.EmbeddingDimension), Numerics.RandomValues(random, 3));
+        var images = TestModels.RandomImages(random, Batch);
+
+        var classifier = ClassifierHead.Attach(extractor, weights, bias);
+
+        var embeddings = OrtRunner.Run(extractor, TestModels.InputName, images, TestModels.InputShape(Batch), "features")["features"];
+        var probabilities = OrtRunner.Run(classifier, TestModels.InputName, images, TestModels.InputShape(Batch), "probabilities")["probabilities"];
+        Assert.Equal([Batch, 3], probabilities.Shape);
+        for (var i = 0; i < Batch; i++)
+        {
+            var logits = Numerics.Logits(weights, bias, embeddings.Row(i));
+            var exp = logits.Select(l => MathF.Exp(l - logits.Max())).ToArray();
+            Numerics.AssertClose(exp.Select(e => e / exp.Sum()).ToArray(), probabilities.Row(i));
+        }
+
+        var head = ClassifierHead.Find(classifier);
+        Assert.Equal(("features", 3, true), (head.EmbeddingTensor, head.ClassCount, head.HasSoftmax));
+        Assert.Single(extractor.Graph.Output);
+    }
+
+    [Fact]
     public void ExposeEmbedding_adds_a_float_output_of_batch_by_dimension_and_keeps_the_original_output()
     {
         var model = TestModels.SmallCnn();

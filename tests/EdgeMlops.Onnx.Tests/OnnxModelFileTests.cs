@@ -6,20 +6,20 @@ namespace EdgeMlops.Onnx.Tests;
 
 public sealed class OnnxModelFileTests : IDisposable
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("edgemlops-onnx-").FullName;
+    private readonly TempDirectory temp = new("edgemlops-onnx-");
 
-    public void Dispose() => Directory.Delete(directory, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public void Save_then_load_gives_back_an_equal_model()
     {
         var model = TestModels.SmallCnn();
-        var path = Path.Combine(directory, "model.onnx");
+        var path = temp.File("model.onnx");
 
         OnnxModelFile.Save(model, path);
 
         Assert.Equal(model, OnnxModelFile.Load(path));
-        Assert.Equal(["model.onnx"], Directory.GetFiles(directory).Select(Path.GetFileName));
+        Assert.Equal(["model.onnx"], Directory.GetFiles(temp.Path).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class OnnxModelFileTests : IDisposable
         var withoutGraph = model.Clone();
         withoutGraph.Graph = null;
         var original = Concat(withoutGraph.ToByteArray(), MessageField(fieldNumber: 7, graphWithUnknownField), modelUnknownField);
-        var path = Path.Combine(directory, "foreign.onnx");
+        var path = temp.File("foreign.onnx");
         File.WriteAllBytes(path, original);
 
         OnnxModelFile.Save(OnnxModelFile.Load(path), path);
@@ -47,7 +47,7 @@ public sealed class OnnxModelFileTests : IDisposable
     [Fact]
     public void Loading_garbage_names_the_file()
     {
-        var path = Path.Combine(directory, "garbage.onnx");
+        var path = temp.File("garbage.onnx");
         File.WriteAllBytes(path, [0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x13, 0x37]);
 
         var error = Assert.Throws<OnnxFormatException>(() => OnnxModelFile.Load(path));

@@ -20,13 +20,12 @@ public static class FusedPreprocessingModel
     /// The serialised fused model. Its float input <paramref name="modelInput"/> stays available as an extra
     /// output, so the session can check at load that the graph's preprocessing equals the host's.
     /// </summary>
-    /// <exception cref="OnnxFormatException">The file is not a single-file ONNX model.</exception>
+    /// <exception cref="OnnxFormatException">The file is not an ONNX model, or its external data is missing.</exception>
     /// <exception cref="ArgumentException">The model's input does not fit the format (named in the message).</exception>
     public static byte[] Build(string modelPath, string modelInput, ImageTensorFormat format)
     {
-        var model = OnnxModelFile.Load(modelPath);
-        if (model.Graph.Initializer.Any(t => t.DataLocation == TensorProto.Types.DataLocation.External))
-            throw new ArgumentException($"Model '{modelPath}' keeps weights in external data files, which the in-memory fused graph cannot reference.", nameof(modelPath));
+        // The fused model is loaded from bytes, where ONNX Runtime has no folder to find external data in.
+        var model = OnnxModelFile.LoadWithExternalData(modelPath);
         var fused = InputPreprocessing.Prepend(model, modelInput, SpecFor(format), InputName, exposeModelInput: true);
         return OnnxModelFile.ToBytes(fused);
     }

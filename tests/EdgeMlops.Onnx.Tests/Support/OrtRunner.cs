@@ -8,6 +8,18 @@ internal static class OrtRunner
     public static IReadOnlyDictionary<string, OrtOutput> Run(byte[] modelBytes, string inputName, float[] input, long[] inputShape, params string[] outputNames)
     {
         using var session = new InferenceSession(modelBytes);
+        return Run(session, inputName, input, inputShape, outputNames);
+    }
+
+    /// <summary>Runs a model file: ONNX Runtime finds external data relative to the model's path.</summary>
+    public static IReadOnlyDictionary<string, OrtOutput> RunFile(string modelPath, string inputName, float[] input, long[] inputShape, params string[] outputNames)
+    {
+        using var session = new InferenceSession(modelPath);
+        return Run(session, inputName, input, inputShape, outputNames);
+    }
+
+    private static IReadOnlyDictionary<string, OrtOutput> Run(InferenceSession session, string inputName, float[] input, long[] inputShape, string[] outputNames)
+    {
         using var inputValue = OrtValue.CreateTensorValueFromMemory(input, inputShape);
         using var runOptions = new RunOptions();
         using var results = session.Run(runOptions, [inputName], [inputValue], outputNames);
