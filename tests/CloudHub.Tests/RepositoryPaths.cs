@@ -15,12 +15,3 @@ public static class RepositoryPaths
         throw new InvalidOperationException($"No EdgeMlops.sln above {AppContext.BaseDirectory}.");
     }
 }
-
-/// <summary>A temporary directory removed with the test.</summary>
-public sealed class TempDirectory : IDisposable
-{
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "edgemlops-test-" + Guid.NewGuid().ToString("N"));
-    public TempDirectory() => Directory.CreateDirectory(Path);
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-    public void Dispose() { if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true); }
-}
