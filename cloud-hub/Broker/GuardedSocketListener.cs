@@ -103,21 +103,22 @@ public sealed class GuardedSocketListener : IMqttServerAdapter
                 _logger.LogWarning(ex, "Could not accept an MQTT connection on {Endpoint}", _endpoint);
                 continue;
             }
-            _ = Task.Run(() => ServeAsync(client));
+            // Admitted here, in accept order, so the caps count exactly the sockets accepted before this one.
+            var remote = (IPEndPoint)client.RemoteEndPoint!;
+            var admission = _gate.TryEnter(remote.Address);
+            if (admission != ConnectionRefusal.None)
+            {
+                Refuse(admission, remote, null);
+                client.LingerState = new LingerOption(true, 0);
+                client.Dispose();
+                continue;
+            }
+            _ = Task.Run(() => ServeAsync(client, remote));
         }
     }
 
-    private async Task ServeAsync(Socket socket)
+    private async Task ServeAsync(Socket socket, IPEndPoint remote)
     {
-        var remote = (IPEndPoint)socket.RemoteEndPoint!;
-        var admission = _gate.TryEnter(remote.Address);
-        if (admission != ConnectionRefusal.None)
-        {
-            Refuse(admission, remote, null);
-            socket.LingerState = new LingerOption(true, 0);
-            socket.Dispose();
-            return;
-        }
         try
         {
             socket.NoDelay = true;
