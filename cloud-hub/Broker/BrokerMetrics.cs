@@ -88,6 +88,11 @@ public sealed class BrokerMetrics : IMetricsSource
         ConnectionRefusal.MissingCredentials => "missing_credentials",
         ConnectionRefusal.BadCredentials => "bad_credentials",
         ConnectionRefusal.ClientIdMismatch => "client_id_mismatch",
+        ConnectionRefusal.UnsupportedProtocolVersion => "unsupported_protocol_version",
+        ConnectionRefusal.TooManyConnections => "too_many_connections",
+        ConnectionRefusal.TooManyFromAddress => "too_many_from_address",
+        ConnectionRefusal.ConnectTimeout => "connect_timeout",
+        ConnectionRefusal.PacketTooLarge => "packet_too_large",
         _ => "none",
     };
 

@@ -14,6 +14,27 @@ public sealed class BrokerOptions
     /// <summary>Address the embedded broker listens on, <c>host:port</c> (IPv6 as <c>[::1]:1883</c>).</summary>
     public string Listen { get; set; } = "127.0.0.1:1883";
 
+    /// <summary>The embedded broker's TLS certificate (PEM); with <see cref="Key"/> devices connect over TLS (<c>mqtts://</c>) on <see cref="Listen"/>.</summary>
+    public string? Certificate { get; set; }
+
+    /// <summary>The private key (PEM) of <see cref="Certificate"/>.</summary>
+    public string? Key { get; set; }
+
+    /// <summary>Open sockets the embedded broker holds at most; one more is closed at once.</summary>
+    public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>Open sockets one source address holds at most (a site behind NAT shares one).</summary>
+    public int MaxConnectionsPerAddress { get; set; } = 1_000;
+
+    /// <summary>How long a new socket has for its TLS handshake and whole CONNECT; a silent or half-sent one is closed then.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The largest CONNECT read: nobody has logged in yet, so a larger one ends the connection unread.</summary>
+    public int MaxConnectPacketBytes { get; set; } = 8 * 1024;
+
+    /// <summary>Whether the embedded broker serves TLS.</summary>
+    public bool UsesTls => !string.IsNullOrEmpty(Certificate) || !string.IsNullOrEmpty(Key);
+
     /// <summary>The external broker, e.g. <c>mqtt://127.0.0.1:1883</c> (or <c>mqtts://</c>); empty means embedded.</summary>
     public string? Url { get; set; }
 

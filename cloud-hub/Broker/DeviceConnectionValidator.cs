@@ -19,6 +19,21 @@ public enum ConnectionRefusal
     /// another device's persistent session, which the broker keys on the client id.
     /// </summary>
     ClientIdMismatch,
+
+    /// <summary>MQTT 3.1.1 or older: without PUBACK reason codes a refused publish would look stored to the device.</summary>
+    UnsupportedProtocolVersion,
+
+    /// <summary>The broker already holds <see cref="BrokerOptions.MaxConnections"/> sockets.</summary>
+    TooManyConnections,
+
+    /// <summary>The source address already holds <see cref="BrokerOptions.MaxConnectionsPerAddress"/> sockets.</summary>
+    TooManyFromAddress,
+
+    /// <summary>No whole CONNECT (or TLS handshake) within <see cref="BrokerOptions.ConnectTimeout"/>.</summary>
+    ConnectTimeout,
+
+    /// <summary>A CONNECT over <see cref="BrokerOptions.MaxConnectPacketBytes"/>, or a later packet over the largest payload limit.</summary>
+    PacketTooLarge,
 }
 
 /// <summary>Decides whether an MQTT connection comes from an enrolled device with its own secret and its own client id.</summary>

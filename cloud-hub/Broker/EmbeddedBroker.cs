@@ -23,8 +23,11 @@ namespace EdgeMlops.CloudHub.Broker;
 /// PUBACK), so a hub killed mid-ingest never acknowledged what it did not store.
 /// </summary>
 /// <remarks>
-/// MQTTnet.Server 5.2 has no server-side maximum packet size (packets up to the protocol's 256 MB are read), so an
-/// oversized payload always reaches ingest, which refuses and counts it (0x99) rather than the connection dropping.
+/// MQTTnet.Server 5.2 has no server-side maximum packet size (it buffers whatever a fixed header announces, up to the
+/// protocol's 256 MB), so sockets come in through <see cref="GuardedSocketListener"/>: a CONNECT over a few KB or a
+/// packet over the largest payload limit ends the connection unread; a payload over its own channel's limit still
+/// reaches ingest, which refuses and counts it (0x99). MQTT 3.1.1 clients are refused at CONNECT: their PUBACK has no
+/// reason code, so a refused or unstored publish would look stored to them and they would delete it.
 /// </remarks>
 public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDisposable
 {
@@ -39,6 +42,7 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
     // Live connections per client id: a device that reconnected before its old connection was noticed gone is not offline.
     private readonly ConcurrentDictionary<string, int> _connections = new(StringComparer.Ordinal);
     private MqttServer? _server;
+    private System.Security.Cryptography.X509Certificates.X509Certificate2? _certificate;
 
     public EmbeddedBroker(
         IOptions<BrokerOptions> options,
@@ -75,16 +79,12 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         if (!ListenAddress.TryParse(_options.Listen, out var endpoint, out var problem))
             throw new HubConfigurationException($"{BrokerOptions.Section}:Listen", problem!);
 
-        var builder = new MqttServerFactory().CreateServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointPort(endpoint.Port)
-            .WithPersistentSessions(true);
-        // Bind only the family asked for: MQTTnet otherwise also listens on the other family's any-address.
-        builder = endpoint.AddressFamily == AddressFamily.InterNetworkV6
-            ? builder.WithDefaultEndpointBoundIPV6Address(endpoint.Address).WithDefaultEndpointBoundIPAddress(IPAddress.None)
-            : builder.WithDefaultEndpointBoundIPAddress(endpoint.Address).WithDefaultEndpointBoundIPV6Address(IPAddress.None);
-
-        var server = new MqttServerFactory().CreateMqttServer(builder.Build());
+        var factory = new MqttServerFactory();
+        // MQTTnet's own listener is replaced by one that guards the door (caps, CONNECT timeout and size, TLS).
+        var serverOptions = factory.CreateServerOptionsBuilder().WithoutDefaultEndpoint().WithPersistentSessions(true).Build();
+        _certificate = _options.UsesTls ? LoadCertificate() : null;
+        var listener = new GuardedSocketListener(endpoint, _options, _certificate, _metrics, _time, _logger);
+        var server = factory.CreateMqttServer(serverOptions, [listener], factory.DefaultLogger);
         server.ValidatingConnectionAsync += ValidateConnectionAsync;
         server.InterceptingPublishAsync += InterceptPublishAsync;
         server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
@@ -102,7 +102,7 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         }
         _server = server;
         _registry.CredentialWithdrawn += OnCredentialWithdrawn;
-        _logger.LogInformation("Embedded MQTT broker listening on {Endpoint}", _options.Listen);
+        _logger.LogInformation("Embedded MQTT broker listening on {Endpoint}{Tls}", _options.Listen, _certificate is null ? "" : " (TLS)");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -117,6 +117,20 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         finally
         {
             server.Dispose();
+            _certificate?.Dispose();
+        }
+    }
+
+    private System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate()
+    {
+        try
+        {
+            return PemCertificateFiles.Load(_options.Certificate!, _options.Key!);
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or ArgumentException)
+        {
+            throw new HubConfigurationException($"{BrokerOptions.Section}:Certificate",
+                $"{BrokerOptions.Section}:Certificate '{_options.Certificate}' and :Key '{_options.Key}' cannot be loaded: {ex.Message}", ex);
         }
     }
 
@@ -161,7 +175,9 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         ConnectionRefusal refusal;
         try
         {
-            refusal = _validator.Validate(e.ClientId, e.UserName, e.Password);
+            refusal = e.ProtocolVersion < MQTTnet.Formatter.MqttProtocolVersion.V500
+                ? ConnectionRefusal.UnsupportedProtocolVersion
+                : _validator.Validate(e.ClientId, e.UserName, e.Password);
         }
         catch (Exception ex)
         {
@@ -172,9 +188,12 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         if (refusal == ConnectionRefusal.None)
             return Task.CompletedTask;
 
-        e.ReasonCode = refusal == ConnectionRefusal.ClientIdMismatch
-            ? MqttConnectReasonCode.ClientIdentifierNotValid
-            : MqttConnectReasonCode.BadUserNameOrPassword;
+        e.ReasonCode = refusal switch
+        {
+            ConnectionRefusal.ClientIdMismatch => MqttConnectReasonCode.ClientIdentifierNotValid,
+            ConnectionRefusal.UnsupportedProtocolVersion => MqttConnectReasonCode.UnsupportedProtocolVersion,
+            _ => MqttConnectReasonCode.BadUserNameOrPassword,
+        };
         _metrics.ConnectionRefused(refusal);
         if (_refusalLog.ShouldLog("connect:" + refusal, out var suppressed))
             _logger.LogWarning("Refused an MQTT connection from {RemoteEndpoint}: {Reason} (client id {ClientId}, user {UserName}); {Suppressed} more refused for this reason since the last report",

@@ -33,33 +33,8 @@ public sealed class HubHttpOptionsValidator : IValidateOptions<HubHttpOptions>
 
     /// <summary>The server certificate with its key, as Kestrel will serve it.</summary>
     /// <exception cref="CryptographicException">The files do not hold a certificate and its key.</exception>
-    public static X509Certificate2 LoadCertificate(HubHttpOptions options) =>
-        X509Certificate2.CreateFromPemFile(Path.GetFullPath(options.Certificate!), Path.GetFullPath(options.Key!));
+    public static X509Certificate2 LoadCertificate(HubHttpOptions options) => PemCertificateFiles.Load(options.Certificate!, options.Key!);
 
-    private static string? FindCertificateProblem(HubHttpOptions options)
-    {
-        foreach (var (option, path) in new[] { ("Certificate", options.Certificate!), ("Key", options.Key!) })
-        {
-            try
-            {
-                using var _ = File.OpenRead(path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                return $"{HubHttpOptions.Section}:{option} '{Path.GetFullPath(path)}' cannot be read: {ex.Message}";
-            }
-        }
-        try
-        {
-            using var certificate = LoadCertificate(options);
-            return certificate.HasPrivateKey
-                ? null
-                : $"{HubHttpOptions.Section}:Key '{Path.GetFullPath(options.Key!)}' holds no private key for {HubHttpOptions.Section}:Certificate '{Path.GetFullPath(options.Certificate!)}'.";
-        }
-        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
-        {
-            return $"{HubHttpOptions.Section}:Certificate '{Path.GetFullPath(options.Certificate!)}' and {HubHttpOptions.Section}:Key " +
-                $"'{Path.GetFullPath(options.Key!)}' are not a PEM certificate and its private key: {ex.Message}";
-        }
-    }
+    private static string? FindCertificateProblem(HubHttpOptions options) =>
+        PemCertificateFiles.FindProblem($"{HubHttpOptions.Section}:Certificate", options.Certificate!, $"{HubHttpOptions.Section}:Key", options.Key!);
 }

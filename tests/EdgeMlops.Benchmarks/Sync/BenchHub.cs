@@ -27,17 +27,47 @@ internal sealed class BenchHub : IDisposable
     }
 
     public string BrokerUrl { get; }
+
+    /// <summary>The certificate the hub's broker serves TLS with, for clients to trust; null over plain TCP.</summary>
+    public string? CaCertificatePath { get; private init; }
     public string DatabasePath => Path.Combine(_directory, "hub.db");
 
-    /// <summary>Starts a hub with its embedded broker; enrolls <paramref name="devices"/> through the operator CLI first.</summary>
-    public static async Task<(BenchHub Hub, Dictionary<string, string> Secrets)> StartEmbeddedAsync(string directory, IReadOnlyList<string> devices)
+    /// <summary>
+    /// Starts a hub with its embedded broker, over TLS with a certificate made by <c>openssl</c> when
+    /// <paramref name="tls"/>; enrolls <paramref name="devices"/> through the operator CLI first.
+    /// </summary>
+    public static async Task<(BenchHub Hub, Dictionary<string, string> Secrets)> StartEmbeddedAsync(string directory, IReadOnlyList<string> devices, bool tls = false)
     {
         Directory.CreateDirectory(directory);
         var secrets = Enroll(directory, devices);
         int mqtt = FreePort(), http = FreePort();
         var token = await AdminTokenAsync(directory);
-        var hub = await StartHubAsync(directory, http, ["--mqtt-listen", $"127.0.0.1:{mqtt}"]);
-        return (new BenchHub(directory, hub, null, $"mqtt://127.0.0.1:{mqtt}", http, token), secrets);
+        string[] broker = ["--mqtt-listen", $"127.0.0.1:{mqtt}"];
+        string? certificate = null;
+        if (tls)
+        {
+            (certificate, var key) = await MakeCertificateAsync(directory);
+            broker = [.. broker, $"--Hub:Broker:Certificate={certificate}", $"--Hub:Broker:Key={key}"];
+        }
+        var hub = await StartHubAsync(directory, http, broker);
+        var url = tls ? $"mqtts://127.0.0.1:{mqtt}" : $"mqtt://127.0.0.1:{mqtt}";
+        return (new BenchHub(directory, hub, null, url, http, token) { CaCertificatePath = certificate }, secrets);
+    }
+
+    /// <summary>A self-signed certificate for 127.0.0.1 and localhost, as an operator would make one.</summary>
+    private static async Task<(string Certificate, string Key)> MakeCertificateAsync(string directory)
+    {
+        var certificate = Path.Combine(directory, "broker.cert.pem");
+        var key = Path.Combine(directory, "broker.key.pem");
+        var info = new ProcessStartInfo("openssl") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", certificate })
+            info.ArgumentList.Add(arg);
+        using var openssl = Process.Start(info)!;
+        var error = openssl.StandardError.ReadToEndAsync();
+        await openssl.StandardOutput.ReadToEndAsync();
+        await openssl.WaitForExitAsync();
+        return openssl.ExitCode == 0 ? (certificate, key) : throw new InvalidOperationException($"openssl failed: {await error}");
     }
 
     /// <summary>Enrolls, writes mosquitto's files from the registry, starts mosquitto, then the hub subscribed to it.</summary>

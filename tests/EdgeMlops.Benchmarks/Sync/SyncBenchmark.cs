@@ -18,10 +18,10 @@ using MQTTnet.Protocol;
 namespace EdgeMlops.Benchmarks.Sync;
 
 /// <summary>
-/// <c>bench sync [--records N] [--devices D] [--device-records R] [--no-mosquitto]</c>: a backlog of N outbox records
-/// drained by the agent's real sync into the hub's store, over the embedded broker and over mosquitto, next to a bare
-/// MQTTnet publish loop of the same batches (same size, same in-flight window) to the same broker; then D devices
-/// publishing at once into one hub.
+/// <c>bench sync [--records N] [--devices D] [--device-records R] [--no-mosquitto] [--tls]</c>: a backlog of N outbox
+/// records drained by the agent's real sync into the hub's store, over the embedded broker (and, with <c>--tls</c>,
+/// the embedded broker over TLS) and over mosquitto, next to a bare MQTTnet publish loop of the same batches (same
+/// size, same in-flight window) to the same broker; then D devices publishing at once into one hub.
 /// </summary>
 public static class SyncBenchmark
 {
@@ -33,6 +33,7 @@ public static class SyncBenchmark
     {
         int records = 1_000_000, devices = 200, deviceRecords = 2_500;
         var mosquitto = File.Exists("/usr/sbin/mosquitto");
+        var tls = false;
         for (var i = 0; i < args.Length; i++)
         {
             int Number() => i + 1 < args.Length && int.TryParse(args[++i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
@@ -43,15 +44,16 @@ public static class SyncBenchmark
                 case "--devices": devices = Number(); break;
                 case "--device-records": deviceRecords = Number(); break;
                 case "--no-mosquitto": mosquitto = false; break;
+                case "--tls": tls = true; break;
                 default:
-                    Console.Error.WriteLine("usage: bench sync [--records N (default 1000000)] [--devices D (200)] [--device-records R (2500)] [--no-mosquitto]");
+                    Console.Error.WriteLine("usage: bench sync [--records N (default 1000000)] [--devices D (200)] [--device-records R (2500)] [--no-mosquitto] [--tls]");
                     return 2;
             }
         }
-        return RunAsync(records, devices, deviceRecords, mosquitto).GetAwaiter().GetResult();
+        return RunAsync(records, devices, deviceRecords, mosquitto, tls).GetAwaiter().GetResult();
     }
 
-    private static async Task<int> RunAsync(int records, int devices, int deviceRecords, bool withMosquitto)
+    private static async Task<int> RunAsync(int records, int devices, int deviceRecords, bool withMosquitto, bool withTls)
     {
         var root = Path.Combine(Path.GetTempPath(), "edgemlops-bench-sync-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
@@ -65,12 +67,17 @@ public static class SyncBenchmark
             Console.Error.WriteLine($"bare batches: {batches.Count:N0} of up to 1000 records, {batches.Sum(b => (long)b.Length) / 1e6:F0} MB");
 
             var results = new List<(string Broker, double Bare, double Drain, double BareToStore)>();
-            foreach (var mode in withMosquitto ? new[] { "embedded", "mosquitto" } : ["embedded"])
+            List<string> modes = ["embedded"];
+            if (withTls)
+                modes.Add("embedded-tls");
+            if (withMosquitto)
+                modes.Add("mosquitto");
+            foreach (var mode in modes)
             {
                 var directory = Path.Combine(root, mode);
-                var (hub, secrets) = mode == "embedded"
-                    ? await BenchHub.StartEmbeddedAsync(directory, [DrainDevice, BareDevice])
-                    : await BenchHub.StartWithMosquittoAsync(directory, [DrainDevice, BareDevice]);
+                var (hub, secrets) = mode == "mosquitto"
+                    ? await BenchHub.StartWithMosquittoAsync(directory, [DrainDevice, BareDevice])
+                    : await BenchHub.StartEmbeddedAsync(directory, [DrainDevice, BareDevice], tls: mode == "embedded-tls");
                 using (hub)
                 {
                     var (bareAcked, bareStored) = await BareLoopAsync(hub, secrets[BareDevice], batches, records);
@@ -99,6 +106,8 @@ public static class SyncBenchmark
                 Console.WriteLine($"{r.Broker,-10} {r.Bare,20:N0} {r.BareToStore,18:N0} {r.Drain,18:N0} {r.Drain / r.Bare,11:F2} {r.Drain / r.BareToStore,18:F2}");
             Console.WriteLine($"fleet: {devices} devices x {deviceRecords:N0} records at once -> hub ingest {fleet:N0} records/s");
             Console.WriteLine("aim: drain >= 0.7 of the bare publish loop and >= 50,000 records/s");
+            if (results.Find(r => r.Broker == "embedded-tls") is { Broker: not null } overTls)
+                Console.WriteLine($"tls/plain (embedded): bare {overTls.Bare / results[0].Bare:F2}, agent drain {overTls.Drain / results[0].Drain:F2} (aim >= 0.9)");
             var json = string.Join(",", results.Select(r => string.Create(CultureInfo.InvariantCulture,
                 $"\"{r.Broker}\":{{\"bareRecordsPerSecond\":{r.Bare:F0},\"bareToStoreRecordsPerSecond\":{r.BareToStore:F0},\"drainRecordsPerSecond\":{r.Drain:F0},\"ratio\":{r.Drain / r.Bare:F3},\"ratioToStore\":{r.Drain / r.BareToStore:F3}}}")));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -134,7 +143,7 @@ public static class SyncBenchmark
     {
         using var client = new MqttClientFactory().CreateMqttClient();
         // The same options builder (and socket buffers) the agent uses: the limit is the broker, not an 8 KiB default.
-        var options = BrokerClientOptions.For(BrokerAddressOf(hub), BareDevice)
+        var options = BrokerClientOptions.For(BrokerAddressOf(hub), BareDevice, TrustHub(hub))
             .WithCredentials(BareDevice, secret).WithCleanStart(true).BuildWithLargeBuffers();
         await client.ConnectAsync(options);
         var topic = Topics.Telemetry(BareDevice);
@@ -171,6 +180,7 @@ public static class SyncBenchmark
             $"--Store:Path={agentDb}",
             $"--Sync:Broker={hub.BrokerUrl}",
             $"--Sync:Password={secret}",
+            .. hub.CaCertificatePath is { } ca ? [$"--Sync:CaCertificatePath={ca}"] : Array.Empty<string>(),
         ]);
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddOptions<AgentOptions>().Bind(builder.Configuration.GetSection(AgentOptions.SectionName));
@@ -226,6 +236,11 @@ public static class SyncBenchmark
             throw new InvalidOperationException($"the hub stored {stored} fleet records, expected {(long)devices * perDevice}");
         return stored / elapsed.TotalSeconds;
     }
+
+    /// <summary>Trusts the hub's own certificate over TLS, as an agent with <c>Sync:CaCertificatePath</c> does.</summary>
+    private static Action<MqttClientTlsOptionsBuilder>? TrustHub(BenchHub hub) => hub.CaCertificatePath is { } ca
+        ? tls => tls.WithTrustChain([System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(ca))])
+        : null;
 
     private static BrokerAddress BrokerAddressOf(BenchHub hub) => BrokerAddress.Parse(hub.BrokerUrl, "the bench hub's broker", "the bench hub's enrolment");
 
