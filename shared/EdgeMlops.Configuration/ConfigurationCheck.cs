@@ -71,6 +71,10 @@ public static class ConfigurationCheck
             return "a time span such as 00:00:30";
         if (target == typeof(bool))
             return "true or false";
+        if (target == typeof(int) || target == typeof(long) || target == typeof(short) || target == typeof(byte))
+            return "a whole number";
+        if (target == typeof(double) || target == typeof(float) || target == typeof(decimal))
+            return "a number";
         return $"a {target.Name}";
     }
 }

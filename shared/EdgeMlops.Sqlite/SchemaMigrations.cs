@@ -145,7 +145,7 @@ public sealed class SchemaTooNewException(string database, string filePath, int 
 
 /// <summary>A database file belongs to another application (or another of our databases); it is left untouched.</summary>
 public sealed class ForeignDatabaseException(string database, string filePath, string reason)
-    : Exception($"{filePath} is not a {database} ({reason}); point the path at a new file or at a {database} file")
+    : Exception($"{database}: {filePath} belongs to something else ({reason}); it is left untouched: point the path at a new file")
 {
     public string FilePath { get; } = filePath;
 }
