@@ -8,8 +8,8 @@ namespace EdgeMlops.EdgeAgent.Telemetry;
 /// Drains the <see cref="TelemetryQueue"/> into the <see cref="EdgeStore"/>: one transaction per batch of at most
 /// <see cref="EdgeStoreOptions.BatchSize"/> records, committed once full or <see cref="EdgeStoreOptions.FlushInterval"/>
 /// after its first record. On stop it closes the queue, commits everything already accepted, and only then returns.
-/// A store that cannot be opened at start stops the agent; one that fails later costs the failed batch (counted in
-/// <see cref="EdgeStore.LostRecords"/>), never the writer.
+/// A failing store costs the failed batch (counted in <see cref="EdgeStore.LostRecords"/>), never the writer; the agent
+/// refuses to start on a file it cannot open (<see cref="StoreOpenCheck"/>).
 /// </summary>
 /// <remarks>
 /// A hosted service rather than a <see cref="BackgroundService"/>: in .NET 10 a BackgroundService stopped before
@@ -42,14 +42,9 @@ public sealed class TelemetryWriter : IHostedService
     /// <summary>The drain loop; it completes only after <see cref="StopAsync"/> and a final commit.</summary>
     internal Task Draining { get; private set; } = Task.CompletedTask;
 
-    /// <summary>Opens the store, then starts draining the queue in the background.</summary>
-    /// <exception cref="EdgeStoreException">
-    /// The file cannot be opened and written now (not a database, not ours, a directory, an unwritable folder): an
-    /// agent that cannot keep what it sees must not start. Failures after this one cost records, never the writer.
-    /// </exception>
+    /// <summary>Starts draining the queue in the background.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _store.EnsureOpen();
         Draining = Task.Run(DrainAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -63,6 +58,7 @@ public sealed class TelemetryWriter : IHostedService
 
     private async Task DrainAsync()
     {
+        Attempt(_store.EnsureOpen);
         var batch = new List<PendingRecord>(_options.BatchSize);
         while (await FillAsync(batch))
         {
