@@ -59,9 +59,9 @@ public sealed class ConfigurationKeys
         var bestDistance = int.MaxValue;
         foreach (var candidate in candidates)
         {
-            var distance = EditDistance(key, candidate);
+            var distance = NearestWord.Distance(key, candidate);
             if (segments.Length == 1)
-                distance = Math.Min(distance, EditDistance(key, candidate[(candidate.LastIndexOf(':') + 1)..]) + 1);
+                distance = Math.Min(distance, NearestWord.Distance(key, candidate[(candidate.LastIndexOf(':') + 1)..]) + 1);
             if (distance < bestDistance)
                 (best, bestDistance) = (candidate, distance);
         }
@@ -164,24 +164,6 @@ public sealed class ConfigurationKeys
     private static bool IsIndex(string segment) => segment.Length > 0 && segment.All(char.IsAsciiDigit);
 
     private static IEnumerable<string> Segments(string key) => key.Split(':');
-
-    private static int EditDistance(string a, string b)
-    {
-        a = a.ToLowerInvariant();
-        b = b.ToLowerInvariant();
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-            previous[j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
-    }
 
     private sealed class Node
     {
