@@ -1,4 +1,6 @@
+using EdgeMlops.Configuration;
 using EdgeMlops.EdgeAgent.Models;
+using EdgeMlops.EdgeAgent.Telemetry;
 using EdgeMlops.Inference.Runtime;
 using EdgeMlops.Packaging;
 using Microsoft.Extensions.Options;
@@ -14,19 +16,20 @@ public static class AgentProgram
 
     public static async Task<int> RunAsync(string[] args)
     {
-        string[] arguments;
+        HostApplicationBuilder builder;
         try
         {
-            arguments = CommandLineAliases.Rewrite(args);
+            builder = Host.CreateApplicationBuilder(CommandLineAliases.Rewrite(args));
+            builder.AddEdgeAgent();
+            // Before anything is bound: a typo in a key would otherwise be ignored and a bad value crash the binder.
+            ConfigurationKeyException.ThrowIfAny(builder.Configuration, builder.ConfigurationKeys(), CommandLineAliases.Options);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or FormatException or ConfigurationKeyException)
         {
             Console.Error.WriteLine($"edge-agent: {ex.Message}");
             return ConfigurationError;
         }
 
-        var builder = Host.CreateApplicationBuilder(arguments);
-        builder.AddEdgeAgent();
         using var host = builder.Build();
         string? modelPackage = null;
         try
@@ -39,6 +42,12 @@ public static class AgentProgram
         {
             // Every section's validator names the key (e.g. "Batching:MaxBatchSize must be 1..1024; got 0.").
             Console.Error.WriteLine($"edge-agent: configuration error: {string.Join("; ", ex.Failures)}");
+            return ConfigurationError;
+        }
+        catch (EdgeStoreException ex)
+        {
+            // Only at start: a store that fails later costs counted records, never the run.
+            Console.Error.WriteLine($"edge-agent: the telemetry store {ex.DatabasePath} cannot be used ({ex.Problem}): {ex.Reason}");
             return ConfigurationError;
         }
         catch (ModelPackageException ex)

@@ -8,6 +8,9 @@ namespace EdgeMlops.EdgeAgent;
 /// </summary>
 public static class CommandLineAliases
 {
+    /// <summary>The short options, offered as suggestions when a flag is misspelt.</summary>
+    public static IReadOnlyList<string> Options { get; } = ["--duration", "--camera", "--db", "--model", "--device-id", "--broker"];
+
     public static string[] Rewrite(string[] args)
     {
         var result = new List<string>();
@@ -32,7 +35,15 @@ public static class CommandLineAliases
                 case "--model": result.Add($"--Model:PackagePath={Value()}"); break;
                 case "--device-id": result.Add($"--Agent:DeviceId={Value()}"); break;
                 case "--broker": result.Add($"--Sync:Broker={Value()}"); break;
-                default: result.Add(args[i]); break;
+                default:
+                    // Every other word must be a configuration key: the key check then names a typo.
+                    if (!args[i].StartsWith("--", StringComparison.Ordinal) || args[i].Length == 2)
+                        throw new ArgumentException($"unexpected argument '{args[i]}'; options are --KEY VALUE or --Section:Key=VALUE");
+                    if (!args[i].Contains('=') && i + 1 >= args.Length)
+                        throw new ArgumentException($"option {args[i]} needs a value");
+                    result.Add(args[i]);
+                    if (!args[i].Contains('=')) result.Add(args[++i]);
+                    break;
             }
         }
         return [.. result];

@@ -1,3 +1,4 @@
+using EdgeMlops.Configuration;
 using EdgeMlops.EdgeAgent.Capture;
 using EdgeMlops.EdgeAgent.Detection;
 using EdgeMlops.EdgeAgent.Diagnostics;
@@ -34,7 +35,8 @@ public static class EdgeAgentExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         // Every section is validated when the host starts: a bad value stops the agent naming its key (exit code 2).
-        // Cameras are the exception: a camera with bad settings reports its error and the others run.
+        // That includes each camera's settings; a camera whose well-formed source cannot be opened is a runtime
+        // condition instead: it reports its error and the others run.
         services.AddValidatedOptions<AgentOptions>(configuration, AgentOptions.SectionName);
         services.AddValidatedOptions<ModelOptions>(configuration, ModelOptions.SectionName);
         services.AddValidatedOptions<BatchingOptions>(configuration, BatchingOptions.SectionName);
@@ -47,10 +49,17 @@ public static class EdgeAgentExtensions
         services.AddOptions<FrameSourceFactoryOptions>().Bind(configuration.GetSection(FrameSourceFactoryOptions.SectionName));
         services.AddOptions<CameraList>().Configure(list =>
         {
-            configuration.GetSection("Cameras").Bind(list.Cameras);
+            configuration.GetSection(CameraList.SectionName).Bind(list.Cameras);
             if (list.Cameras.Count == 0) list.Cameras.Add(CameraList.DefaultCamera());
-        });
+        }).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CameraList>, CameraListValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CameraOptions>, CameraOptionsValidator>());
+        // The sections bound above without AddValidatedOptions, so that the key check knows their keys too.
+        services.AddBoundSection<ClassifierRuntimeOptions>(ClassifierRuntimeOptions.SectionName);
+        services.AddBoundSection<FrameSourceFactoryOptions>(FrameSourceFactoryOptions.SectionName);
+        services.AddBoundSection<List<CameraOptions>>(CameraList.SectionName);
+        services.AddBoundSection<EdgeStoreOptions>(EdgeStoreOptions.SectionName);
+        services.AddBoundSection<SyncOptions>(SyncOptions.SectionName);
 
         // The model: loaded into the slot before anything else starts; the batcher reads the slot per batch.
         services.AddSingleton<ModelLoader>();
@@ -81,6 +90,13 @@ public static class EdgeAgentExtensions
         services.AddAgentStage<MetricsEndpoint>(AgentStage.Diagnostics);
         return builder;
     }
+
+    /// <summary>
+    /// Every configuration key the agent reads: the bound sections' properties, any <c>Logging</c> category and the
+    /// host's own <c>environment</c>, <c>applicationName</c> and <c>contentRoot</c>.
+    /// </summary>
+    public static ConfigurationKeys ConfigurationKeys(this HostApplicationBuilder builder) =>
+        new(builder.Services.BoundSections(), ["Logging", HostDefaults.EnvironmentKey, HostDefaults.ApplicationKey, HostDefaults.ContentRootKey]);
 
     /// <summary>Files, devices and streams, the synthetic world as <c>synthetic://</c>, and the ground truth of videos that have a sidecar.</summary>
     private static IFrameSourceFactory FrameSources(IServiceProvider provider)

@@ -1,3 +1,4 @@
+using EdgeMlops.Configuration;
 using EdgeMlops.Contracts.Text;
 using System.Globalization;
 
@@ -74,8 +75,11 @@ public sealed class CommandArguments
     {
         var unknown = _options.Keys.Where(k => !_read.Contains(k)).ToList();
         if (unknown.Count > 0)
-            throw new UsageException($"Unknown option{(unknown.Count > 1 ? "s" : "")}: {string.Join(", ", unknown.Select(u => "--" + u))}.");
+            throw new UsageException($"Unknown option{(unknown.Count > 1 ? "s" : "")}: {string.Join(", ", unknown.Select(Suggest))}.");
     }
+
+    private string Suggest(string unknown) =>
+        NearestWord.Among(unknown, _read) is { } nearest ? $"--{unknown} (did you mean --{nearest}?)" : $"--{unknown}";
 }
 
 /// <summary>The command line was wrong; the CLI prints the message and the usage and exits with code 2.</summary>

@@ -60,7 +60,7 @@ public sealed class HubStoreAccess : IDisposable
     private static string? Describe(Exception failure, IConfiguration configuration) => failure switch
     {
         OptionsValidationException => failure.Message,
-        SQLiteException or IOException or UnauthorizedAccessException or SchemaTooNewException or HubStoreException =>
+        SQLiteException or IOException or UnauthorizedAccessException or SchemaTooNewException or ForeignDatabaseException or HubStoreException =>
             $"{HubStoreOptions.SectionName}:Path (--db) '{configuration[$"{HubStoreOptions.SectionName}:Path"] ?? new HubStoreOptions().Path}' " +
             $"cannot be opened as the hub database: {failure.Message}",
         _ => null,

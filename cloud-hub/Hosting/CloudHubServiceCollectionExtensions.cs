@@ -5,6 +5,7 @@ using EdgeMlops.CloudHub.Diagnostics;
 using EdgeMlops.CloudHub.Ingest;
 using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Storage;
+using EdgeMlops.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -28,6 +29,10 @@ public static class CloudHubServiceCollectionExtensions
         services.AddHubDiagnostics();
         services.AddOptions<HubHttpOptions>().Bind(configuration.GetSection(HubHttpOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubHttpOptions>, HubHttpOptionsValidator>());
+        // The sections bound above: their keys are the only Hub:* keys the host accepts (see HubApp.Build).
+        services.AddBoundSection<HubStoreOptions>(HubStoreOptions.SectionName);
+        services.AddBoundSection<BrokerOptions>(BrokerOptions.Section);
+        services.AddBoundSection<HubHttpOptions>(HubHttpOptions.Section);
         return services;
     }
 }

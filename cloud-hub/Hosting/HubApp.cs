@@ -3,6 +3,7 @@ using EdgeMlops.CloudHub.Api;
 using EdgeMlops.CloudHub.Broker;
 using EdgeMlops.CloudHub.Diagnostics;
 using EdgeMlops.CloudHub.Storage;
+using EdgeMlops.Configuration;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ namespace EdgeMlops.CloudHub.Hosting;
 /// The hub service: broker side, store, HTTP API, until SIGTERM/Ctrl+C. Configuration comes from
 /// <c>appsettings.json</c> beside the binary, environment variables (<c>EDGEMLOPS_Hub__Store__Path=...</c>), then the
 /// command line (see <see cref="HubCommandLine"/>). Exit codes: 0 after a clean stop, 2 when the configuration is
-/// wrong or an address is in use (the message names the key), 1 when the hub failed otherwise. Logs go to stderr.
+/// wrong (an unknown key, a value that does not convert, a database that is not the hub's) or an address is in use (the message names the key), 1 when the hub failed otherwise. Logs go to stderr.
 /// </summary>
 public static class HubApp
 {
@@ -27,7 +28,7 @@ public static class HubApp
         {
             built = Build(args);
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is FormatException or ConfigurationKeyException)
         {
             await Console.Error.WriteLineAsync($"cloud-hub serve: {ex.Message}\n{HubCommandLine.Usage}");
             return ConfigurationError;
@@ -58,6 +59,7 @@ public static class HubApp
     /// <param name="args">The <c>serve</c> command line: <c>[serve] [--db PATH] ... [--Hub:KEY=VALUE ...]</c>.</param>
     /// <param name="customize">Runs after the hub's registrations, before the build: tests replace services or logging here.</param>
     /// <exception cref="FormatException">A word of <paramref name="args"/> is not part of an option.</exception>
+    /// <exception cref="ConfigurationKeyException">A key is not one the hub reads, or a value cannot be converted; the message names it and the nearest valid key.</exception>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
     {
         var options = HubCommandLine.OptionsOf(args);
@@ -72,14 +74,18 @@ public static class HubApp
         builder.Logging.ClearProviders()
             .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        // Kestrel reads the URL only when it starts, after StartAsync has validated Hub:Http.
-        builder.WebHost.UseUrls(builder.Configuration[$"{HubHttpOptions.Section}:Url"] ?? new HubHttpOptions().Url);
         builder.Services.AddCloudHub(builder.Configuration);
         // Used only for an https:// Hub:Http:Url, whose certificate files StartAsync has validated by then.
         builder.Services.AddSingleton<HubCertificate>();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<HubCertificate>((kestrel, certificate) =>
             kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector = (_, _) => certificate.Certificate));
         customize?.Invoke(builder);
+        // Before anything is bound: a typo in a key would otherwise be ignored (--dbb starts on the default database)
+        // and a value the binder cannot convert would crash the start.
+        ConfigurationKeyException.ThrowIfAny(builder.Configuration, HubConfigurationKeys(builder.Services), HubCommandLine.Aliases.Keys);
+        // Kestrel reads the URL only when it starts, after StartAsync has validated Hub:Http. After the key check:
+        // setting it writes "urls" into every configuration source.
+        builder.WebHost.UseUrls(builder.Configuration[$"{HubHttpOptions.Section}:Url"] ?? new HubHttpOptions().Url);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -93,6 +99,14 @@ public static class HubApp
         app.MapHealthz();
         return app;
     }
+
+    /// <summary>
+    /// Every key the hub reads: its bound <c>Hub:*</c> sections, any <c>Logging</c> category and the host's own
+    /// <c>environment</c>, <c>applicationName</c> and <c>contentRoot</c>. Kestrel's <c>urls</c> is not among them: the
+    /// hub listens on <c>Hub:Http:Url</c> only.
+    /// </summary>
+    private static ConfigurationKeys HubConfigurationKeys(IServiceCollection services) =>
+        new(services.BoundSections(), ["Logging", HostDefaults.EnvironmentKey, HostDefaults.ApplicationKey, HostDefaults.ContentRootKey]);
 
     /// <summary>
     /// Starts a hub <see cref="Build"/> made. Options are validated and the store opened before anything listens, so a

@@ -19,7 +19,11 @@ internal static class HubSchema
     /// <summary>Every step of the schema, oldest first; a new table is a new step at the end.</summary>
     public static SchemaMigrations Migrations { get; } = new("hub database",
         SchemaMigration.Sql(1, "devices, events, stats and samples", Version1),
-        SchemaMigration.Sql(2, "operators and the audit log", Version2));
+        SchemaMigration.Sql(2, "operators and the audit log", Version2))
+    {
+        // "EMHB": marks the file as a hub database, so --db pointed at another file is refused untouched.
+        ApplicationId = 0x454D4842,
+    };
 
     /// <summary>The schema as the first release shipped it (which already wrote <c>user_version</c> 1).</summary>
     private const string Version1 = """

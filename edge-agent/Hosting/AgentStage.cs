@@ -11,6 +11,9 @@ public enum AgentStage
     /// <summary>The classifier the pipeline reads per batch; loaded first, so a refused package stops the agent before anything connects.</summary>
     Model,
 
+    /// <summary>The telemetry store opened once: a file the agent cannot use stops it before anything connects.</summary>
+    StoreOpen,
+
     /// <summary>The MQTT sync: stops last, after draining what the store committed.</summary>
     Sync,
 

@@ -1,3 +1,4 @@
+using EdgeMlops.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,6 +33,7 @@ public static class ValidatedOptionsServiceCollectionExtensions
         where T : class, IOptionsWithProblems
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>, OptionsProblemsValidator<T>>());
+        services.AddBoundSection<T>(section);
         return services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateOnStart();
     }
 }

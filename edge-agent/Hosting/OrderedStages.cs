@@ -22,9 +22,31 @@ internal sealed class OrderedStages(IEnumerable<StageRegistration> registrations
     {
         foreach (var registration in registrations.OrderBy(r => r.Stage))
         {
-            var stage = registration.Resolve(services);
-            await stage.StartAsync(cancellationToken);
-            _started.Add(stage);
+            try
+            {
+                var stage = registration.Resolve(services);
+                await stage.StartAsync(cancellationToken);
+                _started.Add(stage);
+            }
+            catch
+            {
+                // The host stops only services that started; the stages already up would otherwise keep running
+                // (the sync connecting) while the agent reports why it cannot start.
+                await StopStartedAsync(CancellationToken.None);
+                throw;
+            }
+        }
+    }
+
+    private async Task StopStartedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await StopAsync(cancellationToken);
+        }
+        catch (Exception)
+        {
+            // The failure to start is the news; a stage that also fails to stop must not hide it.
         }
     }
 

@@ -11,7 +11,7 @@ internal sealed class InitialModelLoad(ModelLoader loader, ModelSlot slot, IOpti
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        slot.Publish(loader.Load(o.PackagePath, o.TrustedKeysDirectory, slot.NextGeneration()));
+        slot.Publish(loader.Load(o.PackagePath, o.TrustedKeysDirectory, slot.NextGeneration(), o.ExtractionDirectory));
         return Task.CompletedTask;
     }
 

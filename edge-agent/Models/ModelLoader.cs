@@ -12,10 +12,13 @@ public sealed class ModelLoader(IOptions<ClassifierRuntimeOptions> runtime, ILog
 {
     /// <exception cref="ModelPackageException">The package is refused (tampered, untrusted, malformed).</exception>
     /// <exception cref="ClassifierLoadException">The package verified but its model cannot be run.</exception>
-    public LoadedModel Load(string packagePath, string trustedKeysDirectory, long generation)
+    /// <param name="extractionDirectory">Where a .zip package is extracted (a new folder inside it); the system's temporary folder when null.</param>
+    public LoadedModel Load(string packagePath, string trustedKeysDirectory, long generation, string? extractionDirectory = null)
     {
         var trust = TrustedKeys.FromDirectory(trustedKeysDirectory);
-        var extraction = File.Exists(packagePath) ? Path.Combine(Path.GetTempPath(), $"edgemlops-model-{Guid.NewGuid():N}") : null;
+        var extraction = File.Exists(packagePath)
+            ? Path.Combine(extractionDirectory ?? Path.GetTempPath(), $"edgemlops-model-{Guid.NewGuid():N}")
+            : null;
         try
         {
             var package = ModelPackageVerifier.Verify(packagePath, trust, extraction);

@@ -13,6 +13,12 @@ public sealed class ModelOptions : IOptionsWithProblems
     /// <summary>Folder of trusted <c>*.pub.pem</c> keys; a package signed by any other key is refused.</summary>
     public string TrustedKeysDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "models", "keys");
 
+    /// <summary>
+    /// Where a .zip package is extracted, one folder per load, deleted when the model is released; by default the
+    /// system's temporary folder. A folder of its own makes leftovers easy to see.
+    /// </summary>
+    public string? ExtractionDirectory { get; set; }
+
     public IReadOnlyList<string> FindProblems()
     {
         var problems = new List<string>();
@@ -20,6 +26,8 @@ public sealed class ModelOptions : IOptionsWithProblems
             problems.Add($"{SectionName}:PackagePath '{PackagePath}' does not exist.");
         if (!Directory.Exists(TrustedKeysDirectory))
             problems.Add($"{SectionName}:TrustedKeysDirectory '{TrustedKeysDirectory}' does not exist.");
+        if (ExtractionDirectory is { } extraction && !Directory.Exists(extraction))
+            problems.Add($"{SectionName}:ExtractionDirectory '{extraction}' does not exist.");
         return problems;
     }
 }

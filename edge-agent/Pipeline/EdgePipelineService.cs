@@ -92,6 +92,8 @@ public sealed class EdgePipelineService(
 /// <summary>The <c>Cameras</c> section: a list, with one synthetic camera when none is configured.</summary>
 public sealed class CameraList
 {
+    public const string SectionName = "Cameras";
+
     public List<CameraOptions> Cameras { get; set; } = [];
 
     public static CameraOptions DefaultCamera() => new() { Id = "cam1", Source = "synthetic://highway?seed=1&condition=day" };

@@ -1,3 +1,4 @@
+using EdgeMlops.Sqlite;
 using SQLite;
 
 namespace EdgeMlops.EdgeAgent.Telemetry;
@@ -20,6 +21,8 @@ internal static class StoreFailures
             (StoreProblem.DiskFull, "the disk is full (SQLITE_FULL); free space or lower Store:BudgetMegabytes"),
         SQLiteException { Result: SQLite3.Result.NonDBFile } =>
             (StoreProblem.NotADatabase, "the file is not a SQLite database (SQLITE_NOTADB); move it away or point Store:Path elsewhere"),
+        ForeignDatabaseException =>
+            (StoreProblem.NotOurs, "the file is a SQLite database of something else and is left untouched; point Store:Path at a new file"),
         SQLiteException { Result: SQLite3.Result.Corrupt } =>
             (StoreProblem.Corrupt, "the database file is corrupt (SQLITE_CORRUPT)"),
         SQLiteException { Result: SQLite3.Result.CannotOpen } =>

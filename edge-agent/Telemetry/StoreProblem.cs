@@ -9,6 +9,9 @@ public enum StoreProblem
     /// <summary>The file exists but is not a SQLite database.</summary>
     NotADatabase,
 
+    /// <summary>The file is a SQLite database of something else (another application, the hub); it is left untouched.</summary>
+    NotOurs,
+
     /// <summary>The file is a damaged SQLite database.</summary>
     Corrupt,
 

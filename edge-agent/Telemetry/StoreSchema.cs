@@ -18,7 +18,11 @@ internal static class StoreSchema
         // Files of the first release have these tables at user_version 0; creating them is a no-op there.
         new SchemaMigration(1, "records, outbox and counters as sqlite-net maps the row classes", connection =>
             connection.CreateTables(CreateFlags.None,
-                typeof(VehicleEventRow), typeof(CameraStatsRow), typeof(ReviewSampleRow), typeof(OutboxRow), typeof(MetaRow))));
+                typeof(VehicleEventRow), typeof(CameraStatsRow), typeof(ReviewSampleRow), typeof(OutboxRow), typeof(MetaRow))))
+    {
+        // "EMAG": marks the file as an agent store, so --db pointed at another file is refused untouched.
+        ApplicationId = 0x454D4147,
+    };
 }
 
 internal static class TableNames

@@ -8,7 +8,8 @@ namespace EdgeMlops.EdgeAgent.Telemetry;
 /// Drains the <see cref="TelemetryQueue"/> into the <see cref="EdgeStore"/>: one transaction per batch of at most
 /// <see cref="EdgeStoreOptions.BatchSize"/> records, committed once full or <see cref="EdgeStoreOptions.FlushInterval"/>
 /// after its first record. On stop it closes the queue, commits everything already accepted, and only then returns.
-/// A failing store costs the failed batch (counted in <see cref="EdgeStore.LostRecords"/>), never the writer.
+/// A failing store costs the failed batch (counted in <see cref="EdgeStore.LostRecords"/>), never the writer; the agent
+/// refuses to start on a file it cannot open (<see cref="StoreOpenCheck"/>).
 /// </summary>
 /// <remarks>
 /// A hosted service rather than a <see cref="BackgroundService"/>: in .NET 10 a BackgroundService stopped before

@@ -9,6 +9,7 @@ namespace EdgeMlops.Sqlite;
 public sealed class SchemaMigrations
 {
     private readonly IReadOnlyList<SchemaMigration> _steps;
+    private Lazy<HashSet<string>>? _ownObjects;
 
     /// <param name="database">What the file is, for messages, e.g. "hub database".</param>
     /// <exception cref="ArgumentException">The steps are not numbered 1, 2, 3... in order.</exception>
@@ -25,6 +26,14 @@ public sealed class SchemaMigrations
 
     public string Database { get; }
 
+    /// <summary>
+    /// The file's owner mark, written to <c>PRAGMA application_id</c> by <see cref="Apply"/>; 0 for none. With a mark,
+    /// a file that carries another mark, or has tables no step of this list creates, is refused untouched: a path
+    /// pointed at someone else's database must not get our tables added to it. An unmarked file whose tables are all
+    /// ours (written before the mark existed) is marked.
+    /// </summary>
+    public int ApplicationId { get; init; }
+
     /// <summary>The version a file has after every step: what this build writes.</summary>
     public int Latest => _steps.Count;
 
@@ -33,7 +42,7 @@ public sealed class SchemaMigrations
     {
         ArgumentOutOfRangeException.ThrowIfNegative(version);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(version, Latest);
-        return new SchemaMigrations(Database, _steps.Take(version).ToArray());
+        return new SchemaMigrations(Database, _steps.Take(version).ToArray()) { ApplicationId = ApplicationId };
     }
 
     /// <summary>
@@ -42,10 +51,14 @@ public sealed class SchemaMigrations
     /// </summary>
     /// <returns>The version the file had before.</returns>
     /// <exception cref="SchemaTooNewException">The file was written by a newer build; it is left untouched.</exception>
+    /// <exception cref="ForeignDatabaseException">The file belongs to something else (see <see cref="ApplicationId"/>); it is left untouched.</exception>
     public int Apply(SQLiteConnection connection, string filePath)
     {
         var found = UserVersion(connection);
-        if (found == Latest)
+        var marked = ApplicationId == 0 || Mark(connection) == ApplicationId;
+        if (!marked)
+            ThrowIfForeign(connection, filePath);
+        if (found == Latest && marked)
             return found;
         ThrowIfNewer(found, filePath);
 
@@ -61,6 +74,8 @@ public sealed class SchemaMigrations
                 step.Apply(connection);
                 connection.Execute($"PRAGMA user_version={step.Version}");
             }
+            if (ApplicationId != 0)
+                connection.Execute($"PRAGMA application_id={ApplicationId}");
             connection.Execute("COMMIT");
             return found;
         }
@@ -72,6 +87,32 @@ public sealed class SchemaMigrations
     }
 
     private static int UserVersion(SQLiteConnection connection) => connection.ExecuteScalar<int>("PRAGMA user_version");
+
+    private static int Mark(SQLiteConnection connection) => connection.ExecuteScalar<int>("PRAGMA application_id");
+
+    /// <summary>Refuses a file that carries another mark, or an unmarked one with a table, index or view none of the steps creates.</summary>
+    private void ThrowIfForeign(SQLiteConnection connection, string filePath)
+    {
+        var mark = Mark(connection);
+        if (mark != 0)
+            throw new ForeignDatabaseException(Database, filePath, $"its application_id is {mark}, not {ApplicationId}");
+        _ownObjects ??= new Lazy<HashSet<string>>(OwnObjects);
+        var stranger = SchemaObjects(connection).FirstOrDefault(name => !_ownObjects.Value.Contains(name));
+        if (stranger is not null)
+            throw new ForeignDatabaseException(Database, filePath, $"it holds '{stranger}', which is not one of ours");
+    }
+
+    /// <summary>What the steps create, found by running them on an empty in-memory database: no list to keep in step.</summary>
+    private HashSet<string> OwnObjects()
+    {
+        using var memory = new SQLiteConnection(":memory:");
+        foreach (var step in _steps)
+            step.Apply(memory);
+        return new HashSet<string>(SchemaObjects(memory), StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static List<string> SchemaObjects(SQLiteConnection connection) =>
+        connection.QueryScalars<string>("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'");
 
     private void ThrowIfNewer(int found, string filePath)
     {
@@ -100,4 +141,11 @@ public sealed class SchemaTooNewException(string database, string filePath, int 
     public string FilePath { get; } = filePath;
     public int FileVersion { get; } = fileVersion;
     public int KnownVersion { get; } = knownVersion;
+}
+
+/// <summary>A database file belongs to another application (or another of our databases); it is left untouched.</summary>
+public sealed class ForeignDatabaseException(string database, string filePath, string reason)
+    : Exception($"{database}: {filePath} belongs to something else ({reason}); it is left untouched: point the path at a new file")
+{
+    public string FilePath { get; } = filePath;
 }

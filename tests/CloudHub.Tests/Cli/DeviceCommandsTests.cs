@@ -3,7 +3,7 @@ using EdgeMlops.CloudHub.Tests.Support;
 
 namespace EdgeMlops.CloudHub.Tests.Cli;
 
-/// <summary>Device commands: <c>device enroll</c> does not re-key an enrolled device by accident; an unusable database is named.</summary>
+/// <summary>Device commands: <c>device enroll</c> does not re-key an enrolled device by accident; an unusable or foreign database is named; a misspelt option gets the nearest one.</summary>
 public sealed class DeviceCommandsTests
 {
     [Fact]
@@ -38,6 +38,26 @@ public sealed class DeviceCommandsTests
         Assert.Contains(db, list.Error);
         Assert.Contains("schema version 1000", list.Error);
         Assert.Contains($"version {EdgeMlops.CloudHub.Storage.HubSchema.Migrations.Latest}", list.Error);
+    }
+
+    [Fact]
+    public async Task A_misspelt_option_is_refused_with_the_nearest_one_and_another_applications_database_is_left_untouched()
+    {
+        using var directory = new TempDirectory();
+        var db = directory.File("customers.db");
+        using (var other = new SQLite.SQLiteConnection(db))
+            other.Execute("CREATE TABLE customers (id INTEGER PRIMARY KEY)");
+
+        var typo = await CliRunner.RunAsync("device", "list", "--dbb", db);
+        var foreign = await CliRunner.RunAsync("device", "enroll", "dev-a", "--db", db);
+
+        Assert.Equal(2, typo.ExitCode);
+        Assert.Contains("--dbb (did you mean --db?)", typo.Error);
+        Assert.Equal(2, foreign.ExitCode);
+        Assert.Contains(db, foreign.Error);
+        Assert.Contains("customers", foreign.Error);
+        using var check = new SQLite.SQLiteConnection(db);
+        Assert.Equal(["customers"], check.QueryScalars<string>("SELECT name FROM sqlite_master WHERE type = 'table'"));
     }
 
     private static string Secret(string output) =>

@@ -2,6 +2,7 @@ using EdgeMlops.CloudHub.Hosting;
 using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Storage;
 using EdgeMlops.CloudHub.Tests.Support;
+using EdgeMlops.Sqlite;
 using SQLite;
 
 namespace EdgeMlops.CloudHub.Tests.Storage;
@@ -71,5 +72,30 @@ public sealed class HubSchemaTests : IDisposable
         Assert.Contains($"version {HubSchema.Migrations.Latest}", error.Message);
         using var file = new SQLiteConnection(DatabasePath, SQLiteOpenFlags.ReadOnly);
         Assert.Equal(newer, file.ExecuteScalar<int>("PRAGMA user_version"));
+    }
+
+    [Fact]
+    public void A_hub_database_written_before_the_mark_is_accepted_and_marked()
+    {
+        using var connection = new SQLiteConnection(DatabasePath);
+        HubSchema.Migrations.UpTo(1).Apply(connection, DatabasePath);
+        connection.Execute("PRAGMA application_id=0");
+
+        HubSchema.Migrations.Apply(connection, DatabasePath);
+
+        Assert.NotEqual(0, connection.ExecuteScalar<int>("PRAGMA application_id"));
+        Assert.Equal(HubSchema.Migrations.Latest, connection.ExecuteScalar<int>("PRAGMA user_version"));
+    }
+
+    [Fact]
+    public void An_agent_store_is_not_taken_for_a_hub_database()
+    {
+        using var connection = new SQLiteConnection(DatabasePath);
+        connection.Execute("CREATE TABLE outbox (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, created_at_ms INTEGER)");
+
+        var refused = Assert.Throws<ForeignDatabaseException>(() => HubSchema.Migrations.Apply(connection, DatabasePath));
+
+        Assert.Contains("outbox", refused.Message);
+        Assert.Equal(0, connection.ExecuteScalar<int>("PRAGMA user_version"));
     }
 }
