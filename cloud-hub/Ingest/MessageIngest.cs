@@ -1,3 +1,4 @@
+using EdgeMlops.Contracts.Text;
 using System.Text;
 using System.Text.Json;
 using EdgeMlops.CloudHub.Devices;
@@ -37,7 +38,7 @@ internal sealed class MessageIngest(
         {
             // The contract readers do not throw; should one still, the message must not come back forever.
             logger.LogError(e, "Reading a {Channel} message from device {DeviceId} failed unexpectedly", deviceTopic.Channel, deviceTopic.DeviceId);
-            return Reject(topic, deviceTopic, new PayloadRejection(RejectionKind.Malformed, $"the payload could not be read: {e.Message}"));
+            return Reject(topic, deviceTopic, new PayloadRejection(RejectionKind.Malformed, $"the payload could not be read: {LogText.Escape(e.Message)}"));
         }
         if (parsed.Work is null)
         {
