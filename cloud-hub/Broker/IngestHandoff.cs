@@ -77,5 +77,6 @@ public sealed class IngestHandoff(
     private static AckOutcome RejectionOutcome(IngestResult result) =>
         result.NotEnrolled ? AckOutcome.NotAuthorized
         : result.Kind == RejectionKind.UnsupportedVersion ? AckOutcome.ImplementationSpecificError
+        : result.Kind == RejectionKind.QuotaExceeded ? AckOutcome.QuotaExceeded
         : AckOutcome.PayloadFormatInvalid;
 }

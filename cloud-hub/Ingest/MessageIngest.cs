@@ -15,6 +15,7 @@ internal sealed class MessageIngest(
     DeviceRegistry registry,
     IngestWriter writer,
     SampleFiles sampleFiles,
+    SampleQuota sampleQuota,
     IngestMetrics metrics,
     RejectionLog rejections,
     TimeProvider time,
@@ -47,7 +48,13 @@ internal sealed class MessageIngest(
         }
         // On disk before it is indexed, so a killed hub never indexes an image it does not have.
         if (parsed.Work is SampleWork sample)
+        {
+            // A sample already on disk is a redelivery and costs nothing; a new one must fit the device's quota first.
+            if (!File.Exists(sampleFiles.FullPath(sample.ImagePath))
+                && sampleQuota.TryTake(deviceTopic.DeviceId, parsed.Image.Length) is { } overQuota)
+                return Reject(topic, deviceTopic, new PayloadRejection(RejectionKind.QuotaExceeded, overQuota));
             sampleFiles.Save(sample.ImagePath, parsed.Image.Span);
+        }
 
         var outcome = await writer.SubmitAsync(parsed.Work, cancellationToken).ConfigureAwait(false);
         if (outcome.NotEnrolled)
