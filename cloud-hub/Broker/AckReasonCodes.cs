@@ -16,6 +16,7 @@ public static class AckReasonCodes
         AckOutcome.PayloadFormatInvalid => 0x99,
         AckOutcome.NotAuthorized => 0x87,
         AckOutcome.ImplementationSpecificError => 0x83,
+        AckOutcome.QuotaExceeded => 0x97,
         _ => 0x80, // unspecified error: not stored, the device sends it again
     };
 

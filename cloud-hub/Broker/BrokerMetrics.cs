@@ -21,6 +21,9 @@ public enum AckOutcome
 
     /// <summary>A version this hub does not read: 0x83, nothing stored; the device keeps it for a hub that does.</summary>
     ImplementationSpecificError,
+
+    /// <summary>The device's sample quota is used up: 0x97, nothing stored; the device keeps it and tries later.</summary>
+    QuotaExceeded,
 }
 
 /// <summary>The broker side's counters, exposed on the hub's metrics endpoint.</summary>
@@ -103,6 +106,7 @@ public sealed class BrokerMetrics : IMetricsSource
         AckOutcome.UnspecifiedError => "unspecified_error",
         AckOutcome.NotAuthorized => "not_authorized",
         AckOutcome.ImplementationSpecificError => "implementation_specific_error",
+        AckOutcome.QuotaExceeded => "quota_exceeded",
         _ => "unknown",
     };
 }

@@ -1,3 +1,4 @@
+using EdgeMlops.Contracts.Text;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
@@ -181,7 +182,7 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Could not check the credentials of client {ClientId} from {RemoteEndpoint}; refused as server unavailable", e.ClientId, e.RemoteEndPoint);
+            _logger.LogError(ex, "Could not check the credentials of client {ClientId} from {RemoteEndpoint}; refused as server unavailable", LogText.Escape(e.ClientId), e.RemoteEndPoint);
             e.ReasonCode = MqttConnectReasonCode.ServerUnavailable;
             return Task.CompletedTask;
         }
@@ -197,7 +198,7 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         _metrics.ConnectionRefused(refusal);
         if (_refusalLog.ShouldLog("connect:" + refusal, out var suppressed))
             _logger.LogWarning("Refused an MQTT connection from {RemoteEndpoint}: {Reason} (client id {ClientId}, user {UserName}); {Suppressed} more refused for this reason since the last report",
-                e.RemoteEndPoint, BrokerMetrics.Label(refusal), e.ClientId, e.UserName, suppressed);
+                e.RemoteEndPoint, BrokerMetrics.Label(refusal), LogText.Escape(e.ClientId), LogText.Escape(e.UserName), suppressed);
         return Task.CompletedTask;
     }
 
@@ -230,7 +231,7 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         _metrics.Acknowledged(AckOutcome.NotAuthorized);
         if (_refusalLog.ShouldLog("publish", out var suppressed))
             _logger.LogWarning("Refused a publish of client {ClientId} on {Topic}: not its own topic; {Suppressed} more refused since the last report",
-                e.ClientId, e.ApplicationMessage.Topic, suppressed);
+                LogText.Escape(e.ClientId), LogText.Escape(e.ApplicationMessage.Topic), suppressed);
     }
 
     /// <summary>Keeps the device's retained status in the broker too, for the device's own status subscription.</summary>
@@ -259,7 +260,7 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         _metrics.SubscriptionRefused();
         if (_refusalLog.ShouldLog("subscribe", out var suppressed))
             _logger.LogWarning("Refused a subscription of client {ClientId} to {TopicFilter}: not its own desired or status topic; {Suppressed} more refused since the last report",
-                e.ClientId, e.TopicFilter.Topic, suppressed);
+                LogText.Escape(e.ClientId), LogText.Escape(e.TopicFilter.Topic), suppressed);
         return Task.CompletedTask;
     }
 
@@ -296,6 +297,6 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         if (answer.Outcome == AckOutcome.Success)
             _metrics.OfflineRecordedFromDisconnect();
         else
-            _logger.LogError("Could not record device {DeviceId} offline after its connection dropped: {Reason}", deviceId, answer.Reason);
+            _logger.LogError("Could not record device {DeviceId} offline after its connection dropped: {Reason}", deviceId, LogText.Escape(answer.Reason));
     }
 }

@@ -1,3 +1,4 @@
+using EdgeMlops.Contracts.Text;
 using System.Buffers;
 using EdgeMlops.CloudHub.Ingest;
 using EdgeMlops.Contracts;
@@ -53,7 +54,7 @@ public sealed class IngestHandoff(
                 : new IngestAnswer(AckOutcome.Success, null);
             if (result.Status == IngestStatus.Rejected && _rejectionLog.ShouldLog(deviceTopic.DeviceId, out var suppressed))
                 logger.LogWarning("Rejected a {Channel} message of device {DeviceId} ({Bytes} bytes, answered {Outcome}): {Reason}; {Suppressed} more rejections of this device since the last report",
-                    deviceTopic.Channel, deviceTopic.DeviceId, payload.Length, BrokerMetrics.Label(answer.Outcome), result.Reason, suppressed);
+                    deviceTopic.Channel, deviceTopic.DeviceId, payload.Length, BrokerMetrics.Label(answer.Outcome), LogText.Escape(result.Reason), suppressed);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -76,5 +77,6 @@ public sealed class IngestHandoff(
     private static AckOutcome RejectionOutcome(IngestResult result) =>
         result.NotEnrolled ? AckOutcome.NotAuthorized
         : result.Kind == RejectionKind.UnsupportedVersion ? AckOutcome.ImplementationSpecificError
+        : result.Kind == RejectionKind.QuotaExceeded ? AckOutcome.QuotaExceeded
         : AckOutcome.PayloadFormatInvalid;
 }

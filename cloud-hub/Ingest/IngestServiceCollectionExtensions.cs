@@ -14,6 +14,7 @@ public static class IngestServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SampleFiles>();
+        services.TryAddSingleton<SampleQuota>();
         services.TryAddSingleton<RejectionLog>();
         services.TryAddSingleton<IngestMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMetricsSource, IngestMetrics>(provider => provider.GetRequiredService<IngestMetrics>()));

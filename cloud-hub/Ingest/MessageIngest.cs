@@ -1,3 +1,4 @@
+using EdgeMlops.Contracts.Text;
 using System.Text;
 using System.Text.Json;
 using EdgeMlops.CloudHub.Devices;
@@ -14,6 +15,7 @@ internal sealed class MessageIngest(
     DeviceRegistry registry,
     IngestWriter writer,
     SampleFiles sampleFiles,
+    SampleQuota sampleQuota,
     IngestMetrics metrics,
     RejectionLog rejections,
     TimeProvider time,
@@ -37,7 +39,7 @@ internal sealed class MessageIngest(
         {
             // The contract readers do not throw; should one still, the message must not come back forever.
             logger.LogError(e, "Reading a {Channel} message from device {DeviceId} failed unexpectedly", deviceTopic.Channel, deviceTopic.DeviceId);
-            return Reject(topic, deviceTopic, new PayloadRejection(RejectionKind.Malformed, $"the payload could not be read: {e.Message}"));
+            return Reject(topic, deviceTopic, new PayloadRejection(RejectionKind.Malformed, $"the payload could not be read: {LogText.Escape(e.Message)}"));
         }
         if (parsed.Work is null)
         {
@@ -46,7 +48,13 @@ internal sealed class MessageIngest(
         }
         // On disk before it is indexed, so a killed hub never indexes an image it does not have.
         if (parsed.Work is SampleWork sample)
+        {
+            // A sample already on disk is a redelivery and costs nothing; a new one must fit the device's quota first.
+            if (!File.Exists(sampleFiles.FullPath(sample.ImagePath))
+                && sampleQuota.TryTake(deviceTopic.DeviceId, parsed.Image.Length) is { } overQuota)
+                return Reject(topic, deviceTopic, new PayloadRejection(RejectionKind.QuotaExceeded, overQuota));
             sampleFiles.Save(sample.ImagePath, parsed.Image.Span);
+        }
 
         var outcome = await writer.SubmitAsync(parsed.Work, cancellationToken).ConfigureAwait(false);
         if (outcome.NotEnrolled)

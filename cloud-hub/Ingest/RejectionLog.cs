@@ -1,3 +1,4 @@
+using EdgeMlops.Contracts.Text;
 using EdgeMlops.Contracts;
 
 namespace EdgeMlops.CloudHub.Ingest;
@@ -60,7 +61,7 @@ public sealed class RejectionLog(TimeProvider time, ILogger<RejectionLog> logger
             logger.LogWarning("{Suppressed} more ingest rejections were not logged in the last minute", suppressed);
         if (log)
             logger.LogWarning("Rejected {Channel} message from device {DeviceId} on {Topic}: {Kind}: {Reason}",
-                channel, deviceId, topic, kind, reason);
+                channel, LogText.Escape(deviceId), LogText.Escape(topic), kind, LogText.Escape(reason));
     }
 
     internal void Add(string topic, DeviceTopic deviceTopic, PayloadRejection rejection) =>

@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using EdgeMlops.CloudHub.Storage;
+using EdgeMlops.Contracts;
 
 namespace EdgeMlops.CloudHub.Ingest;
 
@@ -39,12 +38,13 @@ public sealed class SampleFiles(HubDatabase database)
     public string FullPath(string relativePath) => Path.Combine(database.SamplesDirectory, relativePath);
 
     /// <summary>Where a sample goes, relative to the samples directory; the device's directory name cannot leave it.</summary>
+    /// <exception cref="ArgumentException"><paramref name="deviceId"/> is not a valid device id (<see cref="DeviceIds"/>).</exception>
     public static string RelativePath(string deviceId, long epoch, long seq) => $"{DirectoryName(deviceId)}/{epoch}-{seq}.jpg";
 
-    // Device ids may hold anything but '/', '+', '#' and control characters; ".." or a name the file system dislikes
-    // would be a traversal or a failure, so such ids get a stable hashed name instead.
+    // Only ids of the safe alphabet are enrolled and ingested, and that alphabet is a valid, visible directory name that
+    // cannot leave the samples folder; anything else is refused rather than renamed, so two devices never share a folder.
     private static string DirectoryName(string deviceId) =>
-        deviceId.Length <= 100 && deviceId[0] != '.' && deviceId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
-            ? deviceId
-            : "id-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(deviceId)));
+        DeviceIds.FindProblem(deviceId) is { } problem
+            ? throw new ArgumentException($"No sample folder for an invalid device id: {problem}", nameof(deviceId))
+            : deviceId;
 }

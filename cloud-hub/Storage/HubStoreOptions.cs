@@ -12,6 +12,12 @@ public sealed class HubStoreOptions
     /// <summary>Where sample images are written; defaults to <c>samples</c> beside the database file.</summary>
     public string? SamplesDirectory { get; set; }
 
+    /// <summary>Sample image bytes one device may send in an hour; more are refused (0x97) until the hour has passed.</summary>
+    public long SampleBytesPerHourPerDevice { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Sample image bytes kept on disk for one device; beyond this its new samples are refused (0x97).</summary>
+    public long StoredSampleBytesPerDevice { get; set; } = 4L * 1024 * 1024 * 1024;
+
     /// <summary>How hard a commit pushes data to the disk.</summary>
     public StoreSynchronous Synchronous { get; set; } = StoreSynchronous.Normal;
 

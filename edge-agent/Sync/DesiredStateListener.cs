@@ -1,3 +1,4 @@
+using EdgeMlops.Contracts.Text;
 using EdgeMlops.Contracts;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +23,7 @@ internal sealed class DesiredStateListener(string deviceId, DesiredStateStore st
         {
             // An empty retained message is how a retained state is cleared; there is nothing to apply.
             logger.LogDebug("Desired state on {Topic} was cleared (empty retained message); keeping revision {Revision}",
-                topic, store.Current?.Revision);
+                LogText.Escape(topic), store.Current?.Revision);
             return;
         }
         if (PayloadLimits.Check(DeviceChannel.Desired, payload.Length) is { } oversized)
@@ -56,6 +57,6 @@ internal sealed class DesiredStateListener(string deviceId, DesiredStateStore st
     private void Refuse(string topic, string reason)
     {
         progress.DesiredStateRejected();
-        logger.LogWarning("Desired state on {Topic} refused: {Reason}", topic, reason);
+        logger.LogWarning("Desired state on {Topic} refused: {Reason}", LogText.Escape(topic), LogText.Escape(reason));
     }
 }

@@ -1,3 +1,4 @@
+using EdgeMlops.Contracts.Text;
 using System.Buffers;
 using EdgeMlops.EdgeAgent.Telemetry;
 using EdgeMlops.Resilience;
@@ -123,7 +124,7 @@ public sealed class MqttSyncService : IHostedService, IDisposable
             catch (Exception e) when (e is MqttConnectionLostException || (e is not OperationCanceledException && !client.IsConnected))
             {
                 _logger.LogWarning("Connection to broker {Broker} lost: {Reason}; {Pending} records wait in the outbox",
-                    settings.Broker, ConnectionTrouble.Describe(e), _store.PendingCount);
+                    settings.Broker, LogText.Escape(ConnectionTrouble.Describe(e)), _store.PendingCount);
             }
             catch (Exception e) when (e is not OperationCanceledException || !_abort.IsCancellationRequested)
             {

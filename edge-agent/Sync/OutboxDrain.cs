@@ -1,3 +1,4 @@
+using EdgeMlops.Contracts.Text;
 using EdgeMlops.EdgeAgent.Telemetry;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -130,11 +131,11 @@ internal sealed class OutboxDrain
                 _progress.RejectedByHubDropped(message.Records);
                 _logger.LogWarning(
                     "The hub rejected {MessageKind} {SeqRange} ({Records} records) as a payload it will never accept ({Detail}); dropping them from the outbox",
-                    Kind(message), message.SeqRange, message.Records, outcome.Detail);
+                    Kind(message), message.SeqRange, message.Records, LogText.Escape(outcome.Detail));
                 break;
             case PublishVerdict.RefusedLocally:
                 _progress.UnsendableDropped(message.Records);
-                _logger.LogWarning("Outbox {SeqRange} cannot be sent: {Reason}; dropping it from the outbox", message.SeqRange, outcome.Detail);
+                _logger.LogWarning("Outbox {SeqRange} cannot be sent: {Reason}; dropping it from the outbox", message.SeqRange, LogText.Escape(outcome.Detail));
                 break;
             default:
                 if (outcome.Verdict == PublishVerdict.Refused)

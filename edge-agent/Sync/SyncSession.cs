@@ -1,3 +1,4 @@
+using EdgeMlops.Contracts.Text;
 using EdgeMlops.EdgeAgent.Telemetry;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -121,7 +122,7 @@ internal sealed class SyncSession(
         }
         catch (Exception e) when (e is SyncPublishException or EdgeStoreException)
         {
-            logger.LogWarning("Stopped draining: {Reason}; {Pending} records wait in the outbox for the next start", e.Message, store.PendingCount);
+            logger.LogWarning("Stopped draining: {Reason}; {Pending} records wait in the outbox for the next start", LogText.Escape(e.Message), store.PendingCount);
         }
     }
 
@@ -141,7 +142,7 @@ internal sealed class SyncSession(
         catch (Exception e)
         {
             // The broker sends the last will instead: the device shows offline either way.
-            logger.LogWarning("Could not disconnect cleanly from broker {Broker}: {Reason}", settings.Broker, ConnectionTrouble.Describe(e));
+            logger.LogWarning("Could not disconnect cleanly from broker {Broker}: {Reason}", settings.Broker, LogText.Escape(ConnectionTrouble.Describe(e)));
         }
     }
 }

@@ -23,4 +23,7 @@ public enum RejectionKind
 
     /// <summary>A text field, list or map longer than <see cref="FieldLimits"/> allows (a 1 MB camera id, 5,000 top-k entries).</summary>
     FieldTooLong,
+
+    /// <summary>Well-formed, but the device has used up its sample quota (bytes per hour or bytes stored).</summary>
+    QuotaExceeded,
 }

@@ -12,6 +12,7 @@ public sealed class AckReasonCodesTests
     [InlineData(AckOutcome.NotAuthorized, 0x87)]
     [InlineData(AckOutcome.ImplementationSpecificError, 0x83)]
     [InlineData(AckOutcome.UnspecifiedError, 0x80)]
+    [InlineData(AckOutcome.QuotaExceeded, 0x97)]
     public void Both_broker_modes_answer_an_outcome_with_the_same_reason_code(AckOutcome outcome, int code)
     {
         Assert.Equal(code, (int)AckReasonCodes.PubAck(outcome));
