@@ -53,7 +53,7 @@ public sealed class DesiredStateTests : IAsyncLifetime
         await Eventually.HoldsAsync(() => rig.Progress.DesiredRejected == 3, "three desired states were refused");
 
         Assert.Equal(5, rig.Desired.Current!.Revision);
-        var warnings = rig.Log.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("Desired state")).Select(e => e.Message).ToList();
+        var warnings = rig.Log.Collector.GetSnapshot().Where(e => e.Level == LogLevel.Warning && e.Message.Contains("Desired state")).Select(e => e.Message).ToList();
         Assert.Contains(warnings, w => w.Contains("WrongDevice") && w.Contains("box-99"));
         Assert.Contains(warnings, w => w.Contains("revision 4 is older than revision 5"));
         Assert.Contains(warnings, w => w.Contains("Malformed"));

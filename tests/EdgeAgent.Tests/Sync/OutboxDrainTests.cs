@@ -63,7 +63,7 @@ public sealed class OutboxDrainTests : IAsyncLifetime
 
         Assert.Equal(sent.Count, rig.Store.PendingCount);
         Assert.Equal(0, rig.Progress.AckedRecords);
-        Assert.Contains(rig.Log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("NotAuthorized") && e.Message.Contains("seqs 1..100"));
+        Assert.Contains(rig.Log.Collector.GetSnapshot(), e => e.Level == LogLevel.Error && e.Message.Contains("NotAuthorized") && e.Message.Contains("seqs 1..100"));
 
         Volatile.Write(ref refusing, false);
         await Eventually.HoldsAsync(() => rig.Store.PendingCount == 0, "the outbox is empty");
@@ -92,11 +92,11 @@ public sealed class OutboxDrainTests : IAsyncLifetime
 
         Assert.Equal(sent.Count, rig.Store.PendingCount);
         Assert.Equal(0, rig.Progress.AckedRecords);
-        var warning = Assert.Single(rig.Log.Entries, e => e.Level >= LogLevel.Warning && e.Message.Contains("no subscriber"));
+        var warning = Assert.Single(rig.Log.Collector.GetSnapshot(), e => e.Level >= LogLevel.Warning && e.Message.Contains("no subscriber"));
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Contains($"has no subscriber for {firstTopic} (is the hub connected to it?); records kept", warning.Message);
         Assert.Contains($"127.0.0.1:{_broker.Port}", warning.Message);
-        Assert.DoesNotContain(rig.Log.Entries, e => e.Level >= LogLevel.Error);
+        Assert.DoesNotContain(rig.Log.Collector.GetSnapshot(), e => e.Level >= LogLevel.Error);
         // The device's own state is not outbox data: 0x10 on it is fine, and the connection stays up.
         Assert.True(rig.Progress.Connected);
         Assert.Equal(0, rig.Progress.Reconnects);
@@ -107,8 +107,8 @@ public sealed class OutboxDrainTests : IAsyncLifetime
         var arrived = _broker.Received.Where(m => m.Topic == TelemetryTopic || m.Topic == Topics.Samples(SyncRig.DeviceId)).Seqs();
         Assert.Equal(sent, arrived.Distinct().Order());
         Assert.Equal(sent.Count, rig.Progress.AckedRecords);
-        Assert.Single(rig.Log.Entries, e => e.Level >= LogLevel.Warning && e.Message.Contains("no subscriber"));
-        await Eventually.HoldsAsync(() => rig.Log.Entries.Any(e => e.Level == LogLevel.Information && e.Message.Contains($"has a subscriber for {firstTopic} again")),
+        Assert.Single(rig.Log.Collector.GetSnapshot(), e => e.Level >= LogLevel.Warning && e.Message.Contains("no subscriber"));
+        await Eventually.HoldsAsync(() => rig.Log.Collector.GetSnapshot().Any(e => e.Level == LogLevel.Information && e.Message.Contains($"has a subscriber for {firstTopic} again")),
             "the end of the outage is logged");
     }
 
@@ -127,7 +127,7 @@ public sealed class OutboxDrainTests : IAsyncLifetime
         Assert.Equal(200, rig.Progress.AckedRecords);
         // Sent once each: a poison batch is not retried.
         Assert.Equal(sent, _broker.Received.On(TelemetryTopic).Seqs());
-        Assert.Contains(rig.Log.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("seqs 101..200") && e.Message.Contains("PayloadFormatInvalid"));
+        Assert.Contains(rig.Log.Collector.GetSnapshot(), e => e.Level == LogLevel.Warning && e.Message.Contains("seqs 101..200") && e.Message.Contains("PayloadFormatInvalid"));
     }
 
     [Fact]

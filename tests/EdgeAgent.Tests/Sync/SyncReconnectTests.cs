@@ -45,7 +45,7 @@ public sealed class SyncReconnectTests
         Assert.Empty(sent.Except(arrived));
         Assert.Equal(sent, arrived.Distinct().Order());
         Assert.True(rig.Progress.Reconnects >= 1, "the sync reconnected");
-        Assert.Contains(rig.Log.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("lost") && e.Message.Contains(broker.Address.Replace("mqtt://", "")));
+        Assert.Contains(rig.Log.Collector.GetSnapshot(), e => e.Level == LogLevel.Warning && e.Message.Contains("lost") && e.Message.Contains(broker.Address.Replace("mqtt://", "")));
     }
 
     [Fact]
@@ -59,14 +59,14 @@ public sealed class SyncReconnectTests
         await rig.StartAsync();
         await Eventually.HoldsAsync(() => rig.Progress.ConnectFailures >= 3, "three connection attempts failed");
 
-        var warnings = rig.Log.Entries.Where(e => e.Level >= LogLevel.Warning && e.Message.Contains("Cannot connect")).ToList();
+        var warnings = rig.Log.Collector.GetSnapshot().Where(e => e.Level >= LogLevel.Warning && e.Message.Contains("Cannot connect")).ToList();
         var warning = Assert.Single(warnings);
         Assert.Contains($"127.0.0.1:{broker.Port}", warning.Message);
         Assert.Equal(sent.Count, rig.Store.PendingCount);
 
         await broker.RestartAsync();
         await Eventually.HoldsAsync(() => rig.Store.PendingCount == 0, "the outbox is empty once the broker is up");
-        Assert.Contains(rig.Log.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("failed attempts"));
+        Assert.Contains(rig.Log.Collector.GetSnapshot(), e => e.Level == LogLevel.Information && e.Message.Contains("failed attempts"));
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class SyncReconnectTests
         await rig.StartAsync();
         await Eventually.HoldsAsync(() => rig.Progress.ConnectFailures >= 2, "two connection attempts failed");
 
-        var error = Assert.Single(rig.Log.Entries, e => e.Level == LogLevel.Error);
+        var error = Assert.Single(rig.Log.Collector.GetSnapshot(), e => e.Level == LogLevel.Error);
         Assert.Contains("BadUserNameOrPassword", error.Message);
         Assert.Contains("user 'box-07'", error.Message);
         Assert.Contains("Sync:Username", error.Message);

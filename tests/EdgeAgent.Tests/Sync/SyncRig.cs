@@ -5,6 +5,7 @@ using EdgeMlops.EdgeAgent.Sync;
 using EdgeMlops.EdgeAgent.Telemetry;
 using EdgeMlops.EdgeAgent.Tests.Support;
 using EdgeMlops.EdgeAgent.Tests.Telemetry;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace EdgeMlops.EdgeAgent.Tests.Sync;
 
@@ -40,7 +41,7 @@ internal sealed class SyncRig : IAsyncDisposable
     public EdgeStore Store { get; }
     public SyncProgress Progress { get; }
     public DesiredStateStore Desired { get; } = new();
-    public RecordingLogger<MqttSyncService> Log { get; } = new();
+    public FakeLogger<MqttSyncService> Log { get; } = new();
     public MqttSyncService Service { get; }
 
     public string DirectoryPath => _directory.Path;

@@ -42,7 +42,7 @@ public sealed class SyncTlsTests : IDisposable
 
         Assert.Equal(5, rig.Store.PendingCount);
         Assert.False(rig.Progress.Connected);
-        var warning = Assert.Single(rig.Log.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("Cannot connect"));
+        var warning = Assert.Single(rig.Log.Collector.GetSnapshot(), e => e.Level == LogLevel.Warning && e.Message.Contains("Cannot connect"));
         Assert.Contains($"mqtts://127.0.0.1:{broker.Port}", warning.Message);
         Assert.Contains("certificate", warning.Message, StringComparison.OrdinalIgnoreCase);
     }
