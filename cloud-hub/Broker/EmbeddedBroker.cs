@@ -1,18 +1,18 @@
-using EdgeMlops.Contracts.Text;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Hosting;
 using EdgeMlops.CloudHub.Ingest;
-using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.Contracts;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using EdgeMlops.Contracts.Text;
 using MQTTnet;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EdgeMlops.CloudHub.Broker;
 

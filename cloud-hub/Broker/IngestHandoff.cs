@@ -1,7 +1,7 @@
-using EdgeMlops.Contracts.Text;
 using System.Buffers;
 using EdgeMlops.CloudHub.Ingest;
 using EdgeMlops.Contracts;
+using EdgeMlops.Contracts.Text;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMlops.CloudHub.Broker;

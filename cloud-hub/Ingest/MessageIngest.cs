@@ -1,8 +1,8 @@
-using EdgeMlops.Contracts.Text;
 using System.Text;
 using System.Text.Json;
 using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.Contracts;
+using EdgeMlops.Contracts.Text;
 
 namespace EdgeMlops.CloudHub.Ingest;
 

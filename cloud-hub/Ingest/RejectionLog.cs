@@ -1,5 +1,5 @@
-using EdgeMlops.Contracts.Text;
 using EdgeMlops.Contracts;
+using EdgeMlops.Contracts.Text;
 
 namespace EdgeMlops.CloudHub.Ingest;
 

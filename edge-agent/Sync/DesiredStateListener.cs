@@ -1,5 +1,5 @@
-using EdgeMlops.Contracts.Text;
 using EdgeMlops.Contracts;
+using EdgeMlops.Contracts.Text;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMlops.EdgeAgent.Sync;

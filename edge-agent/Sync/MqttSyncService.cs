@@ -1,11 +1,11 @@
-using EdgeMlops.Contracts.Text;
 using System.Buffers;
+using EdgeMlops.Contracts.Text;
 using EdgeMlops.EdgeAgent.Telemetry;
 using EdgeMlops.Resilience;
+using MQTTnet;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using MQTTnet;
 
 namespace EdgeMlops.EdgeAgent.Sync;
 

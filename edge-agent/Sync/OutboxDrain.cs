@@ -1,8 +1,8 @@
 using EdgeMlops.Contracts.Text;
 using EdgeMlops.EdgeAgent.Telemetry;
-using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeMlops.EdgeAgent.Sync;
 

@@ -1,7 +1,7 @@
 using EdgeMlops.Contracts.Text;
 using EdgeMlops.EdgeAgent.Telemetry;
-using Microsoft.Extensions.Logging;
 using MQTTnet;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeMlops.EdgeAgent.Sync;
 
