@@ -24,6 +24,7 @@ public static class CloudHubServiceCollectionExtensions
         services.AddHubDevices();
         services.AddHubIngest();
         services.AddHubBroker(configuration);
+        services.AddHostedService<DesiredStateRepublisher>();
         services.AddHubOperatorAuth();
         services.AddHubApi();
         services.AddHubDiagnostics();

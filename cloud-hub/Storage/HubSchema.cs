@@ -19,7 +19,8 @@ internal static class HubSchema
     /// <summary>Every step of the schema, oldest first; a new table is a new step at the end.</summary>
     public static SchemaMigrations Migrations { get; } = new("hub database",
         SchemaMigration.Sql(1, "devices, events, stats and samples", Version1),
-        SchemaMigration.Sql(2, "operators and the audit log", Version2))
+        SchemaMigration.Sql(2, "operators and the audit log", Version2),
+        SchemaMigration.Sql(3, "desired state per device", Version3))
     {
         // "EMHB": marks the file as a hub database, so --db pointed at another file is refused untouched.
         ApplicationId = 0x454D4842,
@@ -116,6 +117,17 @@ internal static class HubSchema
             action  TEXT NOT NULL,               -- e.g. device.enroll
             target  TEXT NOT NULL,               -- the device id or operator name
             outcome TEXT NOT NULL                -- ok, or why it was refused
+        );
+        """;
+
+    /// <summary>Each device's desired state as last set (the truth the broker's retained copy is published from).</summary>
+    private const string Version3 = """
+        CREATE TABLE desired_states (
+            device_id          TEXT PRIMARY KEY NOT NULL,
+            revision           INTEGER NOT NULL,
+            json               TEXT NOT NULL,       -- the DesiredState message
+            updated_at         INTEGER NOT NULL,
+            published_revision INTEGER NOT NULL     -- the newest revision the broker accepted
         );
         """;
 }

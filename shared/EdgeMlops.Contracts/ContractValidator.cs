@@ -92,7 +92,51 @@ public static class ContractValidator
         ?? Text(message.ModelName, "modelName")
         ?? Text(message.ModelVersion, "modelVersion")
         ?? Backlog(message.Outbox)
-        ?? (message.DesiredRevision is { } revision ? NotNegative(revision, "desiredRevision") : null);
+        ?? (message.DesiredRevision is { } revision ? NotNegative(revision, "desiredRevision") : null)
+        ?? (message.Deployment is { } deployment ? Deployment(deployment) : null)
+        ?? (message.Shadow is { } shadow ? Shadow(shadow) : null);
+
+    /// <summary>The first problem with the desired <c>"model"</c> property, or null when it is valid.</summary>
+    public static string? FindProblem(DesiredModel model) =>
+        FieldLimits.FindProblem(model)
+        ?? Text(model.Name, "model.name")
+        ?? Text(model.Version, "model.version")
+        ?? Sha256(model.ManifestSha256, "model.manifestSha256")
+        ?? (Uri.TryCreate(model.Source, UriKind.Absolute, out var source) && (source.Scheme == Uri.UriSchemeHttp || source.Scheme == Uri.UriSchemeHttps)
+            ? null : $"model.source must be an absolute http or https URL, got '{Shown(model.Source)}'")
+        ?? OptionalText(model.RolloutId, "model.rolloutId")
+        ?? (model.ProbationSeconds is { } probation && probation < 0 ? $"model.probationSeconds must not be negative, got {probation}" : null)
+        ?? (model.Challenger is { } challenger
+            ? Text(challenger.Name, "model.challenger.name")
+              ?? Text(challenger.Version, "model.challenger.version")
+              ?? Sha256(challenger.ManifestSha256, "model.challenger.manifestSha256")
+              ?? (double.IsFinite(challenger.Share) && challenger.Share is > 0 and <= 1 ? null
+                  : $"model.challenger.share must be in (0, 1], got {challenger.Share}")
+            : null);
+
+    private static string? Deployment(ModelDeploymentReport deployment) =>
+        Text(deployment.Name, "deployment.name")
+        ?? Text(deployment.Version, "deployment.version")
+        ?? (Enum.IsDefined(deployment.State) ? null : $"deployment.state {(int)deployment.State} is not a known state")
+        ?? OptionalText(deployment.RolloutId, "deployment.rolloutId")
+        ?? OptionalText(deployment.Reason, "deployment.reason")
+        ?? OptionalText(deployment.PreviousVersion, "deployment.previousVersion")
+        ?? (deployment.BytesDone is { } done ? NotNegative(done, "deployment.bytesDone") : null)
+        ?? (deployment.BytesTotal is { } total ? NotNegative(total, "deployment.bytesTotal") : null);
+
+    private static string? Shadow(ShadowReport shadow) =>
+        Text(shadow.ChallengerName, "shadow.challengerName")
+        ?? Text(shadow.ChallengerVersion, "shadow.challengerVersion")
+        ?? (shadow.WindowEnd < shadow.WindowStart ? "shadow.windowEnd is earlier than shadow.windowStart" : null)
+        ?? NotNegative(shadow.Crops, "shadow.crops")
+        ?? Probability(shadow.Agreement, "shadow.agreement")
+        ?? Probability(shadow.ChampionMeanConfidence, "shadow.championMeanConfidence")
+        ?? Probability(shadow.ChallengerMeanConfidence, "shadow.challengerMeanConfidence")
+        ?? NotNegative(shadow.ChallengerP95Ms, "shadow.challengerP95Ms");
+
+    private static string? Sha256(string? value, string field) =>
+        value is { Length: 64 } && value.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f')
+            ? null : $"{field} must be 64 lowercase hex characters, got '{Shown(value)}'";
 
     /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
     public static string? FindProblem(DesiredState message) =>

@@ -19,4 +19,5 @@ namespace EdgeMlops.Contracts;
 [JsonSerializable(typeof(DeviceStatus))]
 [JsonSerializable(typeof(ReportedState))]
 [JsonSerializable(typeof(DesiredState))]
+[JsonSerializable(typeof(DesiredModel))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -29,6 +29,9 @@ public static class FieldLimits
     /// <summary>Properties in a desired state.</summary>
     public const int DesiredProperties = 32;
 
+    /// <summary>A reason or a URL: one line for people (a failed deployment's reason, a download source).</summary>
+    public const int ReasonLength = 1024;
+
     /// <summary>The first field of <paramref name="message"/> over its limit, or null when all are within them.</summary>
     public static string? FindProblem(VehicleEvent message) =>
         Text(message.CameraId, "cameraId", IdLength)
@@ -66,7 +69,31 @@ public static class FieldLimits
     /// <summary>The first field of <paramref name="message"/> over its limit, or null when all are within them.</summary>
     public static string? FindProblem(ReportedState message) =>
         Text(message.ModelName, "modelName", IdLength)
-        ?? Text(message.ModelVersion, "modelVersion", IdLength);
+        ?? Text(message.ModelVersion, "modelVersion", IdLength)
+        ?? (message.Deployment is { } deployment
+            ? Text(deployment.Name, "deployment.name", IdLength)
+              ?? Text(deployment.Version, "deployment.version", IdLength)
+              ?? Text(deployment.RolloutId, "deployment.rolloutId", IdLength)
+              ?? Text(deployment.PreviousVersion, "deployment.previousVersion", IdLength)
+              ?? Text(deployment.Reason, "deployment.reason", ReasonLength)
+            : null)
+        ?? (message.Shadow is { } shadow
+            ? Text(shadow.ChallengerName, "shadow.challengerName", IdLength)
+              ?? Text(shadow.ChallengerVersion, "shadow.challengerVersion", IdLength)
+            : null);
+
+    /// <summary>The first field of <paramref name="model"/> over its limit, or null when all are within them.</summary>
+    public static string? FindProblem(DesiredModel model) =>
+        Text(model.Name, "model.name", IdLength)
+        ?? Text(model.Version, "model.version", IdLength)
+        ?? Text(model.ManifestSha256, "model.manifestSha256", IdLength)
+        ?? Text(model.Source, "model.source", ReasonLength)
+        ?? Text(model.RolloutId, "model.rolloutId", IdLength)
+        ?? (model.Challenger is { } challenger
+            ? Text(challenger.Name, "model.challenger.name", IdLength)
+              ?? Text(challenger.Version, "model.challenger.version", IdLength)
+              ?? Text(challenger.ManifestSha256, "model.challenger.manifestSha256", IdLength)
+            : null);
 
     /// <summary>The first field of <paramref name="message"/> over its limit, or null when all are within them.</summary>
     public static string? FindProblem(DesiredState message) =>

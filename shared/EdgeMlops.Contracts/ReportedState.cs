@@ -9,13 +9,17 @@ namespace EdgeMlops.Contracts;
 /// <param name="ModelVersion">Its version.</param>
 /// <param name="Outbox">The device's backlog: what it still has to send.</param>
 /// <param name="DesiredRevision">The revision of the desired state the device last applied, when it has received one.</param>
+/// <param name="Deployment">Progress on the model version the desired state names; absent before the first one.</param>
+/// <param name="Shadow">Champion/challenger statistics of the last window, while a challenger runs.</param>
 public sealed record ReportedState(
     string DeviceId,
     DateTimeOffset At,
     string ModelName,
     string ModelVersion,
     OutboxBacklog Outbox,
-    long? DesiredRevision = null) : IDeviceMessage
+    long? DesiredRevision = null,
+    ModelDeploymentReport? Deployment = null,
+    ShadowReport? Shadow = null) : IDeviceMessage
 {
     /// <inheritdoc />
     [JsonPropertyOrder(-1)]

@@ -30,6 +30,17 @@ public static class ModelPackageWriter
         Write(targetDirectory, () => File.OpenRead(modelPath), draft, signingKey, canarySetDirectory, overwrite,
             (modelDataFiles ?? []).Select(name => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, name)).ToList());
 
+    /// <summary>
+    /// Signs an already verified package's manifest again with <paramref name="key"/> (the hub's fleet key: boxes
+    /// trust only fleet keys) and returns the re-signed manifest and its serialized bytes. The signed content is
+    /// unchanged; only the signature differs.
+    /// </summary>
+    public static (ModelManifest Manifest, byte[] Json) Resign(VerifiedModelPackage package, SigningKey key)
+    {
+        var signed = ManifestSigner.Sign(package.Manifest with { Signature = null }, key);
+        return (signed, ModelManifestJson.Serialize(signed, indented: true));
+    }
+
     private static ModelManifest Write(string targetDirectory, Func<Stream> openModel, ModelManifestDraft draft, SigningKey signingKey,
         string? canarySetDirectory, bool overwrite, IReadOnlyList<string>? modelDataPaths = null)
     {

@@ -29,6 +29,19 @@ internal static partial class ManifestValidator
             CheckMetrics(problems, $"metrics[{i}]", manifest.Metrics[i], manifest.Labels);
         }
 
+        if (manifest.Gate is { } gate)
+        {
+            if (!double.IsFinite(gate.MinMacroPrecision) || gate.MinMacroPrecision is < 0 or > 1)
+            {
+                problems.Add($"gate.minMacroPrecision: must be between 0 and 1, found {gate.MinMacroPrecision}");
+            }
+
+            if (!manifest.Files.Any(file => file.Path.StartsWith(PackageLayout.CanaryDirectory + "/", StringComparison.Ordinal)))
+            {
+                problems.Add($"gate: the package has no canary set ({PackageLayout.CanaryDirectory}/<label>/<file>) to apply it to");
+            }
+        }
+
         if (manifest.CreatedAt.Offset != TimeSpan.Zero)
         {
             problems.Add($"createdAt: must be UTC, found offset {manifest.CreatedAt.Offset}");

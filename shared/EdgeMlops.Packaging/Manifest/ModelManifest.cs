@@ -43,6 +43,12 @@ public sealed record ModelManifest
     /// <summary>When the package was written, in UTC.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>
+    /// The precision the package's canary set must reach before the model may serve (checked by the hub at
+    /// registration and by every box before activation); <c>null</c>: no gate.
+    /// </summary>
+    public CanaryGate? Gate { get; init; }
+
     /// <summary>Signature over the canonical form of everything above; <c>null</c> while unsigned.</summary>
     public ManifestSignature? Signature { get; init; }
 }

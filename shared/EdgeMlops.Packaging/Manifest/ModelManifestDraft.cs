@@ -27,6 +27,9 @@ public sealed record ModelManifestDraft
     /// <inheritdoc cref="ModelManifest.Metrics"/>
     public IReadOnlyList<EvaluationMetrics> Metrics { get; init; } = [];
 
+    /// <inheritdoc cref="ModelManifest.Gate"/>
+    public CanaryGate? Gate { get; init; }
+
     /// <summary>When the package is written; converted to UTC.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 
@@ -42,5 +45,6 @@ public sealed record ModelManifestDraft
         Lineage = Lineage,
         Metrics = Metrics,
         CreatedAt = CreatedAt.ToUniversalTime(),
+        Gate = Gate,
     };
 }
