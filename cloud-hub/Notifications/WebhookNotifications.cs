@@ -73,6 +73,16 @@ public sealed class WebhookSender(WebhookNotifications notifications, IOptions<N
 
     private readonly HttpClient _http = new() { Timeout = options.Value.Timeout };
 
+    /// <summary>
+    /// For a one-shot process (the CLI), which runs no hosted services: closes the queue and delivers what it holds, with
+    /// the usual retries, before returning.
+    /// </summary>
+    public Task DeliverQueuedAsync(CancellationToken cancellationToken)
+    {
+        notifications.Complete();
+        return ExecuteAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
