@@ -35,10 +35,12 @@ public sealed class ModelRegistration(
     private readonly SemaphoreSlim _one = new(1, 1);
 
     /// <summary>Registers the package directory or <c>.zip</c> at <paramref name="packagePath"/> on behalf of <paramref name="actor"/>.</summary>
+    /// <param name="source">What the audit log names when the package is refused before its name is known; default the package's file name.</param>
     /// <exception cref="RegistrationRefusedException">A check failed; nothing was stored.</exception>
-    public async Task<RegistrationResult> RegisterAsync(string packagePath, string actor, string? notes, CancellationToken cancellationToken)
+    public async Task<RegistrationResult> RegisterAsync(string packagePath, string actor, string? notes, CancellationToken cancellationToken, string? source = null)
     {
         await _one.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var started = time.GetTimestamp();
         try
         {
             var result = Register(packagePath, actor, notes);
@@ -46,16 +48,13 @@ public sealed class ModelRegistration(
             audit.Record(actor, AuditAction, $"{v.Name}@{v.Version}", result.Created ? AuditActions.Done : $"{AuditActions.Done}: already registered with this content");
             metrics.VersionRegistered(result.Created);
             if (result.Created)
-                logger.LogInformation("Registered {Model} {Version} (fleet manifest {ManifestSha256}, {Bytes} bytes) for {Actor}",
-                    v.Name, v.Version, v.ManifestSha256, v.Size, actor);
+                logger.LogInformation("Registered {Model} {Version} (fleet manifest {ManifestSha256}, {Bytes} bytes) for {Actor}; checks took {Milliseconds:0} ms",
+                    v.Name, v.Version, v.ManifestSha256, v.Size, actor, time.GetElapsedTime(started).TotalMilliseconds);
             return result;
         }
         catch (RegistrationRefusedException refused)
         {
-            audit.Record(actor, AuditAction, Path.GetFileName(Path.TrimEndingDirectorySeparator(packagePath)), $"refused: {refused.Check}: {refused.Problem}");
-            metrics.RegistrationRefused(refused.Check);
-            logger.LogWarning("Refused to register {Package} for {Actor}: {Check} check failed on {File}: {Problem}",
-                packagePath, actor, refused.Check, refused.File, refused.Problem);
+            RecordRefusal(refused, actor, source ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(packagePath)));
             throw;
         }
         finally

@@ -54,10 +54,10 @@ public static class RegistryEndpoints
             {
                 var refused = new RegistrationRefusedException(RegistrationChecks.Size, "upload",
                     $"the package is larger than {RegistryOptions.Section}:MaxPackageBytes ({limit} bytes)");
-                registration.RecordRefusal(refused, actor, "upload");
+                registration.RecordRefusal(refused, actor, "api upload");
                 return Refusal(refused, StatusCodes.Status413PayloadTooLarge);
             }
-            var result = await registration.RegisterAsync(upload, actor, string.IsNullOrWhiteSpace(notes) ? null : notes, cancellationToken);
+            var result = await registration.RegisterAsync(upload, actor, string.IsNullOrWhiteSpace(notes) ? null : notes, cancellationToken, source: "api upload");
             var view = ModelVersionView.From(result.Version, new Dictionary<string, string>());
             return result.Created
                 ? TypedResults.Created($"/api/models/{Uri.EscapeDataString(view.Name)}/{Uri.EscapeDataString(view.Version)}", view)

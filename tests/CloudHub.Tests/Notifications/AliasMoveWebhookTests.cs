@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -7,10 +6,6 @@ using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Registry;
 using EdgeMlops.CloudHub.Tests.Registry;
 using EdgeMlops.CloudHub.Tests.Support;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeMlops.CloudHub.Tests.Notifications;
 
@@ -21,22 +16,9 @@ public sealed class AliasMoveWebhookTests
     [Fact]
     public async Task An_alias_move_through_the_api_reaches_the_webhook_signed()
     {
-        var received = new ConcurrentQueue<(byte[] Body, string? Signature)>();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        var port = FreeTcpPort.Next();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        await using var receiver = builder.Build();
-        receiver.MapPost("/hook", async (HttpRequest request) =>
-        {
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer);
-            received.Enqueue((buffer.ToArray(), request.Headers[WebhookSignature.Header]));
-            return Results.NoContent();
-        });
-        await receiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         var settings = TestPackages.TrustDevKey;
-        settings[$"{NotificationOptions.Section}:WebhookUrl"] = $"http://127.0.0.1:{port}/hook";
+        settings[$"{NotificationOptions.Section}:WebhookUrl"] = receiver.Url;
         settings[$"{NotificationOptions.Section}:WebhookSecret"] = Secret;
         await using var hub = await InProcessHub.StartAsync(settings: settings);
         await hub.Get<ModelRegistration>().RegisterAsync(RepositoryPaths.SeedModel, "alice", null, CancellationToken.None);
@@ -45,8 +27,8 @@ public sealed class AliasMoveWebhookTests
             new { version = "1.0.0", reason = "first release" });
 
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
-        await Eventually.HoldsAsync(() => !received.IsEmpty, "the webhook receives the alias move");
-        var (body, signature) = Assert.Single(received);
+        await Eventually.HoldsAsync(() => !receiver.Received.IsEmpty, "the webhook receives the alias move");
+        var (body, signature, _, _) = Assert.Single(receiver.Received);
         Assert.True(WebhookSignature.Verify(Secret, body, signature));
         using var json = JsonDocument.Parse(body);
         Assert.Equal(ModelAliases.NotificationKind, json.RootElement.GetProperty("kind").GetString());

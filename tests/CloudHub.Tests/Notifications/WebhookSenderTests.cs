@@ -1,10 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using EdgeMlops.CloudHub.Notifications;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -13,30 +8,9 @@ namespace EdgeMlops.CloudHub.Tests.Notifications;
 public sealed class WebhookSenderTests : IAsyncLifetime
 {
     private const string Secret = "a-webhook-secret-of-some-length";
-    private readonly ConcurrentQueue<(byte[] Body, string? Signature, string? Event, int Status)> _received = new();
-    private WebApplication _receiver = null!;
-    private int _failuresLeft;
-    private string _url = "";
+    private WebhookReceiver _receiver = null!;
 
-    /// <summary>A real Kestrel receiver on a free port that answers 500 to the first <see cref="_failuresLeft"/> POSTs.</summary>
-    public async Task InitializeAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        var port = FreeTcpPort.Next();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        _receiver = builder.Build();
-        _receiver.MapPost("/hook", async (HttpRequest request) =>
-        {
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer);
-            var status = Interlocked.Decrement(ref _failuresLeft) >= 0 ? StatusCodes.Status500InternalServerError : StatusCodes.Status204NoContent;
-            _received.Enqueue((buffer.ToArray(), request.Headers[WebhookSignature.Header], request.Headers[WebhookSender.EventHeader], status));
-            return Results.StatusCode(status);
-        });
-        await _receiver.StartAsync();
-        _url = $"http://127.0.0.1:{port}/hook";
-    }
+    public async Task InitializeAsync() => _receiver = await WebhookReceiver.StartAsync(failFirst: 1);
 
     public async Task DisposeAsync() => await _receiver.DisposeAsync();
 
@@ -61,8 +35,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
     [Fact]
     public async Task A_notification_is_posted_signed_and_posted_again_after_a_500()
     {
-        _failuresLeft = 1;
-        var (queue, sender) = Create(_url);
+        var (queue, sender) = Create(_receiver.Url);
         await sender.StartAsync(CancellationToken.None);
         try
         {
@@ -75,7 +48,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
             await sender.StopAsync(CancellationToken.None);
             sender.Dispose();
         }
-        var attempts = _received.ToList();
+        var attempts = _receiver.Received.ToList();
         Assert.Equal([500, 204], attempts.Select(a => a.Status));
         Assert.All(attempts, a => Assert.True(WebhookSignature.Verify(Secret, a.Body, a.Signature), "the signature verifies with the secret"));
         Assert.False(WebhookSignature.Verify("another-secret-entirely", attempts[0].Body, attempts[0].Signature));
@@ -89,7 +62,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
     [Fact]
     public async Task A_full_queue_drops_and_counts_instead_of_blocking_the_caller()
     {
-        var (queue, sender) = Create(_url, capacity: 2);
+        var (queue, sender) = Create(_receiver.Url, capacity: 2);
         using (sender)
         {
             // The sender is not started: nothing drains the queue.
@@ -116,6 +89,6 @@ public sealed class WebhookSenderTests : IAsyncLifetime
             sender.Dispose();
         }
         Assert.Equal(0, queue.Dropped);
-        Assert.Empty(_received);
+        Assert.Empty(_receiver.Received);
     }
 }
