@@ -2,6 +2,7 @@ using System.Text.Json;
 using EdgeMlops.CloudHub.Ingest;
 using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Operators;
+using EdgeMlops.CloudHub.Registry;
 using EdgeMlops.CloudHub.Storage;
 using EdgeMlops.Contracts;
 
@@ -37,6 +38,7 @@ public static class HubApiEndpoints
         operators.MapGet("", (OperatorRegistry registry) => TypedResults.Ok(registry.List().Select(OperatorView.From).ToList()));
         operators.MapPost("", AddOperatorAsync);
         operators.MapDelete("/{name}", RevokeOperator);
+        app.MapRegistry();
         return app;
     }
 

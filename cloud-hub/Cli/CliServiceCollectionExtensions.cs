@@ -4,12 +4,17 @@ namespace EdgeMlops.CloudHub.Cli;
 
 public static class CliServiceCollectionExtensions
 {
-    /// <summary>Every operator command (<c>model</c>, <c>synthetic</c>, <c>device</c>, <c>operator</c>, <c>broker</c>), in the order usage lists them.</summary>
+    /// <summary>Every operator command (<c>model</c>, <c>fleet-key</c>, <c>synthetic</c>, <c>device</c>, <c>operator</c>, <c>broker</c>), in the order usage lists them.</summary>
     public static IServiceCollection AddOperatorCommands(this IServiceCollection services)
     {
         services.AddSingleton<ICliCommand, ModelBootstrapCommand>();
         services.AddSingleton<ICliCommand, ModelVerifyCommand>();
         services.AddSingleton<ICliCommand, ModelInspectCommand>();
+        services.AddSingleton<ICliCommand, ModelRegisterCommand>();
+        services.AddSingleton<ICliCommand, ModelListCommand>();
+        services.AddSingleton<ICliCommand, ModelAliasSetCommand>();
+        services.AddSingleton<ICliCommand, ModelAliasHistoryCommand>();
+        services.AddSingleton<ICliCommand, FleetKeyExportCommand>();
         services.AddSingleton<ICliCommand, SyntheticVideoCommand>();
         services.AddSingleton<ICliCommand, SyntheticDatasetCommand>();
         services.AddSingleton<ICliCommand, DeviceEnrollCommand>();

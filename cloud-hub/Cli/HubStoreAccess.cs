@@ -1,5 +1,7 @@
 using EdgeMlops.CloudHub.Devices;
+using EdgeMlops.CloudHub.Notifications;
 using EdgeMlops.CloudHub.Operators;
+using EdgeMlops.CloudHub.Registry;
 using EdgeMlops.CloudHub.Storage;
 using EdgeMlops.Sqlite;
 using Microsoft.Extensions.Options;
@@ -27,23 +29,33 @@ public sealed class HubStoreAccess : IDisposable
 
     public string DatabasePath => _services.GetRequiredService<IOptions<HubStoreOptions>>().Value.ResolvedPath;
 
+    /// <summary>A service of the hub the CLI opened, e.g. the registry's.</summary>
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    /// <param name="settings">More configuration, over the environment's (e.g. <c>Hub:Registry:TrustedPublishersDirectory</c>).</param>
+    /// <param name="registry">Also the model registry (<c>Hub:Registry</c>) and notifications (<c>Hub:Notifications</c>).</param>
     /// <exception cref="UsageException">The store options are not valid, or the file cannot be opened as the hub database.</exception>
-    public static HubStoreAccess Open(string? databasePath)
+    public static HubStoreAccess Open(string? databasePath, bool registry = false, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddEnvironmentVariables("EDGEMLOPS_")
             .AddInMemoryCollection(databasePath is null ? [] : [new($"{HubStoreOptions.SectionName}:Path", databasePath)])
+            .AddInMemoryCollection(settings ?? [])
             .Build();
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
             .AddHubStorage(configuration)
             .AddHubDevices()
-            .AddHubOperators()
-            .BuildServiceProvider();
+            .AddHubOperators();
+        if (registry)
+            collection.AddHubNotifications(configuration).AddHubRegistry(configuration);
+        var services = collection.BuildServiceProvider();
         try
         {
             // Options are validated when first read; a host would do it at start, the CLI does it here.
             _ = services.GetRequiredService<IOptions<HubStoreOptions>>().Value;
+            if (registry)
+                _ = (services.GetRequiredService<IOptions<RegistryOptions>>().Value, services.GetRequiredService<IOptions<NotificationOptions>>().Value);
             // Opening now turns an unusable file (not a database, written by a newer release) into one line naming it.
             _ = services.GetRequiredService<HubDatabase>();
         }

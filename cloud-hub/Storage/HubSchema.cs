@@ -20,7 +20,8 @@ internal static class HubSchema
     public static SchemaMigrations Migrations { get; } = new("hub database",
         SchemaMigration.Sql(1, "devices, events, stats and samples", Version1),
         SchemaMigration.Sql(2, "operators and the audit log", Version2),
-        SchemaMigration.Sql(3, "desired state per device", Version3))
+        SchemaMigration.Sql(3, "desired state per device", Version3),
+        SchemaMigration.Sql(4, "model registry: versions, files, aliases and their moves", Version4))
     {
         // "EMHB": marks the file as a hub database, so --db pointed at another file is refused untouched.
         ApplicationId = 0x454D4842,
@@ -129,5 +130,58 @@ internal static class HubSchema
             updated_at         INTEGER NOT NULL,
             published_revision INTEGER NOT NULL     -- the newest revision the broker accepted
         );
+        """;
+
+    /// <summary>
+    /// The model registry: each registered (name, version), immutable once written; the files of each version, stored
+    /// content-addressed by SHA-256 in the registry directory; aliases per name and every alias move ever made.
+    /// </summary>
+    private const string Version4 = """
+        CREATE TABLE model_versions (
+            name                      TEXT NOT NULL,
+            version                   TEXT NOT NULL,
+            manifest_sha256           TEXT NOT NULL,    -- of the fleet-signed manifest the hub serves
+            content_sha256            TEXT NOT NULL,    -- of the manifest's signed content: same content again is a no-op
+            publisher_manifest_sha256 TEXT NOT NULL,    -- of the manifest as the publisher signed it
+            publisher_key_id          TEXT NOT NULL,
+            registered_at             INTEGER NOT NULL,
+            registered_by             TEXT NOT NULL,
+            notes                     TEXT,
+            parent_version            TEXT,
+            training_data_hash        TEXT,
+            metrics_json              TEXT NOT NULL,    -- the manifest's evaluations
+            canary_metrics_json       TEXT NOT NULL,    -- the canary set as the hub scored it at registration
+            size                      INTEGER NOT NULL, -- bytes of all files
+            PRIMARY KEY (name, version)
+        );
+
+        CREATE TABLE model_files (
+            name    TEXT NOT NULL,
+            version TEXT NOT NULL,
+            path    TEXT NOT NULL,                      -- package-relative, e.g. model.onnx
+            sha256  TEXT NOT NULL,                      -- the blob's file name
+            size    INTEGER NOT NULL,
+            PRIMARY KEY (name, version, path)
+        );
+        CREATE INDEX model_files_by_sha ON model_files (name, version, sha256);
+
+        CREATE TABLE aliases (
+            name    TEXT NOT NULL,
+            alias   TEXT NOT NULL,
+            version TEXT NOT NULL,
+            PRIMARY KEY (name, alias)
+        );
+
+        CREATE TABLE alias_moves (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            time         INTEGER NOT NULL,
+            operator     TEXT NOT NULL,
+            name         TEXT NOT NULL,
+            alias        TEXT NOT NULL,
+            from_version TEXT,                          -- NULL: the alias was new
+            to_version   TEXT,                          -- NULL: the alias was removed
+            reason       TEXT NOT NULL
+        );
+        CREATE INDEX alias_moves_by_name ON alias_moves (name, id);
         """;
 }

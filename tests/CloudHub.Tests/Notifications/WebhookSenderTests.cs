@@ -1,0 +1,94 @@
+using System.Text.Json;
+using EdgeMlops.CloudHub.Notifications;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace EdgeMlops.CloudHub.Tests.Notifications;
+
+public sealed class WebhookSenderTests : IAsyncLifetime
+{
+    private const string Secret = "a-webhook-secret-of-some-length";
+    private WebhookReceiver _receiver = null!;
+
+    public async Task InitializeAsync() => _receiver = await WebhookReceiver.StartAsync(failFirst: 1);
+
+    public async Task DisposeAsync() => await _receiver.DisposeAsync();
+
+    private (WebhookNotifications Queue, WebhookSender Sender) Create(string? url, int capacity = 100)
+    {
+        var options = Options.Create(new NotificationOptions
+        {
+            WebhookUrl = url,
+            WebhookSecret = Secret,
+            QueueCapacity = capacity,
+            MaxAttempts = 4,
+            RetryDelay = TimeSpan.FromMilliseconds(50),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(200),
+        });
+        var queue = new WebhookNotifications(options, NullLogger<WebhookNotifications>.Instance);
+        return (queue, new WebhookSender(queue, options, TimeProvider.System, NullLogger<WebhookSender>.Instance));
+    }
+
+    private static HubNotification AliasMoved(string subject) =>
+        new("alias.moved", subject, new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero), JsonSerializer.SerializeToElement(new { from = "1.0.0", to = "1.1.0" }));
+
+    [Fact]
+    public async Task A_notification_is_posted_signed_and_posted_again_after_a_500()
+    {
+        var (queue, sender) = Create(_receiver.Url);
+        await sender.StartAsync(CancellationToken.None);
+        try
+        {
+            queue.Enqueue(AliasMoved("vehicle-classifier@production"));
+
+            await Eventually.HoldsAsync(() => queue.Delivered == 1, "the notification is delivered");
+        }
+        finally
+        {
+            await sender.StopAsync(CancellationToken.None);
+            sender.Dispose();
+        }
+        var attempts = _receiver.Received.ToList();
+        Assert.Equal([500, 204], attempts.Select(a => a.Status));
+        Assert.All(attempts, a => Assert.True(WebhookSignature.Verify(Secret, a.Body, a.Signature), "the signature verifies with the secret"));
+        Assert.False(WebhookSignature.Verify("another-secret-entirely", attempts[0].Body, attempts[0].Signature));
+        Assert.Equal(attempts[0].Body, attempts[1].Body);
+        Assert.Equal("alias.moved", attempts[1].Event);
+        using var json = JsonDocument.Parse(attempts[1].Body);
+        Assert.Equal("vehicle-classifier@production", json.RootElement.GetProperty("subject").GetString());
+        Assert.Equal("1.1.0", json.RootElement.GetProperty("detail").GetProperty("to").GetString());
+    }
+
+    [Fact]
+    public async Task A_full_queue_drops_and_counts_instead_of_blocking_the_caller()
+    {
+        var (queue, sender) = Create(_receiver.Url, capacity: 2);
+        using (sender)
+        {
+            // The sender is not started: nothing drains the queue.
+            for (var i = 0; i < 5; i++)
+                queue.Enqueue(AliasMoved($"m@a{i}"));
+
+            Assert.Equal(3, queue.Dropped);
+        }
+    }
+
+    [Fact]
+    public async Task Without_a_webhook_url_nothing_is_queued_or_sent()
+    {
+        var (queue, sender) = Create(url: null, capacity: 1);
+        await sender.StartAsync(CancellationToken.None);
+        try
+        {
+            queue.Enqueue(AliasMoved("m@a"));
+            queue.Enqueue(AliasMoved("m@b"));
+        }
+        finally
+        {
+            await sender.StopAsync(CancellationToken.None);
+            sender.Dispose();
+        }
+        Assert.Equal(0, queue.Dropped);
+        Assert.Empty(_receiver.Received);
+    }
+}
