@@ -4,6 +4,7 @@ using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Diagnostics;
 using EdgeMlops.CloudHub.Ingest;
 using EdgeMlops.CloudHub.Operators;
+using EdgeMlops.CloudHub.Rollout;
 using EdgeMlops.CloudHub.Storage;
 using EdgeMlops.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,6 +29,7 @@ public static class CloudHubServiceCollectionExtensions
         services.AddHubOperatorAuth();
         services.AddHubApi();
         services.AddHubDiagnostics();
+        services.AddHubRollout(configuration);
         services.AddOptions<HubHttpOptions>().Bind(configuration.GetSection(HubHttpOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubHttpOptions>, HubHttpOptionsValidator>());
         // The sections bound above: their keys are the only Hub:* keys the host accepts (see HubApp.Build).
