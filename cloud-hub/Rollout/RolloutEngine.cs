@@ -190,7 +190,8 @@ public sealed class RolloutEngine(
                 device.State = state;
                 device.StateAt = nowMs;
                 device.Reason = report.Reason;
-                device.ActiveSince = state == RolloutDeviceStates.Active ? nowMs : null;
+                // The box's own time, within what the hub knows: not before the move, not in the hub's future.
+                device.ActiveSince = state == RolloutDeviceStates.Active ? Math.Clamp(UnixTime.ToMs(report.Since), device.MovedAt!.Value, nowMs) : null;
                 device.Succeeded = false;
             }
             device.BytesDone = report.BytesDone;
