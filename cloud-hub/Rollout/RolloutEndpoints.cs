@@ -21,22 +21,19 @@ public static class RolloutEndpoints
             ? TypedResults.Ok(RolloutView.From(row, store.Devices(id), withDevices: true))
             : Unknown(id));
         rollouts.MapPost("", CreateAsync).RequireAuthorization(OperatorPolicies.Operate);
-        MapAction(rollouts, "promote", RolloutAuditActions.Promote, (engine, id, token) => engine.PromoteAsync(id, token));
-        MapAction(rollouts, "pause", RolloutAuditActions.Pause, (engine, id, token) => engine.PauseAsync(id, token));
-        MapAction(rollouts, "resume", RolloutAuditActions.Resume, (engine, id, token) => engine.ResumeAsync(id, token));
-        MapAction(rollouts, "abort", RolloutAuditActions.Abort, (engine, id, token) => engine.AbortAsync(id, token));
-        MapAction(rollouts, "rollback", RolloutAuditActions.Rollback, (engine, id, token) => engine.RollbackAsync(id, token));
+        foreach (var action in Enum.GetValues<RolloutAction>())
+            MapAction(rollouts, action);
         return api;
     }
 
-    private static void MapAction(RouteGroupBuilder rollouts, string verb, string action, Func<RolloutEngine, long, CancellationToken, Task<string?>> act) =>
-        rollouts.MapPost($"/{{id:long}}/{verb}", async (long id, RolloutEngine engine, RolloutStore store, AuditLog audit, HttpContext context, CancellationToken cancellationToken) =>
+    private static void MapAction(RouteGroupBuilder rollouts, RolloutAction action) =>
+        rollouts.MapPost($"/{{id:long}}/{action.Verb()}", async (long id, RolloutEngine engine, RolloutStore store, AuditLog audit, HttpContext context, CancellationToken cancellationToken) =>
         {
-            var problem = await act(engine, id, cancellationToken);
-            audit.Record(OperatorClaims.NameOf(context.User), action, RolloutStore.IdText(id), problem is null ? AuditActions.Done : $"refused: {problem}");
+            var problem = await engine.ApplyAsync(id, action, cancellationToken);
+            audit.Record(OperatorClaims.NameOf(context.User), action.AuditName(), RolloutStore.IdText(id), problem is null ? AuditActions.Done : $"refused: {problem}");
             if (problem is null)
                 return TypedResults.Ok(RolloutView.From(store.Get(id)!, store.Devices(id), withDevices: false));
-            return problem == RolloutEngine.UnknownRollout(id) ? Unknown(id) : ApiProblems.Conflict($"Cannot {verb}", problem);
+            return problem == RolloutActions.UnknownRollout(id) ? Unknown(id) : ApiProblems.Conflict($"Cannot {action.Verb()}", problem);
         }).RequireAuthorization(OperatorPolicies.Operate);
 
     private static async Task<IResult> CreateAsync(HttpRequest request, RolloutStore store, IOptions<RolloutOptions> options, Registry.IModelCatalog catalog,
@@ -67,18 +64,13 @@ public static class RolloutEndpoints
         return TypedResults.Created($"/api/rollouts/{id}", RolloutView.From(store.Get(id)!, [], withDevices: true));
     }
 
-    private static IResult Unknown(long id) => ApiProblems.NotFound("Unknown rollout", RolloutEngine.UnknownRollout(id));
+    private static IResult Unknown(long id) => ApiProblems.NotFound("Unknown rollout", RolloutActions.UnknownRollout(id));
 }
 
-/// <summary>The audit log's names for rollout and tag changes.</summary>
+/// <summary>The audit log's names for rollout creation and tag changes (the other rollout changes: <see cref="RolloutActions.AuditName"/>).</summary>
 public static class RolloutAuditActions
 {
     public const string Create = "rollout.create";
-    public const string Promote = "rollout.promote";
-    public const string Pause = "rollout.pause";
-    public const string Resume = "rollout.resume";
-    public const string Abort = "rollout.abort";
-    public const string Rollback = "rollout.rollback";
     public const string TagSet = "device.tag";
     public const string TagRemove = "device.untag";
 }

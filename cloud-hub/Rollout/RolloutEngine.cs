@@ -55,33 +55,20 @@ public sealed class RolloutEngine(
         }
     }
 
-    /// <summary>Releases the next wave on the next pass without waiting for the window.</summary>
-    public Task<string?> PromoteAsync(long id, CancellationToken cancellationToken) =>
-        ChangeAsync(id, rollout => store.SetPromote(id, true) ? null : NotActive(rollout), cancellationToken);
-
-    public Task<string?> PauseAsync(long id, CancellationToken cancellationToken) =>
-        ChangeAsync(id, rollout => Transition(rollout, RolloutStates.Paused, "paused by an operator", RolloutStates.Running, RolloutStates.Pending), cancellationToken);
-
-    public Task<string?> ResumeAsync(long id, CancellationToken cancellationToken) =>
-        ChangeAsync(id, rollout => Transition(rollout, RolloutStates.Running, null, RolloutStates.Paused), cancellationToken);
-
-    /// <summary>Stops the rollout; every device it moved goes back to its previous version.</summary>
-    public Task<string?> AbortAsync(long id, CancellationToken cancellationToken) =>
-        ChangeAsync(id, rollout => Finish(rollout, RolloutStates.Aborted, "aborted by an operator", RolloutStates.Pending, RolloutStates.Running, RolloutStates.Paused),
-            cancellationToken);
-
-    /// <summary>Takes the rollout back, finished or not; every device it moved goes back to its previous version.</summary>
-    public Task<string?> RollbackAsync(long id, CancellationToken cancellationToken) =>
-        ChangeAsync(id, rollout => Finish(rollout, RolloutStates.RolledBack, "rolled back by an operator",
-            RolloutStates.Pending, RolloutStates.Running, RolloutStates.Paused, RolloutStates.Completed, RolloutStates.Aborted), cancellationToken);
-
+    /// <summary>
+    /// Applies an operator's change (see <see cref="RolloutActions"/>): promote releases the next wave on the next pass
+    /// without waiting for the window; abort and rollback send every moved device back to its previous version.
+    /// </summary>
     /// <returns>Null when done; why not otherwise (unknown rollout, wrong state).</returns>
-    private async Task<string?> ChangeAsync(long id, Func<RolloutRow, string?> change, CancellationToken cancellationToken)
+    public async Task<string?> ApplyAsync(long id, RolloutAction action, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return store.Get(id) is { } rollout ? change(rollout) : UnknownRollout(id);
+            var (state, problem) = RolloutActions.Apply(store, id, action, time.GetUtcNow());
+            if (state is not null && store.Get(id) is { } rollout)
+                Notify(rollout, state, rollout.Reason);
+            return problem;
         }
         finally
         {
@@ -89,25 +76,16 @@ public sealed class RolloutEngine(
         }
     }
 
-    /// <summary>The problem text for an id no rollout has; callers match on its start to answer 404.</summary>
-    public static string UnknownRollout(long id) => $"no rollout {id}";
-
-    private static string NotActive(RolloutRow rollout) => $"rollout {rollout.Id} is {rollout.State}";
-
-    private string? Transition(RolloutRow rollout, string state, string? reason, params string[] from)
+    private void Transition(RolloutRow rollout, string state, string? reason, params string[] from)
     {
-        if (!store.SetState(rollout.Id, state, reason, time.GetUtcNow(), from))
-            return $"{NotActive(rollout)}; it must be {string.Join(" or ", from)}";
-        Notify(rollout, state, reason);
-        return null;
+        if (store.SetState(rollout.Id, state, reason, time.GetUtcNow(), from))
+            Notify(rollout, state, reason);
     }
 
-    private string? Finish(RolloutRow rollout, string state, string reason, params string[] from)
+    private void Finish(RolloutRow rollout, string state, string reason, params string[] from)
     {
-        if (!store.Finish(rollout.Id, state, reason, time.GetUtcNow(), from))
-            return $"{NotActive(rollout)}; it must be {string.Join(" or ", from)}";
-        Notify(rollout, state, reason);
-        return null;
+        if (store.Finish(rollout.Id, state, reason, time.GetUtcNow(), from))
+            Notify(rollout, state, reason);
     }
 
     private void Notify(RolloutRow rollout, string state, string? reason)

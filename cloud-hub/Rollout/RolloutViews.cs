@@ -49,4 +49,7 @@ public static class RolloutJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = true,
     };
+
+    /// <summary>The same on one line, for listings.</summary>
+    public static JsonSerializerOptions Line { get; } = new(Options) { WriteIndented = false };
 }

@@ -110,10 +110,10 @@ public sealed class RolloutApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await operatorClient.PostAsync($"/api/rollouts/{id}/rollback", null)).StatusCode);
         await Eventually.HoldsAsync(() => _hub.Get<RolloutStore>().Devices(id).All(d => d.State == RolloutDeviceStates.Reverted), "every device reverted");
 
-        var audit = AuditOf(RolloutAuditActions.Create, RolloutAuditActions.Pause, RolloutAuditActions.Rollback, RolloutAuditActions.Abort);
+        var audit = AuditOf(RolloutAuditActions.Create, RolloutAction.Pause.AuditName(), RolloutAction.Rollback.AuditName(), RolloutAction.Abort.AuditName());
         Assert.Contains(("operator", RolloutAuditActions.Create, $"{id}", "ok: vehicle-classifier 2"), audit);
-        Assert.Contains(("operator", RolloutAuditActions.Rollback, $"{id}", "ok"), audit);
-        Assert.Contains(audit, entry => entry.Action == RolloutAuditActions.Pause && entry.Outcome.StartsWith("refused: rollout", StringComparison.Ordinal));
+        Assert.Contains(("operator", RolloutAction.Rollback.AuditName(), $"{id}", "ok"), audit);
+        Assert.Contains(audit, entry => entry.Action == RolloutAction.Pause.AuditName() && entry.Outcome.StartsWith("refused: rollout", StringComparison.Ordinal));
         Assert.Contains(audit, entry => entry.Action == RolloutAuditActions.Create && entry.Outcome.Contains("no registered version", StringComparison.Ordinal));
         Assert.Equal([RolloutStates.Running, RolloutStates.Completed, RolloutStates.RolledBack], _notifications.RolloutStates(id));
         var metrics = await viewer.GetStringAsync("/metrics");

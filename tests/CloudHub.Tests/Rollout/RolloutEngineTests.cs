@@ -56,7 +56,7 @@ public sealed class RolloutEngineTests
         var id = fleet.Create(new RolloutRequest(RolloutFleet.Model, "2", Selector: "site=north", Canary: 1, WaveBase: 1, Window: Window));
         await fleet.TickAsync();
         var canary = fleet.DevicesOf(id).Single(d => d.Wave == 0).DeviceId;
-        await fleet.Engine.PromoteAsync(id, CancellationToken.None);
+        await fleet.Engine.ApplyAsync(id, RolloutAction.Promote, CancellationToken.None);
         await fleet.TickAsync(); // promoted: wave 1 goes without waiting for the canary
         Assert.Equal(2, devices.Count(d => fleet.DesiredVersion(d) == "2"));
 
@@ -132,27 +132,27 @@ public sealed class RolloutEngineTests
         var id = fleet.Create(new RolloutRequest(RolloutFleet.Model, "2", Devices: devices, WaveBase: 1, WaveFactor: 1, Window: Window));
         await fleet.TickAsync();
         await fleet.BoxesApplyAsync();
-        Assert.Null(await fleet.Engine.PauseAsync(id, CancellationToken.None));
+        Assert.Null(await fleet.Engine.ApplyAsync(id, RolloutAction.Pause, CancellationToken.None));
         await fleet.AdvanceAsync(Window * 3);
         Assert.Equal(1, devices.Count(d => fleet.DesiredVersion(d) == "2"));
-        Assert.Contains("is paused", await fleet.Engine.PauseAsync(id, CancellationToken.None));
+        Assert.Contains("is paused", await fleet.Engine.ApplyAsync(id, RolloutAction.Pause, CancellationToken.None));
 
-        Assert.Null(await fleet.Engine.ResumeAsync(id, CancellationToken.None));
+        Assert.Null(await fleet.Engine.ApplyAsync(id, RolloutAction.Resume, CancellationToken.None));
         await fleet.TickAsync();
         Assert.Equal(2, devices.Count(d => fleet.DesiredVersion(d) == "2"));
-        Assert.Null(await fleet.Engine.PromoteAsync(id, CancellationToken.None));
+        Assert.Null(await fleet.Engine.ApplyAsync(id, RolloutAction.Promote, CancellationToken.None));
         await fleet.TickAsync();
         Assert.Equal(3, devices.Count(d => fleet.DesiredVersion(d) == "2"));
         await fleet.BoxesApplyAsync();
         await fleet.AdvanceAsync(Window);
         Assert.Equal(RolloutStates.Completed, fleet.Rollout(id).State);
 
-        Assert.Null(await fleet.Engine.RollbackAsync(id, CancellationToken.None));
+        Assert.Null(await fleet.Engine.ApplyAsync(id, RolloutAction.Rollback, CancellationToken.None));
         await fleet.TickAsync();
         Assert.Equal(RolloutStates.RolledBack, fleet.Rollout(id).State);
         Assert.All(devices, d => Assert.Equal("1", fleet.DesiredVersion(d)));
         Assert.Equal(new RolloutCounters(3, 3, 0, 0, 3), fleet.Counters(id));
-        Assert.Equal(RolloutEngine.UnknownRollout(99), await fleet.Engine.AbortAsync(99, CancellationToken.None));
+        Assert.Equal(RolloutActions.UnknownRollout(99), await fleet.Engine.ApplyAsync(99, RolloutAction.Abort, CancellationToken.None));
         Assert.Equal([RolloutStates.Running, RolloutStates.Paused, RolloutStates.Running, RolloutStates.Completed, RolloutStates.RolledBack],
             fleet.Notifications.RolloutStates(id));
     }
