@@ -3,6 +3,7 @@ using EdgeMlops.CloudHub.Ingest;
 using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Rollout;
 using EdgeMlops.CloudHub.Storage;
 using EdgeMlops.Contracts;
 
@@ -19,7 +20,9 @@ public static class HubApiEndpoints
     {
         // Reading needs a viewer; every change needs an admin and lands in the audit log with the operator's name.
         var api = app.MapGroup("/api").RequireAuthorization(OperatorPolicies.Read);
-        api.MapGet("/devices", (HubReadStore store) => TypedResults.Ok(store.Devices().Select(DeviceView.From).ToList()));
+        api.MapGet("/devices", DeviceTagEndpoints.ListDevices);
+        api.MapDeviceTags();
+        api.MapRollouts();
         api.MapGet("/devices/{deviceId}", GetDevice);
         api.MapPost("/devices", EnrollAsync).RequireAuthorization(OperatorPolicies.Administer);
         api.MapDelete("/devices/{deviceId}", Revoke).RequireAuthorization(OperatorPolicies.Administer);

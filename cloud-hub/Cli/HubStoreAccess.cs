@@ -27,6 +27,9 @@ public sealed class HubStoreAccess : IDisposable
     /// <summary>The audit log; the CLI writes its changes as <see cref="AuditLog.CliActor"/>.</summary>
     public AuditLog Audit => _services.GetRequiredService<AuditLog>();
 
+    /// <summary>The database itself, for commands whose store is not a service here (rollouts, device tags).</summary>
+    public HubDatabase Database => _services.GetRequiredService<HubDatabase>();
+
     public string DatabasePath => _services.GetRequiredService<IOptions<HubStoreOptions>>().Value.ResolvedPath;
 
     /// <summary>A service of the hub the CLI opened, e.g. the registry's.</summary>

@@ -6,6 +6,7 @@ using EdgeMlops.CloudHub.Ingest;
 using EdgeMlops.CloudHub.Notifications;
 using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Rollout;
 using EdgeMlops.CloudHub.Storage;
 using EdgeMlops.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,6 +33,7 @@ public static class CloudHubServiceCollectionExtensions
         services.AddHubDiagnostics();
         services.AddHubNotifications(configuration);
         services.AddHubRegistry(configuration);
+        services.AddHubRollout(configuration);
         services.AddOptions<HubHttpOptions>().Bind(configuration.GetSection(HubHttpOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubHttpOptions>, HubHttpOptionsValidator>());
         // The sections bound above: their keys are the only Hub:* keys the host accepts (see HubApp.Build).

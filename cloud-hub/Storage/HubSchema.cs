@@ -21,7 +21,8 @@ internal static class HubSchema
         SchemaMigration.Sql(1, "devices, events, stats and samples", Version1),
         SchemaMigration.Sql(2, "operators and the audit log", Version2),
         SchemaMigration.Sql(3, "desired state per device", Version3),
-        SchemaMigration.Sql(4, "model registry: versions, files, aliases and their moves", Version4))
+        SchemaMigration.Sql(4, "model registry: versions, files, aliases and their moves", Version4),
+        SchemaMigration.Sql(5, "rollouts and device tags", Version5))
     {
         // "EMHB": marks the file as a hub database, so --db pointed at another file is refused untouched.
         ApplicationId = 0x454D4842,
@@ -183,5 +184,63 @@ internal static class HubSchema
             reason       TEXT NOT NULL
         );
         CREATE INDEX alias_moves_by_name ON alias_moves (name, id);
+        """;
+
+    /// <summary>
+    /// Device tags (what rollout selectors match) and rollouts: each rollout as the operator asked for it plus where it
+    /// stands, and one row per targeted device, so a hub restarted mid-rollout carries on where it was.
+    /// </summary>
+    private const string Version5 = """
+        CREATE TABLE device_tags (
+            device_id TEXT NOT NULL,
+            key       TEXT NOT NULL,
+            value     TEXT NOT NULL,
+            PRIMARY KEY (device_id, key)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE rollouts (
+            id                INTEGER PRIMARY KEY AUTOINCREMENT,
+            created_at        INTEGER NOT NULL,
+            created_by        TEXT NOT NULL,
+            model             TEXT NOT NULL,
+            requested         TEXT NOT NULL,        -- the version or alias asked for
+            version           TEXT,                 -- resolved when the rollout starts
+            manifest_sha256   TEXT,
+            source            TEXT,
+            device_ids        TEXT NOT NULL,        -- comma-separated, may be empty
+            selector          TEXT,
+            percent           REAL,
+            canary            INTEGER NOT NULL,
+            wave_base         INTEGER NOT NULL,
+            wave_factor       REAL NOT NULL,
+            window_ms         INTEGER NOT NULL,
+            abort_threshold   REAL NOT NULL,
+            abort_min         INTEGER NOT NULL,
+            device_timeout_ms INTEGER NOT NULL,
+            probation_seconds INTEGER,
+            state             TEXT NOT NULL,        -- pending, running, paused, completed, aborted, rolled-back
+            reason            TEXT,
+            state_at          INTEGER NOT NULL,
+            promote           INTEGER NOT NULL DEFAULT 0  -- an operator asked to release the next wave now
+        );
+
+        CREATE TABLE rollout_devices (
+            rollout_id       INTEGER NOT NULL,
+            device_id        TEXT NOT NULL,
+            wave             INTEGER NOT NULL,      -- 0 is the canary wave when there is one
+            state            TEXT NOT NULL,         -- queued, pending, ..., active, failed, rolled-back, timed-out, reverted
+            reason           TEXT,
+            state_at         INTEGER NOT NULL,
+            moved_at         INTEGER,               -- when the rollout wrote the device's desired model
+            active_since     INTEGER,               -- when the hub first saw it active
+            succeeded        INTEGER NOT NULL DEFAULT 0,  -- active through the observation window
+            previous_version TEXT,                  -- what it reported serving when moved
+            previous_desired TEXT,                  -- its desired "model" property before (JSON), what a revert writes back
+            revert_pending   INTEGER NOT NULL DEFAULT 0,
+            bytes_done       INTEGER,
+            bytes_total      INTEGER,
+            PRIMARY KEY (rollout_id, device_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX rollout_devices_by_device ON rollout_devices (device_id, rollout_id);
         """;
 }
