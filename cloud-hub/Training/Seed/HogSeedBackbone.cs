@@ -36,8 +36,7 @@ public sealed class HogSeedBackbone : IClassifierBackbone
     {
         var graph = new GraphBuilder(ClassifierBootstrap.ModelName);
         embeddingTensor = HogFeatureExtractor.Add(graph);
-        var logits = graph.Gemm(embeddingTensor, head.FlatWeights(), head.Bias, transB: true);
-        outputTensor = graph.Softmax(logits, axis: 1, name: "probabilities");
+        outputTensor = head.AddSoftmaxClassifier(graph, embeddingTensor, "probabilities");
         return graph.Output(outputTensor, head.LabelCount)
             .Build(docString: "EdgeMlops seed vehicle classifier: fixed HOG-like features + linear head.");
     }
