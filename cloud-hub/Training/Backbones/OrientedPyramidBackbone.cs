@@ -35,18 +35,7 @@ public sealed class OrientedPyramidBackbone : IClassifierBackbone
         if (inputSize is < 32 or > 512 || inputSize % Cells != 0)
             throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, "The pyramid backbone's input size must be a multiple of 16 from 32 to 512.");
         InputSize = inputSize;
-        Input = new ModelInputSpec
-        {
-            TensorName = InputName,
-            Width = inputSize,
-            Height = inputSize,
-            Channels = 3,
-            Layout = TensorLayout.Nchw,
-            ColorOrder = ColorOrder.Rgb,
-            Scale = 1.0 / 255,
-            Mean = [0, 0, 0],
-            Std = [1, 1, 1],
-        };
+        Input = FixedFilterInput.Spec(InputName, inputSize);
     }
 
     public int InputSize { get; }

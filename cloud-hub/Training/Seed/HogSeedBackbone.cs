@@ -12,18 +12,7 @@ public sealed class HogSeedBackbone : IClassifierBackbone
 
     public int EmbeddingSize => HogFeatureExtractor.EmbeddingSize;
 
-    public static ModelInputSpec InputSpec() => new()
-    {
-        TensorName = HogFeatureExtractor.InputName,
-        Width = HogFeatureExtractor.InputSize,
-        Height = HogFeatureExtractor.InputSize,
-        Channels = 3,
-        Layout = TensorLayout.Nchw,
-        ColorOrder = ColorOrder.Rgb,
-        Scale = 1.0 / 255,
-        Mean = [0, 0, 0],
-        Std = [1, 1, 1],
-    };
+    public static ModelInputSpec InputSpec() => FixedFilterInput.Spec(HogFeatureExtractor.InputName, HogFeatureExtractor.InputSize);
 
     public ModelProto Extractor(out string embeddingTensor)
     {
