@@ -13,6 +13,9 @@ namespace EdgeMlops.Benchmarks.Rollout;
 /// </summary>
 public static class RolloutBenchmark
 {
+    /// <summary>Each swap phase is split into this many slices, run in turn with the others (see <see cref="SwapLatencyProbe.RunAsync"/>).</summary>
+    private const int PhaseRounds = 3;
+
     private const string Usage =
         "usage: bench rollout [--second PACKAGE_DIR (e.g. a 6-label model from `cloud-hub model bootstrap --backbone pyramid`)] " +
         "[--seconds S (10)] [--cameras C (4)] [--fps F (25)] [--crops K (4)] [--swap-every-ms M (250)] [--file PATH | --file-mb N (64)] [--rounds R (5)] [--runs N (10)]";
@@ -68,9 +71,9 @@ public static class RolloutBenchmark
         try
         {
             IReadOnlyList<string> packages = second is null ? [seed] : [seed, second];
-            Console.Error.WriteLine($"(a) hot swap: {cameras} cameras x {fps} fps x {crops} crops, {seconds} s each: steady, swapping every {swapEveryMs} ms as loaded, swapping warmed-up sessions, between {string.Join(" and ", packages)}");
+            Console.Error.WriteLine($"(a) hot swap: {cameras} cameras x {fps} fps x {crops} crops, {seconds} s each, in {PhaseRounds} interleaved slices: steady, swapping every {swapEveryMs} ms as loaded, swapping warmed-up sessions, between {string.Join(" and ", packages)}");
             var phases = await new SwapLatencyProbe(packages, keys, cameras, fps, crops, TimeSpan.FromMilliseconds(swapEveryMs))
-                .RunAsync(TimeSpan.FromSeconds(seconds), CancellationToken.None);
+                .RunAsync(TimeSpan.FromSeconds(seconds) / PhaseRounds, PhaseRounds, CancellationToken.None);
 
             file ??= WriteRandomFile(Path.Combine(scratch, "package-file.bin"), fileMb);
             Console.Error.WriteLine($"(b) bare download loop of {file} ({new FileInfo(file).Length / 1e6:F1} MB), {rounds} rounds per client");

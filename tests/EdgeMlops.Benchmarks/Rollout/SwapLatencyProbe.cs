@@ -26,7 +26,10 @@ public sealed class SwapLatencyProbe(IReadOnlyList<string> packages, string trus
 {
     /// <returns>Steady state; swapping sessions as loaded ("swap cold"); swapping sessions that ran one full batch before
     /// they were published ("swap warm": ONNX Runtime sizes its buffers on a session's first runs).</returns>
-    public async Task<IReadOnlyList<SwapPhase>> RunAsync(TimeSpan phase, CancellationToken cancellationToken)
+    /// <param name="phase">Time per phase per round.</param>
+    /// <param name="rounds">The three phases run in turn this many times and are summed per phase, so load from
+    /// other processes that drifts over the run weighs on all three alike.</param>
+    public async Task<IReadOnlyList<SwapPhase>> RunAsync(TimeSpan phase, int rounds, CancellationToken cancellationToken)
     {
         var loader = new ModelLoader(Options.Create(new ClassifierRuntimeOptions { ExecutionProviders = ["CPU"] }), NullLogger<ModelLoader>.Instance);
         using var slot = new ModelSlot();
@@ -39,10 +42,18 @@ public sealed class SwapLatencyProbe(IReadOnlyList<string> packages, string trus
         {
             // Warm-up: first runs allocate ONNX Runtime's arenas.
             await OfferAsync(batcher, crops, TimeSpan.FromSeconds(2), cancellationToken);
-            var steady = await OfferAsync(batcher, crops, phase, cancellationToken);
-            var cold = await SwapWhileOfferingAsync(slot, loader, batcher, crops, phase, warmUp: null, cancellationToken);
-            var warmed = await SwapWhileOfferingAsync(slot, loader, batcher, crops, phase, warmUp: crops.Take(new BatchingOptions().MaxBatchSize).ToList(), cancellationToken);
-            return [steady.ToPhase("steady", 0), cold.Offered.ToPhase("swap cold", cold.Swaps), warmed.Offered.ToPhase("swap warm", warmed.Swaps)];
+            var warmUp = crops.Take(new BatchingOptions().MaxBatchSize).ToList();
+            Offered? steady = null, cold = null, warmed = null;
+            int coldSwaps = 0, warmSwaps = 0;
+            for (int round = 0; round < rounds; round++)
+            {
+                steady = (await OfferAsync(batcher, crops, phase, cancellationToken)).Plus(steady);
+                var (coldRound, coldRoundSwaps) = await SwapWhileOfferingAsync(slot, loader, batcher, crops, phase, warmUp: null, cancellationToken);
+                var (warmRound, warmRoundSwaps) = await SwapWhileOfferingAsync(slot, loader, batcher, crops, phase, warmUp, cancellationToken);
+                (cold, coldSwaps) = (coldRound.Plus(cold), coldSwaps + coldRoundSwaps);
+                (warmed, warmSwaps) = (warmRound.Plus(warmed), warmSwaps + warmRoundSwaps);
+            }
+            return [steady!.ToPhase("steady", 0), cold!.ToPhase("swap cold", coldSwaps), warmed!.ToPhase("swap warm", warmSwaps)];
         }
         finally
         {
@@ -132,5 +143,12 @@ public sealed class SwapLatencyProbe(IReadOnlyList<string> packages, string trus
     private sealed record Offered(LatencyHistogram Latencies, long Count, long Classified, long Dropped, int Mixed)
     {
         public SwapPhase ToPhase(string name, int swaps) => new(name, Latencies.Summary(), Count, Classified, Dropped, swaps, Mixed);
+
+        public Offered Plus(Offered? earlier)
+        {
+            if (earlier is null) return this;
+            Latencies.Add(earlier.Latencies);
+            return new Offered(Latencies, Count + earlier.Count, Classified + earlier.Classified, Dropped + earlier.Dropped, Mixed + earlier.Mixed);
+        }
     }
 }
