@@ -16,7 +16,8 @@ public sealed class SyntheticEvaluator(ILogger logger)
 {
     public EvaluationMetrics Evaluate(string modelPath, ClassifierSignature signature, int seed, string condition, int perClass)
     {
-        using var generator = new CropGenerator();
+        // Renders exactly the classes the model knows (a six-label model sees pickups, the seed never does).
+        using var generator = new CropGenerator(CropGeneratorOptions.ForLabels(signature.Labels));
         var crops = generator.Generate(seed, [Condition.Parse(condition)], perClass).ToList();
         try
         {

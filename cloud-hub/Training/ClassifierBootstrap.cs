@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
 using EdgeMlops.CloudHub.Evaluation;
 using EdgeMlops.CloudHub.Training.Seed;
+using EdgeMlops.Inference.Evaluation;
 using EdgeMlops.Inference.Preprocessing;
 using EdgeMlops.Inference.Runtime;
 using EdgeMlops.Onnx;
@@ -27,13 +29,14 @@ public sealed class ClassifierBootstrap(ILogger logger)
     public SeedBootstrapResult Run(IClassifierBackbone backbone, SeedBootstrapOptions options, string outputDirectory, SigningKey key, bool overwrite)
     {
         var clock = Stopwatch.StartNew();
-        var labels = VehicleClasses.Labels;
+        var labels = options.Labels;
+        var crops = CropOptions(labels);
         var format = ImageTensorFormat.From(backbone.Input);
 
-        logger.LogInformation("Rendering {Count} training crops ({PerClass} per class, conditions {Conditions}, seed {Seed})",
-            options.TrainPerClass * labels.Count * options.TrainingConditions.Count, options.TrainPerClass,
+        logger.LogInformation("Rendering {Count} training crops ({PerClass} per class of {Labels}, conditions {Conditions}, seed {Seed})",
+            options.TrainPerClass * labels.Count * options.TrainingConditions.Count, options.TrainPerClass, string.Join(",", labels),
             string.Join(",", options.TrainingConditions), options.Seed);
-        using var training = RenderSet(options.Seed, options.TrainingConditions, options.TrainPerClass);
+        using var training = RenderSet(crops, options.Seed, options.TrainingConditions, options.TrainPerClass);
 
         List<float[]> embeddings;
         var extractor = backbone.Extractor(out var embedding);
@@ -43,10 +46,15 @@ public sealed class ClassifierBootstrap(ILogger logger)
         logger.LogInformation("Training the head (maximum entropy, L-BFGS) on {Count} embeddings of {Dim} values",
             embeddings.Count, backbone.EmbeddingSize);
         var head = new HeadTrainer(options.Head).Train(embeddings, training.Labels, labels.Count);
+        if (options.ScrambleHead)
+        {
+            logger.LogWarning("Scrambling the head (every class scores as the next label): this package is built to fail its canary gate");
+            head = head.ScrambledByOneLabel();
+        }
         var classifier = backbone.Classifier(head, out var outputTensor, out var embeddingTensor);
 
         var staging = Directory.CreateTempSubdirectory("bootstrap-model-").FullName;
-        var canary = WriteCanarySet(options);
+        var canary = WriteCanarySet(crops, options);
         try
         {
             var modelPath = Path.Combine(staging, PackageLayout.ModelFile);
@@ -63,14 +71,17 @@ public sealed class ClassifierBootstrap(ILogger logger)
                 {
                     TrainingDataHash = training.Hash,
                     Trainer = $"seed-bootstrap: {backbone.Description} + ML.NET LbfgsMaximumEntropy head (L2 {options.Head.L2Regularization})",
-                    Notes = $"synthetic crops seed {options.Seed}, {options.TrainPerClass} per class per condition, conditions {string.Join(",", options.TrainingConditions)}",
+                    Notes = $"synthetic crops seed {options.Seed}, {options.TrainPerClass} per class per condition, conditions {string.Join(",", options.TrainingConditions)}"
+                        + (options.ScrambleHead ? "; HEAD DELIBERATELY SCRAMBLED: a test package that must fail its canary gate" : ""),
                 },
                 Metrics = metrics,
+                Gate = options.Gate,
                 CreatedAt = DateTimeOffset.UtcNow,
             };
             var manifest = ModelPackageWriter.Write(outputDirectory, modelPath, draft, key, canary, overwrite, dataFiles);
+            var outcome = CheckCanary(outputDirectory, key);
             logger.LogInformation("Wrote {Package} in {Seconds:F1} s", outputDirectory, clock.Elapsed.TotalSeconds);
-            return new SeedBootstrapResult(manifest);
+            return new SeedBootstrapResult(manifest, outcome);
         }
         finally
         {
@@ -83,7 +94,7 @@ public sealed class ClassifierBootstrap(ILogger logger)
     {
         var evaluator = new SyntheticEvaluator(logger);
         var signature = new ClassifierSignature(ModelName, options.Version, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(modelPath))),
-            VehicleClasses.Labels, input.TensorName, ImageTensorFormat.From(input), outputTensor, OutputIsLogits: false);
+            options.Labels, input.TensorName, ImageTensorFormat.From(input), outputTensor, OutputIsLogits: false);
         var metrics = new List<EvaluationMetrics>();
         for (int i = 0; i < options.EvaluationConditions.Count; i++)
         {
@@ -97,30 +108,70 @@ public sealed class ClassifierBootstrap(ILogger logger)
         return metrics;
     }
 
-    private static string WriteCanarySet(SeedBootstrapOptions options)
+    /// <summary>
+    /// Runs the written package's canary set against its gate, as the registry and every box will: a package that
+    /// cannot pass is reported here rather than at its first rollout.
+    /// </summary>
+    private CanaryOutcome CheckCanary(string packageDirectory, SigningKey key)
+    {
+        var trusted = new TrustedKeys();
+        trusted.Add(key.ExportPublicKeyPem(), key.KeyId);
+        var package = ModelPackageVerifier.Verify(packageDirectory, trusted);
+        using var session = ClassifierSession.Create(package.ModelPath, ClassifierSignature.FromPackage(package),
+            new ClassifierRuntimeOptions { ExecutionProviders = ["CPU"], MaxBatchSize = 32 }, logger);
+        var outcome = CanarySetCheck.Run(package, session);
+        if (outcome.Passed)
+            logger.LogInformation("Canary set: macro precision {Precision:F3} on {Samples} images, gate {Gate}: passes",
+                outcome.Metrics.MacroPrecision, outcome.Metrics.Samples, package.Manifest.Gate?.MinMacroPrecision.ToString("0.###", CultureInfo.InvariantCulture) ?? "none");
+        else
+            logger.LogWarning("Canary set fails its gate: {Problem}", outcome.Problem);
+        return outcome;
+    }
+
+    private static CropGeneratorOptions CropOptions(IReadOnlyList<string> labels)
+    {
+        if (labels.Count < 2)
+            throw new ArgumentException($"A classifier needs at least two labels; got [{string.Join(", ", labels)}].", nameof(labels));
+        if (labels.Distinct(StringComparer.Ordinal).Count() != labels.Count)
+            throw new ArgumentException($"Labels [{string.Join(", ", labels)}] repeat a label.", nameof(labels));
+        try { return CropGeneratorOptions.ForLabels(labels); }
+        catch (FormatException ex) { throw new ArgumentException($"Labels: {ex.Message}", nameof(labels), ex); }
+    }
+
+    private static string WriteCanarySet(CropGeneratorOptions crops, SeedBootstrapOptions options)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"seed-canary-{Guid.NewGuid():N}");
-        using var generator = new CropGenerator();
+        using var generator = new CropGenerator(crops);
         ImageFolderDatasetWriter.WriteSynthetic(directory, generator, options.CanarySeed, [Condition.Parse("day")], options.CanaryPerClass);
         // The package lists every file it holds; the data set's own manifest is not part of the canary set.
         File.Delete(Path.Combine(directory, DatasetManifest.FileName));
         return directory;
     }
 
-    private static TrainingSet RenderSet(int seed, IReadOnlyList<string> conditions, int perClass)
+    private TrainingSet RenderSet(CropGeneratorOptions options, int seed, IReadOnlyList<string> conditions, int perClass)
     {
         var crops = new List<Mat>();
         var labels = new List<int>();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var generator = new CropGenerator();
+        using var generator = new CropGenerator(options);
+        int total = perClass * conditions.Count * options.Classes.Count;
         foreach (var crop in generator.Generate(seed, conditions.Select(Condition.Parse).ToList(), perClass))
         {
+            int labelIndex = IndexOf(options.Classes, crop.Class);
             crops.Add(crop.Image);
-            labels.Add((int)crop.Class);
+            labels.Add(labelIndex);
             hash.AppendData(crop.Image.ToBytes(".png"));
-            hash.AppendData(BitConverter.GetBytes((int)crop.Class));
+            hash.AppendData(BitConverter.GetBytes(labelIndex));
+            Report("rendering", crops.Count, total);
         }
         return new TrainingSet(crops, labels, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
+
+    private static int IndexOf(IReadOnlyList<VehicleClass> classes, VehicleClass vehicleClass)
+    {
+        for (int i = 0; i < classes.Count; i++)
+            if (classes[i] == vehicleClass) return i;
+        throw new InvalidOperationException($"The generator rendered {vehicleClass}, which is not among the model's labels.");
     }
 
     private void Report(string stage, int done, int total)

@@ -1,3 +1,5 @@
+using EdgeMlops.Onnx;
+
 namespace EdgeMlops.CloudHub.Training;
 
 /// <summary>A classifier head: logits = Weights · embedding + Bias, with Weights shaped [labels, embedding].</summary>
@@ -12,5 +14,31 @@ public sealed record LinearHead(float[,] Weights, float[] Bias)
         var flat = new float[Weights.Length];
         Buffer.BlockCopy(Weights, 0, flat, 0, Weights.Length * sizeof(float));
         return flat;
+    }
+
+    /// <summary>Adds Gemm(<paramref name="embedding"/>) then Softmax named <paramref name="outputName"/>; returns the output's name.</summary>
+    public string AddSoftmaxClassifier(GraphBuilder graph, string embedding, string outputName)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var logits = graph.Gemm(embedding, FlatWeights(), Bias, transB: true);
+        return graph.Softmax(logits, axis: 1, name: outputName);
+    }
+
+    /// <summary>
+    /// This head with its rows rotated by one label, so every class scores as the next one: a deliberately broken
+    /// model (confident and wrong) for tests that need a package whose canary set fails its gate.
+    /// </summary>
+    public LinearHead ScrambledByOneLabel()
+    {
+        int labels = LabelCount, dim = EmbeddingSize;
+        var weights = new float[labels, dim];
+        var bias = new float[labels];
+        for (int c = 0; c < labels; c++)
+        {
+            int from = (c + 1) % labels;
+            for (int j = 0; j < dim; j++) weights[c, j] = Weights[from, j];
+            bias[c] = Bias[from];
+        }
+        return new LinearHead(weights, bias);
     }
 }

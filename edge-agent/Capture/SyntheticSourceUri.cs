@@ -2,6 +2,7 @@ using EdgeMlops.Contracts.Text;
 using System.Globalization;
 using EdgeMlops.Synthetic.Conditions;
 using EdgeMlops.Synthetic.Scenes;
+using EdgeMlops.Synthetic.Vehicles;
 
 namespace EdgeMlops.EdgeAgent.Capture;
 
@@ -9,7 +10,7 @@ namespace EdgeMlops.EdgeAgent.Capture;
 /// <c>synthetic://highway?seed=1&amp;condition=day&amp;fps=25&amp;duration=60s&amp;width=640&amp;height=360&amp;lanes=4&amp;density=30</c>:
 /// the synthetic highway world as a camera, carrying its ground truth along. <c>condition</c> takes a schedule
 /// (<c>day@0,fog:0.8@60s..120s</c>); <c>duration</c> makes the source end like a file; without it the camera
-/// runs like a live stream.
+/// runs like a live stream. An optional class is switched on by its share of new vehicles, e.g. <c>pickup=0.15</c>.
 /// </summary>
 public sealed record SyntheticSourceUri(HighwaySceneOptions Scene, TimeSpan? Duration)
 {
@@ -42,7 +43,8 @@ public sealed record SyntheticSourceUri(HighwaySceneOptions Scene, TimeSpan? Dur
                 "density" => scene with { VehiclesPerLanePerMinute = Int(uri, key, value, 1, 600) },
                 "condition" => scene with { Conditions = Schedule(uri, value) },
                 "duration" => scene,
-                _ => throw new FormatException($"'{uri}': unknown parameter '{key}'; known: seed, condition, fps, duration, width, height, lanes, density."),
+                _ when OptionalClass(key) is { } optional => scene.WithClassShare(optional, Share(uri, key, value)),
+                _ => throw new FormatException($"'{uri}': unknown parameter '{key}'; known: seed, condition, fps, duration, width, height, lanes, density, {string.Join(", ", VehicleClasses.Optional.Select(c => c.ToLabel()))}."),
             };
             if (key == "duration") duration = ParseDuration(uri, value);
         }
@@ -54,6 +56,14 @@ public sealed record SyntheticSourceUri(HighwaySceneOptions Scene, TimeSpan? Dur
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
             ? v
             : throw new FormatException($"'{uri}': {key} must be a whole number from {min} to {max}; got '{value}'.");
+
+    private static VehicleClass? OptionalClass(string key) =>
+        VehicleClasses.TryParse(key, out var c) && VehicleClasses.Optional.Contains(c) ? c : null;
+
+    private static double Share(string uri, string key, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v is >= 0 and < 1
+            ? v
+            : throw new FormatException($"'{uri}': {key} is a share of new vehicles from 0 to below 1 (e.g. 0.15); got '{value}'.");
 
     private static ConditionSchedule Schedule(string uri, string value)
     {

@@ -5,6 +5,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
     ["classifier"] = ClassifierBenchmark.Run,
     ["gpu"] = EdgeMlops.Benchmarks.Gpu.GpuBenchmark.Run,
     ["pipeline"] = PipelineBenchmark.Run,
+    ["rollout"] = EdgeMlops.Benchmarks.Rollout.RolloutBenchmark.Run,
     ["sync"] = EdgeMlops.Benchmarks.Sync.SyncBenchmark.Run,
 };
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))

@@ -35,49 +35,16 @@ public static class HogFeatureExtractor
     {
         var image = graph.Input(InputName, 3, InputSize, InputSize);
         var luminance = graph.Conv(image, [0.299f, 0.587f, 0.114f], [1, 3, 1, 1], bias: null);
-        var gradients = graph.Conv(luminance, OrientedDerivatives(), [Orientations, 1, GradientKernel, GradientKernel],
+        var gradients = graph.Conv(luminance, OrientedFilters.DerivativesOfGaussian(Orientations, GradientKernel, Sigma), [Orientations, 1, GradientKernel, GradientKernel],
             bias: null, pads: [2, 2, 2, 2]);
         var magnitude = graph.Abs(gradients);
         var cells = graph.AveragePool(magnitude, kernelShape: [4, 4], strides: [4, 4]);
-        var structure = graph.Conv(cells, BlockAndCentreSurround(), [2 * Orientations, 1, 3, 3],
+        var structure = graph.Conv(cells, OrientedFilters.BlockAndCentreSurround(Orientations), [2 * Orientations, 1, 3, 3],
             bias: null, pads: [1, 1, 1, 1], group: Orientations);
         var rectified = graph.Relu(structure);
         var grid = graph.AveragePool(rectified, kernelShape: [2, 2], strides: [2, 2]);
         var flat = graph.Flatten(grid, axis: 1);
         var compressed = graph.Sqrt(flat);
         return graph.LpNormalization(compressed, axis: 1, p: 2, name: EmbeddingName);
-    }
-
-    /// <summary>First derivative of a Gaussian along direction theta_k = k * pi / 8, normalised to unit L1 norm.</summary>
-    private static float[] OrientedDerivatives()
-    {
-        const int k = GradientKernel, r = k / 2;
-        var weights = new float[Orientations * k * k];
-        for (int o = 0; o < Orientations; o++)
-        {
-            double theta = o * Math.PI / Orientations, c = Math.Cos(theta), s = Math.Sin(theta);
-            var kernel = new double[k * k];
-            for (int y = -r; y <= r; y++)
-                for (int x = -r; x <= r; x++)
-                    kernel[(y + r) * k + (x + r)] = -(x * c + y * s) / (Sigma * Sigma) * Math.Exp(-(x * x + y * y) / (2 * Sigma * Sigma));
-            double norm = kernel.Sum(Math.Abs);
-            for (int i = 0; i < kernel.Length; i++) weights[o * k * k + i] = (float)(kernel[i] / norm);
-        }
-        return weights;
-    }
-
-    /// <summary>Per orientation group: output 2g is a 3x3 box, output 2g+1 is centre minus the mean of its 8 neighbours.</summary>
-    private static float[] BlockAndCentreSurround()
-    {
-        var weights = new float[2 * Orientations * 9];
-        for (int g = 0; g < Orientations; g++)
-        {
-            for (int i = 0; i < 9; i++)
-            {
-                weights[(2 * g) * 9 + i] = 1f / 9;
-                weights[(2 * g + 1) * 9 + i] = i == 4 ? 1f : -1f / 8;
-            }
-        }
-        return weights;
     }
 }

@@ -12,18 +12,7 @@ public sealed class HogSeedBackbone : IClassifierBackbone
 
     public int EmbeddingSize => HogFeatureExtractor.EmbeddingSize;
 
-    public static ModelInputSpec InputSpec() => new()
-    {
-        TensorName = HogFeatureExtractor.InputName,
-        Width = HogFeatureExtractor.InputSize,
-        Height = HogFeatureExtractor.InputSize,
-        Channels = 3,
-        Layout = TensorLayout.Nchw,
-        ColorOrder = ColorOrder.Rgb,
-        Scale = 1.0 / 255,
-        Mean = [0, 0, 0],
-        Std = [1, 1, 1],
-    };
+    public static ModelInputSpec InputSpec() => FixedFilterInput.Spec(HogFeatureExtractor.InputName, HogFeatureExtractor.InputSize);
 
     public ModelProto Extractor(out string embeddingTensor)
     {
@@ -36,8 +25,7 @@ public sealed class HogSeedBackbone : IClassifierBackbone
     {
         var graph = new GraphBuilder(ClassifierBootstrap.ModelName);
         embeddingTensor = HogFeatureExtractor.Add(graph);
-        var logits = graph.Gemm(embeddingTensor, head.FlatWeights(), head.Bias, transB: true);
-        outputTensor = graph.Softmax(logits, axis: 1, name: "probabilities");
+        outputTensor = head.AddSoftmaxClassifier(graph, embeddingTensor, "probabilities");
         return graph.Output(outputTensor, head.LabelCount)
             .Build(docString: "EdgeMlops seed vehicle classifier: fixed HOG-like features + linear head.");
     }

@@ -1,4 +1,6 @@
+using EdgeMlops.Inference.Evaluation;
 using EdgeMlops.Packaging;
+using EdgeMlops.Synthetic.Vehicles;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMlops.CloudHub.Training.Seed;
@@ -14,6 +16,21 @@ public sealed record SeedBootstrapOptions
     public IReadOnlyList<string> EvaluationConditions { get; init; } = ["day", "dusk", "night", "rain", "fog"];
     public string Version { get; init; } = "1.0.0";
     public HeadTrainingOptions Head { get; init; } = new();
+
+    /// <summary>
+    /// The labels the classifier outputs, in output order: synthetic classes (<see cref="VehicleClasses.KnownLabels"/>).
+    /// The default five; add <c>pickup</c> for the six-label model.
+    /// </summary>
+    public IReadOnlyList<string> Labels { get; init; } = VehicleClasses.Labels;
+
+    /// <summary>The canary precision the manifest requires before a registry or box lets the model serve; none by default.</summary>
+    public CanaryGate? Gate { get; init; }
+
+    /// <summary>
+    /// Rotate the trained head's rows by one label so every class scores as the next: a package that verifies but
+    /// fails its canary gate, for tests of validation failures. Never for a model meant to serve.
+    /// </summary>
+    public bool ScrambleHead { get; init; }
 
     /// <summary>
     /// Held-out sets draw from seeds far from the training seed so no crop is shared: the generator derives every
@@ -38,4 +55,5 @@ public sealed class SeedClassifierBootstrap(ILogger logger)
     public static ModelInputSpec InputSpec() => HogSeedBackbone.InputSpec();
 }
 
-public sealed record SeedBootstrapResult(ModelManifest Manifest);
+/// <summary>What a bootstrap wrote: the signed manifest, and its own canary set run against its gate.</summary>
+public sealed record SeedBootstrapResult(ModelManifest Manifest, CanaryOutcome Canary);

@@ -41,7 +41,7 @@ public sealed class CropGenerator : IDisposable
         Generate(vehicleClass, seed, condition, $"{vehicleClass.ToLabel()}-{condition.ToFileToken()}-{seed}");
 
     /// <summary>
-    /// <paramref name="perClass"/> crops of every class under every condition, interleaved (index, then condition,
+    /// <paramref name="perClass"/> crops of every class of <see cref="CropGeneratorOptions.Classes"/> under every condition, interleaved (index, then condition,
     /// then class) so that any prefix is balanced. Sample i of a class has the same vehicle under each condition.
     /// The caller disposes each crop.
     /// </summary>
@@ -59,7 +59,7 @@ public sealed class CropGenerator : IDisposable
             {
                 foreach (var condition in conditions)
                 {
-                    foreach (var vehicleClass in VehicleClasses.All)
+                    foreach (var vehicleClass in _options.Classes)
                     {
                         int sampleSeed = DeterministicRandom.DeriveSeed(seed, (int)vehicleClass, i);
                         string id = $"{vehicleClass.ToLabel()}-{condition.ToFileToken()}-s{seed}-{i:D5}";
@@ -141,7 +141,7 @@ public sealed class CropGenerator : IDisposable
     /// <summary>Another vehicle behind the target: in a farther lane, or in the same lane ahead or behind with a gap.</summary>
     private void DrawNeighbour(RoadLayout layout, Lane lane, Point2d target, VehicleShape targetShape, DeterministicRandom rng)
     {
-        var neighbourClass = rng.Pick(VehicleClasses.All);
+        var neighbourClass = rng.Pick(_options.Classes);
         bool sameLane = lane.Index == 0 || rng.Chance(0.4);
         var neighbourLane = sameLane ? lane : layout.Lanes[rng.NextInt(lane.Index)];
         var shape = VehicleShape.Create(neighbourClass, rng, neighbourLane.PixelsPerMetre, neighbourLane.Direction > 0);
@@ -167,7 +167,7 @@ public sealed class CropGenerator : IDisposable
         if (nearerLaneExists && rng.Chance(0.6))
         {
             var nearLane = layout.Lanes[rng.NextInt(lane.Index + 1, layout.Lanes.Count - 1)];
-            var shape = VehicleShape.Create(rng.Pick(VehicleClasses.All), rng, nearLane.PixelsPerMetre, nearLane.Direction > 0);
+            var shape = VehicleShape.Create(rng.Pick(_options.Classes), rng, nearLane.PixelsPerMetre, nearLane.Direction > 0);
             double overlap = rng.Range(0.1, 0.35) * target.Width;
             double left = rng.Chance(0.5) ? target.Left - shape.Size.Width + overlap : target.Right - overlap;
             var topLeft = new Point2d(left, nearLane.GroundY - shape.Size.Height);

@@ -1,3 +1,5 @@
+using EdgeMlops.Synthetic.Vehicles;
+
 namespace EdgeMlops.Synthetic.Crops;
 
 /// <summary>How <see cref="CropGenerator"/> renders and cuts crops.</summary>
@@ -24,6 +26,18 @@ public sealed record CropGeneratorOptions
     /// <summary>Standard deviation of each box edge's displacement, as a share of the box size: region proposals are never exact.</summary>
     public double BoxJitter { get; init; } = 0.04;
 
+    /// <summary>
+    /// Classes rendered, as targets and as neighbours or occluders, in this order: the default five unless a model
+    /// for more (e.g. with <see cref="VehicleClass.Pickup"/>) is trained or measured. The default keeps every
+    /// existing seed's crops as they were.
+    /// </summary>
+    public IReadOnlyList<VehicleClass> Classes { get; init; } = VehicleClasses.All;
+
+    /// <summary>Options rendering <paramref name="labels"/> (canonical labels, in the model's order).</summary>
+    /// <exception cref="FormatException">A label names no class of the synthetic world.</exception>
+    public static CropGeneratorOptions ForLabels(IReadOnlyList<string> labels) =>
+        new() { Classes = [.. labels.Select(VehicleClasses.Parse)] };
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
@@ -37,5 +51,9 @@ public sealed record CropGeneratorOptions
             throw new ArgumentException("Probabilities must be within [0, 1].");
         if (!(BoxJitter is >= 0 and <= 0.25))
             throw new ArgumentException($"BoxJitter {BoxJitter} must be within [0, 0.25].");
+        if (Classes is null || Classes.Count == 0)
+            throw new ArgumentException("Classes must name at least one vehicle class.");
+        if (Classes.Any(c => !Enum.IsDefined(c)) || Classes.Distinct().Count() != Classes.Count)
+            throw new ArgumentException($"Classes [{string.Join(", ", Classes)}] must be known vehicle classes, each once.");
     }
 }

@@ -40,6 +40,24 @@ public sealed record HighwaySceneOptions
     /// <summary>Condition over time; day by default.</summary>
     public ConditionSchedule Conditions { get; init; } = ConditionSchedule.AlwaysDay;
 
+    /// <summary>
+    /// These options with <paramref name="vehicleClass"/> making up <paramref name="share"/> of new vehicles and the
+    /// other classes of the mix scaled down to keep their proportions: how a camera switches on an optional class
+    /// such as <see cref="VehicleClass.Pickup"/> (0 switches it off).
+    /// </summary>
+    public HighwaySceneOptions WithClassShare(VehicleClass vehicleClass, double share)
+    {
+        if (!Enum.IsDefined(vehicleClass))
+            throw new ArgumentException($"Unknown vehicle class {vehicleClass}.", nameof(vehicleClass));
+        if (!(share is >= 0 and < 1))
+            throw new ArgumentException($"The share of {vehicleClass.ToLabel()} must be within [0, 1); got {share}.", nameof(share));
+        var others = ClassMix.Where(p => p.Key != vehicleClass).ToList();
+        double total = others.Sum(p => p.Value);
+        var mix = others.ToDictionary(p => p.Key, p => total > 0 ? p.Value / total * (1 - share) : 0);
+        if (share > 0) mix[vehicleClass] = share;
+        return this with { ClassMix = mix };
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {

@@ -11,6 +11,7 @@ public static class VehicleSpeeds
         VehicleClass.Motorcycle => (25, 31),
         VehicleClass.Car => (23, 29),
         VehicleClass.Van => (21, 26),
+        VehicleClass.Pickup => (22, 27),
         VehicleClass.Bus => (18, 22),
         VehicleClass.Truck => (16, 20),
         _ => throw new ArgumentOutOfRangeException(nameof(vehicleClass), vehicleClass, "Unknown vehicle class."),

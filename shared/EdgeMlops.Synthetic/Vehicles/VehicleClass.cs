@@ -1,6 +1,6 @@
 namespace EdgeMlops.Synthetic.Vehicles;
 
-/// <summary>Vehicle classes of the synthetic world, in the canonical label order of <see cref="VehicleClasses.Labels"/>.</summary>
+/// <summary>Vehicle classes of the synthetic world, in the canonical label order of <see cref="VehicleClasses.KnownLabels"/>.</summary>
 public enum VehicleClass
 {
     /// <summary>Passenger car: sedan, hatchback or estate.</summary>
@@ -13,4 +13,6 @@ public enum VehicleClass
     Bus = 3,
     /// <summary>Motorcycle with a rider.</summary>
     Motorcycle = 4,
+    /// <summary>Pickup truck: crew cab in front, open load bed behind whose walls stop at the belt line. Optional: off unless a scene asks for it.</summary>
+    Pickup = 5,
 }

@@ -18,6 +18,7 @@ internal static class VehicleDesigns
         VehicleClass.Truck => TruckDesign.Sketch(rng),
         VehicleClass.Bus => BusDesign.Sketch(rng),
         VehicleClass.Motorcycle => MotorcycleDesign.Sketch(rng),
+        VehicleClass.Pickup => PickupDesign.Sketch(rng),
         _ => throw new ArgumentOutOfRangeException(nameof(vehicleClass), vehicleClass, "Unknown vehicle class."),
     };
 

@@ -99,6 +99,37 @@ public sealed class CropGeneratorTests : IDisposable
     public void Invalid_options_are_rejected() =>
         Assert.Throws<ArgumentException>(() => new CropGenerator(new CropGeneratorOptions { CropSize = 2 }));
 
+    [Fact]
+    public void Pickups_are_rendered_only_when_the_options_name_them()
+    {
+        var defaults = _generator.Generate(3, [Condition.Day], perClass: 2).ToList();
+        using var sixGenerator = new CropGenerator(CropGeneratorOptions.ForLabels([.. VehicleClasses.KnownLabels]));
+        var six = sixGenerator.Generate(3, [Condition.Day], perClass: 2).ToList();
+        try
+        {
+            Assert.DoesNotContain(defaults, c => c.Class == VehicleClass.Pickup);
+            Assert.Equal(VehicleClasses.KnownLabels, six.Take(6).Select(c => c.Label));
+            Assert.Equal(2, six.Count(c => c.Label == "pickup"));
+            // The five default classes' samples are the same vehicles whichever classes are switched on.
+            var fiveFromSix = six.Where(c => c.Class != VehicleClass.Pickup).Select(c => c.Id).ToList();
+            Assert.Equal(defaults.Select(c => c.Id), fiveFromSix);
+        }
+        finally
+        {
+            defaults.ForEach(c => c.Dispose());
+            six.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
+    public void Options_refuse_an_empty_or_repeated_class_list()
+    {
+        Assert.Throws<ArgumentException>(() => new CropGenerator(new CropGeneratorOptions { Classes = [] }));
+        Assert.Throws<ArgumentException>(() => new CropGenerator(new CropGeneratorOptions { Classes = [VehicleClass.Car, VehicleClass.Car] }));
+        var error = Assert.Throws<FormatException>(() => CropGeneratorOptions.ForLabels(["car", "tractor"]));
+        Assert.Contains("tractor", error.Message);
+    }
+
     private static double MeanDifference(Mat a, Mat b)
     {
         using var difference = new Mat();

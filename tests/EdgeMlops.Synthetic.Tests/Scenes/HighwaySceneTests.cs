@@ -182,6 +182,35 @@ public class HighwaySceneTests
         Assert.True(brightness[5] > 2 * brightness[15], $"day {brightness[5]}, night {brightness[15]}");
     }
 
+    [Fact]
+    public void Pickups_appear_only_on_a_camera_that_switches_them_on_at_about_their_share()
+    {
+        Assert.DoesNotContain(VehicleClass.Pickup, HighwaySceneOptions.DefaultClassMix.Keys);
+        var plain = new HighwaySceneOptions { Seed = 4, Width = 320, Height = 180, Fps = 5, VehiclesPerLanePerMinute = 60 };
+        var withPickups = plain.WithClassShare(VehicleClass.Pickup, 0.3);
+        Assert.Equal(1.0, withPickups.ClassMix.Values.Sum(), 9);
+        Assert.Equal(0.5 * 0.7, withPickups.ClassMix[VehicleClass.Car], 9);
+
+        var plainLabels = TrackLabels(plain, frames: 600);
+        var mixedLabels = TrackLabels(withPickups, frames: 600);
+        Assert.DoesNotContain("pickup", plainLabels);
+        double share = mixedLabels.Count(l => l == "pickup") / (double)mixedLabels.Count;
+        Assert.InRange(share, 0.15, 0.45);
+        Assert.DoesNotContain(VehicleClass.Pickup, withPickups.WithClassShare(VehicleClass.Pickup, 0).ClassMix.Keys);
+        Assert.Throws<ArgumentException>(() => plain.WithClassShare(VehicleClass.Pickup, 1.0));
+    }
+
+    private static List<string> TrackLabels(HighwaySceneOptions options, int frames)
+    {
+        using var scene = new HighwayScene(options);
+        using var frame = new Mat();
+        var labels = new Dictionary<int, string>();
+        for (int i = 0; i < frames; i++)
+            foreach (var o in scene.Next(frame).Objects)
+                labels[o.TrackId] = o.Label;
+        return [.. labels.Values];
+    }
+
     [Theory]
     [InlineData(0, 25)]
     [InlineData(9, 25)]

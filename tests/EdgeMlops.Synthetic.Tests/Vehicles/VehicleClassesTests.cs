@@ -19,4 +19,16 @@ public class VehicleClassesTests
         var error = Assert.Throws<FormatException>(() => VehicleClasses.Parse("tractor"));
         Assert.Contains("tractor", error.Message);
     }
+
+    [Fact]
+    public void Pickup_is_a_known_optional_class_after_the_default_five()
+    {
+        Assert.DoesNotContain(VehicleClass.Pickup, VehicleClasses.All);
+        Assert.Equal([VehicleClass.Pickup], VehicleClasses.Optional);
+        Assert.Equal([.. VehicleClasses.Labels, "pickup"], VehicleClasses.KnownLabels);
+        Assert.Equal("pickup", VehicleClass.Pickup.ToLabel());
+        Assert.Equal(VehicleClass.Pickup, VehicleClasses.Parse("Pickup"));
+        foreach (var vehicleClass in VehicleClasses.Known)
+            Assert.Equal(VehicleClasses.KnownLabels[(int)vehicleClass], vehicleClass.ToLabel());
+    }
 }

@@ -12,6 +12,7 @@ public class VehicleShapeTests
     [InlineData(VehicleClass.Truck, 2.2, 2.95)]
     [InlineData(VehicleClass.Car, 2.8, 3.3)]
     [InlineData(VehicleClass.Bus, 3.45, 4.15)]
+    [InlineData(VehicleClass.Pickup, 2.65, 3.1)]
     public void Aspect_stays_in_the_class_range_and_varies(VehicleClass vehicleClass, double min, double max)
     {
         var aspects = Enumerable.Range(0, 300)
@@ -27,6 +28,7 @@ public class VehicleShapeTests
     [InlineData(VehicleClass.Truck)]
     [InlineData(VehicleClass.Bus)]
     [InlineData(VehicleClass.Motorcycle)]
+    [InlineData(VehicleClass.Pickup)]
     public void Drawing_stays_inside_the_box_it_reports(VehicleClass vehicleClass)
     {
         using var canvas = new Mat(200, 400, MatType.CV_8UC3, Scalar.All(0));
