@@ -35,7 +35,7 @@ public sealed class ModelRegistration(
     private readonly SemaphoreSlim _one = new(1, 1);
 
     /// <summary>Registers the package directory or <c>.zip</c> at <paramref name="packagePath"/> on behalf of <paramref name="actor"/>.</summary>
-    /// <param name="source">What the audit log names when the package is refused before its name is known; default the package's file name.</param>
+    /// <param name="source">What refusals and the audit log call the package (e.g. <c>upload.zip</c> for a temporary upload file, whose path means nothing to the caller); default its file name.</param>
     /// <exception cref="RegistrationRefusedException">A check failed; nothing was stored.</exception>
     public async Task<RegistrationResult> RegisterAsync(string packagePath, string actor, string? notes, CancellationToken cancellationToken, string? source = null)
     {
@@ -43,7 +43,7 @@ public sealed class ModelRegistration(
         var started = time.GetTimestamp();
         try
         {
-            var result = Register(packagePath, actor, notes);
+            var result = Register(packagePath, actor, notes, source);
             var v = result.Version;
             audit.Record(actor, AuditAction, $"{v.Name}@{v.Version}", result.Created ? AuditActions.Done : $"{AuditActions.Done}: already registered with this content");
             metrics.VersionRegistered(result.Created);
@@ -72,7 +72,7 @@ public sealed class ModelRegistration(
             target, actor, refused.Check, refused.File, refused.Problem);
     }
 
-    private RegistrationResult Register(string packagePath, string actor, string? notes)
+    private RegistrationResult Register(string packagePath, string actor, string? notes, string? source)
     {
         var trust = LoadPublisherKeys();
         var extraction = Path.Combine(blobs.ScratchDirectory, $"package-{Guid.NewGuid():N}");
@@ -86,7 +86,9 @@ public sealed class ModelRegistration(
             }
             catch (ModelPackageException e)
             {
-                throw new RegistrationRefusedException(RegistrationChecks.Of(e.Error), e.Path, $"{e.Error}: {e.Message}", e);
+                // Archive problems name the archive's own path: say it as the caller knows it.
+                var (file, message) = source is null ? (e.Path, e.Message) : (e.Path.Replace(packagePath, source, StringComparison.Ordinal), e.Message.Replace(packagePath, source, StringComparison.Ordinal));
+                throw new RegistrationRefusedException(RegistrationChecks.Of(e.Error), file, $"{e.Error}: {message}", e);
             }
             var manifest = package.Manifest;
             var contentSha256 = Convert.ToHexStringLower(SHA256.HashData(ModelManifestJson.GetSigningBytes(manifest)));

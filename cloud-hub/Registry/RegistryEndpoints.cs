@@ -13,6 +13,9 @@ namespace EdgeMlops.CloudHub.Registry;
 /// </summary>
 public static class RegistryEndpoints
 {
+    /// <summary>What refusals call an uploaded package (it is kept under a temporary name the caller never sees).</summary>
+    private const string UploadName = "upload.zip";
+
     /// <summary>Maps both; needs <c>AddHubRegistry</c>.</summary>
     public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder app)
     {
@@ -52,12 +55,14 @@ public static class RegistryEndpoints
             }
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
-                var refused = new RegistrationRefusedException(RegistrationChecks.Size, "upload",
+                var refused = new RegistrationRefusedException(RegistrationChecks.Size, UploadName,
                     $"the package is larger than {RegistryOptions.Section}:MaxPackageBytes ({limit} bytes)");
-                registration.RecordRefusal(refused, actor, "api upload");
+                registration.RecordRefusal(refused, actor, UploadName);
+                // The rest of the body is not read: the connection cannot carry another request, so the client must not reuse it.
+                request.HttpContext.Response.Headers.Connection = "close";
                 return Refusal(refused, StatusCodes.Status413PayloadTooLarge);
             }
-            var result = await registration.RegisterAsync(upload, actor, string.IsNullOrWhiteSpace(notes) ? null : notes, cancellationToken, source: "api upload");
+            var result = await registration.RegisterAsync(upload, actor, string.IsNullOrWhiteSpace(notes) ? null : notes, cancellationToken, source: UploadName);
             var view = ModelVersionView.From(result.Version, new Dictionary<string, string>());
             return result.Created
                 ? TypedResults.Created($"/api/models/{Uri.EscapeDataString(view.Name)}/{Uri.EscapeDataString(view.Version)}", view)

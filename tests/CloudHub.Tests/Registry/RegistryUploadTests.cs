@@ -23,14 +23,16 @@ public sealed class RegistryUploadTests
         await using var hub = await InProcessHub.StartAsync(settings: settings);
         var client = hub.ClientAs(OperatorRole.Operator);
 
-        using var tooLarge = await client.PostAsync("/api/models", Zip(new byte[5000]));
         using var notZip = await client.PostAsync("/api/models", Zip("not a zip at all"u8.ToArray()));
         using var json = await client.PostAsync("/api/models", Zip("{}"u8.ToArray(), "application/json"));
+        using var tooLarge = await client.PostAsync("/api/models", Zip(new byte[5000]));
 
         var sizeProblem = await ProblemResponse.AssertAsync(tooLarge, HttpStatusCode.RequestEntityTooLarge);
         Assert.Equal(RegistrationChecks.Size, sizeProblem.GetProperty("check").GetString());
         var archiveProblem = await ProblemResponse.AssertAsync(notZip, HttpStatusCode.UnprocessableEntity);
         Assert.Equal(RegistrationChecks.Archive, archiveProblem.GetProperty("check").GetString());
+        Assert.Equal("upload.zip", archiveProblem.GetProperty("file").GetString());
+        Assert.DoesNotContain(hub.Directory, archiveProblem.GetProperty("detail").GetString());
         await ProblemResponse.AssertAsync(json, HttpStatusCode.UnsupportedMediaType);
         Assert.Equal(1, hub.Get<RegistryMetrics>().Refused(RegistrationChecks.Size));
         Assert.Empty(Directory.EnumerateFiles(hub.Get<ModelBlobStore>().ScratchDirectory, "*", SearchOption.AllDirectories));
