@@ -132,10 +132,15 @@ public sealed class RolloutEngine(
         }
         var selector = rollout.Selector is null ? null : TagSelector.Parse(rollout.Selector);
         var named = rollout.DeviceIds.Split(',', StringSplitOptions.RemoveEmptyEntries);
-        var chosen = RolloutTargets.Choose(named, selector, rollout.Percent, rollout.Model, rollout.Id, tags);
+        var matched = RolloutTargets.Choose(named, selector, rollout.Percent, rollout.Model, rollout.Id, tags);
+        // A device another active rollout is moving stays with it: a newer rollout supersedes only finished ones.
+        var chosen = matched.Where(id => HeldBy(id) is not { } other || other == rollout.Id).ToList();
+        if (chosen.Count < matched.Count)
+            logger.LogWarning("Rollout {RolloutId} leaves out {Count} devices that other active rollouts are moving", rollout.Id, matched.Count - chosen.Count);
         if (chosen.Count == 0)
         {
-            Finish(rollout, RolloutStates.Aborted, "the target matches no device", RolloutStates.Pending);
+            Finish(rollout, RolloutStates.Aborted,
+                matched.Count == 0 ? "the target matches no device" : "every targeted device is in another active rollout", RolloutStates.Pending);
             return false;
         }
         store.Start(rollout.Id, version.Version, version.ManifestSha256, catalog.DownloadSource,
@@ -144,6 +149,14 @@ public sealed class RolloutEngine(
         Notify(rollout, RolloutStates.Running, null);
         return true;
     }
+
+    /// <summary>The active rollout whose version the device's desired model names, if any.</summary>
+    private long? HeldBy(string deviceId) =>
+        desired.Current(deviceId) is { } state && DesiredModel.TryRead(state, out var model, out _)
+        && long.TryParse(model.RolloutId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+        && store.Get(id) is { } holder && RolloutStates.IsActive(holder.State)
+            ? id
+            : null;
 
     /// <summary>Updates one moved device from what it last reported, or times it out.</summary>
     private void Follow(RolloutRow rollout, RolloutDeviceRow device, DateTimeOffset now)

@@ -248,11 +248,31 @@ public sealed class RolloutEngineTests
         await using var fleet = new RolloutFleet(new TestCatalog("1", "2"));
         await fleet.AddDevicesAsync(40, "1", ("site", "north"));
         var first = fleet.Create(new RolloutRequest(RolloutFleet.Model, "2", Selector: "site=north", Percent: 50, WaveBase: 40));
+        await fleet.TickAsync();
+        await fleet.Engine.ApplyAsync(first, RolloutAction.Abort, CancellationToken.None);
         var second = fleet.Create(new RolloutRequest(RolloutFleet.Model, "2", Selector: "site=north", Percent: 50, WaveBase: 40));
         await fleet.TickAsync();
 
         var chosen = fleet.DevicesOf(first).Select(d => d.DeviceId).Order().ToList();
         Assert.InRange(chosen.Count, 10, 30);
         Assert.Equal(chosen, fleet.DevicesOf(second).Select(d => d.DeviceId).Order());
+    }
+
+    [Fact]
+    public async Task A_device_another_active_rollout_is_moving_is_left_out_of_a_newer_one()
+    {
+        await using var fleet = new RolloutFleet(new TestCatalog("1", "2", "3"));
+        await fleet.AddDevicesAsync(3, "1");
+        var older = fleet.Create(new RolloutRequest(RolloutFleet.Model, "2", Devices: ["box-1", "box-2"], WaveBase: 2, Window: Window));
+        await fleet.TickAsync();
+        var newer = fleet.Create(new RolloutRequest(RolloutFleet.Model, "3", Devices: ["box-1", "box-2", "box-3"], WaveBase: 3, Window: Window));
+        var blocked = fleet.Create(new RolloutRequest(RolloutFleet.Model, "3", Devices: ["box-1"]));
+
+        await fleet.TickAsync();
+
+        Assert.Equal(["box-3"], fleet.DevicesOf(newer).Select(d => d.DeviceId));
+        Assert.Equal(("2", "2", "3"), (fleet.DesiredVersion("box-1"), fleet.DesiredVersion("box-2"), fleet.DesiredVersion("box-3")));
+        Assert.Equal("every targeted device is in another active rollout", fleet.Rollout(blocked).Reason);
+        Assert.Equal(RolloutStates.Running, fleet.Rollout(older).State);
     }
 }
