@@ -70,8 +70,19 @@ public sealed class ClassificationBatcher
                     var started = Stopwatch.GetTimestamp();
                     if (_options.SimulatedDelay > TimeSpan.Zero) await Task.Delay(_options.SimulatedDelay, cancellationToken);
                     var session = model.Session;
-                    var probabilities = session.Classify(batch);
-                    InferenceLatency.Record(Stopwatch.GetElapsedTime(started));
+                    ReadOnlySpan<float> probabilities;
+                    try
+                    {
+                        probabilities = session.Classify(batch);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        model.Health.InferenceFailed(e); // what probation rolls back for
+                        throw;
+                    }
+                    var elapsed = Stopwatch.GetElapsedTime(started);
+                    InferenceLatency.Record(elapsed);
+                    model.Health.BatchLatency.Record(elapsed);
                     for (int i = 0; i < batch.Count; i++)
                     {
                         owners[i].Probabilities[slots[i]] = probabilities.Slice(i * session.LabelCount, session.LabelCount).ToArray();
