@@ -26,12 +26,14 @@ public sealed class ModelManager : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<ModelManager> _logger;
     private readonly SemaphoreSlim _changing = new(1, 1);
+    private readonly ShadowMode? _shadow;
     private ProbationWatch? _probation;
 
     public ModelManager(DesiredStateStore desired, ModelSlot slot, ModelLoader loader, ModelStore store, ModelDownloader downloader,
         ModelValidation validation, DeploymentStatus status, IOptions<ModelOptions> options, TimeProvider time,
-        ILogger<ModelManager> logger)
+        ILogger<ModelManager> logger, ShadowMode? shadow = null)
     {
+        _shadow = shadow;
         _desired = desired;
         _slot = slot;
         _loader = loader;
@@ -98,7 +100,56 @@ public sealed class ModelManager : BackgroundService
         }
         finally
         {
-            _changing.Release();
+            try
+            {
+                await ApplyChallengerAsync(desired, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _changing.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts, changes or stops the shadow challenger: fetched, verified and validated like a deployment, but never
+    /// swapped in. A challenger that fails is logged and not run; the champion is not affected.
+    /// </summary>
+    private async Task ApplyChallengerAsync(DesiredModel desired, CancellationToken cancellationToken)
+    {
+        if (_shadow is null) return;
+        if (desired.Challenger is not { } wanted)
+        {
+            if (_shadow.Challenger is not null) _logger.LogInformation("Shadow challenger stopped");
+            _shadow.SetChallenger(null, 0);
+            return;
+        }
+        if (_shadow.Challenger is { } running && running.Name == wanted.Name && running.Version == wanted.Version
+            && string.Equals(ManifestSha256(running), wanted.ManifestSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            _shadow.SetChallenger(running, wanted.Share);
+            return;
+        }
+        LoadedModel? loaded = null;
+        try
+        {
+            var folder = await FetchAsync(wanted.Name, wanted.Version, wanted.ManifestSha256, desired.Source, _slot.Current, null,
+                cancellationToken).ConfigureAwait(false);
+            loaded = await UnderTimeoutAsync("verify", () => Verify(folder), cancellationToken).ConfigureAwait(false);
+            var model = loaded;
+            await UnderTimeoutAsync("validate", () => _validation.Validate(model), cancellationToken).ConfigureAwait(false);
+            _shadow.SetChallenger(loaded, wanted.Share);
+            _logger.LogInformation("Shadow challenger {Name} {Version} runs on {Share:P0} of the crops", wanted.Name, wanted.Version, wanted.Share);
+            loaded = null;
+        }
+        catch (Exception e) when (e is DeploymentFailedException or ModelPackageException or ClassifierLoadException
+                                      or IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            _logger.LogWarning("Shadow challenger {Name} {Version} cannot run: {Reason}", wanted.Name, wanted.Version, e.Message);
+        }
+        finally
+        {
+            loaded?.Release();
         }
     }
 
@@ -160,35 +211,46 @@ public sealed class ModelManager : BackgroundService
         return _store.VersionDirectory(name, version);
     }
 
-    /// <summary>Fetches the manifest and the files the cache lacks, checks the disk budget, installs the version folder.</summary>
-    private async Task<string> DownloadAsync(DesiredModel desired, LoadedModel serving, CancellationToken cancellationToken)
+    private Task<string> DownloadAsync(DesiredModel desired, LoadedModel serving, CancellationToken cancellationToken)
     {
         var (name, version, rollout) = (desired.Name, desired.Version, desired.RolloutId);
         Report(name, version, ModelDeploymentState.Downloading, rollout, previous: serving.Version);
+        var throttle = new ProgressThrottle(_time, TimeSpan.FromSeconds(1));
+        return FetchAsync(name, version, desired.ManifestSha256, desired.Source, serving, progress =>
+        {
+            if (throttle.Due(progress.BytesDone == progress.BytesTotal))
+                Report(name, version, ModelDeploymentState.Downloading, rollout, previous: serving.Version,
+                    bytesDone: progress.BytesDone, bytesTotal: progress.BytesTotal);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The version's folder: as held on disk when its manifest is the one named, else the manifest and the files the
+    /// cache lacks are downloaded (within the disk budget and <see cref="ModelOptions.DownloadTimeout"/>) and installed.
+    /// </summary>
+    private async Task<string> FetchAsync(string name, string version, string manifestSha256, string sourceUrl, LoadedModel serving,
+        Action<DownloadProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (_store.InstalledManifestSha256(name, version) is { } held && string.Equals(held, manifestSha256, StringComparison.OrdinalIgnoreCase))
+            return HeldOnDisk(name, version);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.DownloadTimeout);
         try
         {
-            var source = new Uri(desired.Source, UriKind.Absolute);
-            var manifest = await _downloader.DownloadManifestAsync(source, name, version, desired.ManifestSha256, timeout.Token)
+            var source = new Uri(sourceUrl, UriKind.Absolute);
+            var manifest = await _downloader.DownloadManifestAsync(source, name, version, manifestSha256, timeout.Token)
                 .ConfigureAwait(false);
             CheckDiskBudget(manifest.Manifest, serving);
             var missing = _downloader.Missing(manifest.Manifest);
             _logger.LogInformation("Model {Name} {Version}: {Missing} of {Files} files to download ({Bytes} bytes), the rest is cached",
                 name, version, missing.Count, manifest.Manifest.Files.Count, missing.Sum(f => f.Size));
-            var throttle = new ProgressThrottle(_time, TimeSpan.FromSeconds(1));
-            await _downloader.DownloadFilesAsync(source, name, version, missing, progress =>
-            {
-                if (throttle.Due(progress.BytesDone == progress.BytesTotal))
-                    Report(name, version, ModelDeploymentState.Downloading, rollout, previous: serving.Version,
-                        bytesDone: progress.BytesDone, bytesTotal: progress.BytesTotal);
-            }, timeout.Token).ConfigureAwait(false);
+            await _downloader.DownloadFilesAsync(source, name, version, missing, progress ?? (_ => { }), timeout.Token).ConfigureAwait(false);
             return _store.Install(name, version, manifest.Json, manifest.Manifest);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new DeploymentFailedException(
-                $"download of {name} {version} from {desired.Source} did not finish within {_options.DownloadTimeout} ({ModelOptions.SectionName}:DownloadTimeout)");
+                $"download of {name} {version} from {sourceUrl} did not finish within {_options.DownloadTimeout} ({ModelOptions.SectionName}:DownloadTimeout)");
         }
     }
 

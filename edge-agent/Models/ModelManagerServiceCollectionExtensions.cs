@@ -31,6 +31,8 @@ public static class ModelManagerServiceCollectionExtensions
             return new ModelDownloader(http, provider.GetRequiredService<ModelStore>(),
                 provider.GetRequiredService<IOptions<ModelOptions>>().Value, provider.GetRequiredService<ILogger<ModelDownloader>>());
         });
+        services.TryAddSingleton(provider => new ShadowMode(provider.GetRequiredService<DeploymentStatus>(),
+            provider.GetRequiredService<IOptions<ModelOptions>>().Value, provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ModelManager>();
         services.AddAgentStage<ModelManager>(AgentStage.Models);
         return services;
