@@ -181,6 +181,10 @@ public sealed class ShadowMode : IAsyncDisposable
         }
 
         public ShadowReport ToReport(DateTimeOffset end) => new(Model!.Name, Model.Version, Start, end, Crops,
-            (double)_agreed / Crops, _championConfidence / Crops, _challengerConfidence / Crops, Latency.Percentile(0.95));
+            (double)_agreed / Crops, Probability(_championConfidence / Crops), Probability(_challengerConfidence / Crops),
+            Latency.Percentile(0.95));
+
+        // A float softmax may sum a hair over 1; the contract wants a probability.
+        private static double Probability(double value) => Math.Clamp(value, 0, 1);
     }
 }
