@@ -314,13 +314,14 @@ public sealed class ModelManager : BackgroundService
         _probation = null;
         if (until is not { } end) return;
         _probation = ProbationWatch.Start(_slot.Current, end, _loader, _options, _time, _logger,
-            reason => RollBackAsync(desired, reason));
+            (reason, token) => RollBackAsync(desired, reason, token));
     }
 
     /// <summary>Goes back to the pointer's previous version after a failed probation and reports rolled-back.</summary>
-    private async Task RollBackAsync(DesiredModel desired, string reason)
+    /// <param name="cancellationToken">Ends with the probation: a deployment that replaces the version stops waiting here.</param>
+    private async Task RollBackAsync(DesiredModel desired, string reason, CancellationToken cancellationToken)
     {
-        await _changing.WaitAsync().ConfigureAwait(false);
+        await _changing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var failing = _slot.Current;

@@ -15,13 +15,13 @@ public sealed class ProbationWatch : IAsyncDisposable
     private readonly Task _loop;
 
     private ProbationWatch(LoadedModel model, DateTimeOffset until, ModelLoader loader, ModelOptions options, TimeProvider time,
-        ILogger logger, Func<string, Task> rollBack)
+        ILogger logger, Func<string, CancellationToken, Task> rollBack)
     {
         _loop = Task.Run(() => RunAsync(model, until, loader, options, time, logger, rollBack, _stop.Token), CancellationToken.None);
     }
 
     public static ProbationWatch Start(LoadedModel model, DateTimeOffset until, ModelLoader loader, ModelOptions options, TimeProvider time,
-        ILogger logger, Func<string, Task> rollBack) =>
+        ILogger logger, Func<string, CancellationToken, Task> rollBack) =>
         new(model, until, loader, options, time, logger, rollBack);
 
     /// <summary>Completes when probation ended (passed, failed or stopped).</summary>
@@ -51,7 +51,7 @@ public sealed class ProbationWatch : IAsyncDisposable
     }
 
     private static async Task RunAsync(LoadedModel model, DateTimeOffset until, ModelLoader loader, ModelOptions options, TimeProvider time,
-        ILogger logger, Func<string, Task> rollBack, CancellationToken cancellationToken)
+        ILogger logger, Func<string, CancellationToken, Task> rollBack, CancellationToken cancellationToken)
     {
         logger.LogInformation("Model {Name} {Version} on probation until {Until:O}", model.Name, model.Version, until);
         while (!cancellationToken.IsCancellationRequested)
@@ -64,7 +64,7 @@ public sealed class ProbationWatch : IAsyncDisposable
             var problem = Problem(model.Health, options.LatencyBudgetMs) ?? CanaryProblem(model, loader);
             if (problem is not null)
             {
-                await rollBack(problem).ConfigureAwait(false);
+                await rollBack(problem, cancellationToken).ConfigureAwait(false);
                 return;
             }
             if (time.GetUtcNow() >= until)

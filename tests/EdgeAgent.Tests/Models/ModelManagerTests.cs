@@ -278,6 +278,50 @@ public sealed class ModelManagerTests : IAsyncLifetime
         Assert.Equal("1.0.0", rig.Store.ReadPointer()!.Version);
     }
 
+    [Fact]
+    public async Task A_version_whose_batches_run_over_the_latency_budget_during_probation_is_rolled_back()
+    {
+        await using var rig = Rig(o => o.LatencyBudgetMs = 10_000);
+        await rig.StartAsync();
+        Assert.Equal(ModelDeploymentState.Active, (await rig.HandledAsync(rig.Desire(_v2, _server, probationSeconds: 30))).State);
+
+        for (int i = 0; i < 20; i++) rig.Slot.Current.Health.BatchLatency.Record(TimeSpan.FromSeconds(15)); // as the batcher records them
+
+        await Eventually.HoldsAsync(() => rig.Status.Deployment?.State == ModelDeploymentState.RolledBack, () => rig.LogText());
+        Assert.Contains("p95 batch latency", rig.Status.Deployment!.Reason);
+        Assert.Equal("1.0.0", rig.ServingVersion);
+    }
+
+    [Fact]
+    public async Task A_healthy_version_passes_probation_and_keeps_serving()
+    {
+        await using var rig = Rig();
+        await rig.StartAsync();
+
+        var report = await rig.HandledAsync(rig.Desire(_v2, _server, probationSeconds: 1));
+
+        Assert.Equal(ModelDeploymentState.Active, report.State);
+        await Eventually.HoldsAsync(() => rig.LogText().Contains("passed probation"), () => rig.LogText());
+        Assert.Equal("2.0.0", rig.ServingVersion);
+        Assert.Equal(ModelDeploymentState.Active, rig.Status.Deployment!.State);
+    }
+
+    [Fact]
+    public async Task A_new_deployment_during_probation_replaces_the_watched_version_without_a_rollback()
+    {
+        var v3 = _packages.Build("3.0.0");
+        _server.Serve(v3);
+        await using var rig = Rig();
+        await rig.StartAsync();
+        await rig.HandledAsync(rig.Desire(_v2, _server, probationSeconds: 60));
+
+        var report = await rig.HandledAsync(rig.Desire(v3, _server, probationSeconds: 60));
+
+        Assert.Equal(ModelDeploymentState.Active, report.State);
+        Assert.Equal("3.0.0", rig.ServingVersion);
+        Assert.Equal("2.0.0", rig.Store.ReadPointer()!.Previous!.Version);
+    }
+
     private static async Task RecordStatesAsync(DeploymentStatus status, List<ModelDeploymentState> states)
     {
         while (true)
