@@ -30,6 +30,29 @@ public sealed class DeploymentStatus
         get { lock (_lock) return _changed.Task; }
     }
 
+    /// <summary>How many changes there were so far; 0 before the first.</summary>
+    public long Changes
+    {
+        get { lock (_lock) return _changes; }
+    }
+
+    private long _changes;
+
+    /// <summary>Completes once there were more than <paramref name="afterChanges"/> changes (at once if there already were).</summary>
+    public async Task WaitForChangeAsync(long afterChanges, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_lock)
+            {
+                if (_changes > afterChanges) return;
+                changed = _changed.Task;
+            }
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public void Report(ModelDeploymentReport deployment) => Change(() => _deployment = deployment);
 
     /// <summary>The shadow statistics of the window just ended; null once no challenger runs.</summary>
@@ -41,6 +64,7 @@ public sealed class DeploymentStatus
         lock (_lock)
         {
             update();
+            _changes++;
             changed = _changed;
             _changed = NewSignal();
         }

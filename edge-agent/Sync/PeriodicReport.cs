@@ -35,11 +35,14 @@ internal sealed class PeriodicReport : IAsyncDisposable
     private static async Task RunAsync(StatePublisher state, TimeSpan interval, TimeProvider time, ILogger logger,
         Models.DeploymentStatus? deployment, CancellationToken cancellationToken)
     {
+        // A change made before this loop started (even before the report at connect) is reported once more: harmless.
+        long reported = 0;
         while (true)
         {
-            await WaitForIntervalOrChangeAsync(interval, time, deployment, cancellationToken).ConfigureAwait(false);
+            await WaitForIntervalOrChangeAsync(interval, time, deployment, reported, cancellationToken).ConfigureAwait(false);
             if (cancellationToken.IsCancellationRequested)
                 return;
+            reported = deployment?.Changes ?? 0;
             try
             {
                 await state.ReportAsync(cancellationToken).ConfigureAwait(false);
@@ -59,7 +62,7 @@ internal sealed class PeriodicReport : IAsyncDisposable
 
     /// <summary>Waits one interval, or less when the deployment status changes first.</summary>
     private static async Task WaitForIntervalOrChangeAsync(TimeSpan interval, TimeProvider time, Models.DeploymentStatus? deployment,
-        CancellationToken cancellationToken)
+        long reported, CancellationToken cancellationToken)
     {
         if (deployment is null)
         {
@@ -67,10 +70,17 @@ internal sealed class PeriodicReport : IAsyncDisposable
             return;
         }
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var changed = deployment.NextChange;
+        var changed = deployment.WaitForChangeAsync(reported, wake.Token);
         var delay = QuietDelay.WaitAsync(interval, time, wake.Token);
-        await Task.WhenAny(delay, changed.WaitAsync(cancellationToken)).ConfigureAwait(false);
+        await Task.WhenAny(delay, changed).ConfigureAwait(false);
         await wake.CancelAsync().ConfigureAwait(false);
         await delay.ConfigureAwait(false);
+        try
+        {
+            await changed.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 }
