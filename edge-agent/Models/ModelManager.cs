@@ -89,6 +89,15 @@ public sealed class ModelManager : BackgroundService
         try
         {
             var serving = _slot.Current;
+            if (_store.ReadPointer()?.RolledBackRevision == state.Revision && !IsServing(serving, desired))
+            {
+                _logger.LogInformation("Desired state revision {Revision} names {Name} {Version}, rolled back from before; waiting for a newer revision",
+                    state.Revision, desired.Name, desired.Version);
+                if (_status.Deployment is null)
+                    Report(desired.Name, desired.Version, ModelDeploymentState.RolledBack, desired.RolloutId,
+                        reason: "rolled back after a failed probation before the agent restarted", previous: serving.Version);
+                return;
+            }
             if (IsServing(serving, desired))
             {
                 if (_status.Deployment is not { } last || last.Version != desired.Version || last.Name != desired.Name
@@ -96,7 +105,7 @@ public sealed class ModelManager : BackgroundService
                     Report(desired.Name, desired.Version, ModelDeploymentState.Active, desired.RolloutId);
                 return;
             }
-            await DeployAsync(desired, serving, cancellationToken).ConfigureAwait(false);
+            await DeployAsync(desired, serving, state.Revision, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -153,7 +162,7 @@ public sealed class ModelManager : BackgroundService
         }
     }
 
-    private async Task DeployAsync(DesiredModel desired, LoadedModel serving, CancellationToken cancellationToken)
+    private async Task DeployAsync(DesiredModel desired, LoadedModel serving, long revision, CancellationToken cancellationToken)
     {
         var (name, version, rollout) = (desired.Name, desired.Version, desired.RolloutId);
         _logger.LogInformation("Deploying model {Name} {Version} (rollout {Rollout}); serving {ServingName} {ServingVersion}",
@@ -181,7 +190,7 @@ public sealed class ModelManager : BackgroundService
             var probation = desired.ProbationSeconds ?? _options.ProbationSeconds;
             var until = probation > 0 ? _time.GetUtcNow().AddSeconds(probation) : (DateTimeOffset?)null;
             Report(name, version, ModelDeploymentState.Active, rollout, previous: serving.Version, probationUntil: until);
-            await StartProbationAsync(desired, until).ConfigureAwait(false);
+            await StartProbationAsync(desired, until, revision).ConfigureAwait(false);
         }
         catch (DeploymentFailedException e)
         {
@@ -308,18 +317,18 @@ public sealed class ModelManager : BackgroundService
         return keep;
     }
 
-    private async Task StartProbationAsync(DesiredModel desired, DateTimeOffset? until)
+    private async Task StartProbationAsync(DesiredModel desired, DateTimeOffset? until, long revision)
     {
         if (_probation is { } running) await running.DisposeAsync().ConfigureAwait(false);
         _probation = null;
         if (until is not { } end) return;
         _probation = ProbationWatch.Start(_slot.Current, end, _loader, _options, _time, _logger,
-            (reason, token) => RollBackAsync(desired, reason, token));
+            (reason, token) => RollBackAsync(desired, reason, revision, token));
     }
 
     /// <summary>Goes back to the pointer's previous version after a failed probation and reports rolled-back.</summary>
     /// <param name="cancellationToken">Ends with the probation: a deployment that replaces the version stops waiting here.</param>
-    private async Task RollBackAsync(DesiredModel desired, string reason, CancellationToken cancellationToken)
+    private async Task RollBackAsync(DesiredModel desired, string reason, long revision, CancellationToken cancellationToken)
     {
         await _changing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -334,7 +343,7 @@ public sealed class ModelManager : BackgroundService
                 return;
             }
             var model = _loader.Load(previous.Path, _options.TrustedKeysDirectory, _slot.NextGeneration());
-            _store.WritePointer(new CurrentModelPointer(model.Name, model.Version, model.SourcePath));
+            _store.WritePointer(new CurrentModelPointer(model.Name, model.Version, model.SourcePath, RolledBackRevision: revision));
             _slot.Publish(model);
             _logger.LogWarning("Model {Name} {Version} failed probation ({Reason}); rolled back to {Previous}",
                 failing.Name, failing.Version, reason, previous.Version);

@@ -9,7 +9,10 @@ namespace EdgeMlops.EdgeAgent.Models;
 /// The version the pointer names as serving and its package folder, and the one served before it (what a rollback
 /// returns to; it may be the configured package outside the store).
 /// </summary>
-public sealed record CurrentModelPointer(string Name, string Version, string Path, ModelPointerEntry? Previous = null);
+/// <param name="RolledBackRevision">The desired-state revision whose version failed probation and was rolled back from:
+/// not deployed again (after a restart the hub's retained state names it still) until the hub sends a newer revision.</param>
+public sealed record CurrentModelPointer(string Name, string Version, string Path, ModelPointerEntry? Previous = null,
+    long? RolledBackRevision = null);
 
 /// <summary>A version and the package (folder or .zip) it loads from.</summary>
 public sealed record ModelPointerEntry(string Name, string Version, string Path);

@@ -54,6 +54,7 @@ public sealed class ProbationWatch : IAsyncDisposable
         ILogger logger, Func<string, CancellationToken, Task> rollBack, CancellationToken cancellationToken)
     {
         logger.LogInformation("Model {Name} {Version} on probation until {Until:O}", model.Name, model.Version, until);
+        using var canary = new CanaryRunner(model, loader);
         while (!cancellationToken.IsCancellationRequested)
         {
             var left = until - time.GetUtcNow();
@@ -61,7 +62,7 @@ public sealed class ProbationWatch : IAsyncDisposable
             if (wait > TimeSpan.Zero)
                 await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
             if (model.IsReleased) return; // replaced meanwhile
-            var problem = Problem(model.Health, options.LatencyBudgetMs) ?? CanaryProblem(model, loader);
+            var problem = Problem(model.Health, options.LatencyBudgetMs) ?? canary.Problem();
             if (problem is not null)
             {
                 await rollBack(problem, cancellationToken).ConfigureAwait(false);
@@ -76,18 +77,29 @@ public sealed class ProbationWatch : IAsyncDisposable
         }
     }
 
-    private static string? CanaryProblem(LoadedModel model, ModelLoader loader)
+    /// <summary>
+    /// Runs the canary set on a session of its own, opened at the first check and kept for the probation, so the
+    /// serving session's buffers are never shared and a GPU box does not build its engine at every check.
+    /// </summary>
+    private sealed class CanaryRunner(LoadedModel model, ModelLoader loader) : IDisposable
     {
-        if (model.Package.CanarySetDirectory is null) return null;
-        try
+        private ClassifierSession? _session;
+
+        public string? Problem()
         {
-            using var session = loader.OpenSession(model.Package);
-            var outcome = CanarySetCheck.Run(model.Package, session);
-            return outcome.Passed ? null : $"periodic canary check: {outcome.Problem}";
+            if (model.Package.CanarySetDirectory is null) return null;
+            try
+            {
+                _session ??= loader.OpenSession(model.Package);
+                var outcome = CanarySetCheck.Run(model.Package, _session);
+                return outcome.Passed ? null : $"periodic canary check: {outcome.Problem}";
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or ClassifierLoadException)
+            {
+                return $"periodic canary check: {e.Message}";
+            }
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or ClassifierLoadException)
-        {
-            return $"periodic canary check: {e.Message}";
-        }
+
+        public void Dispose() => _session?.Dispose();
     }
 }

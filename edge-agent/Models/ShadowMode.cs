@@ -13,7 +13,7 @@ namespace EdgeMlops.EdgeAgent.Models;
 /// <see cref="ModelOptions.ShadowWindow"/>, reports agreement by label name (label sets may differ), the mean top
 /// confidence of each model and the challenger's p95 batch latency in <see cref="DeploymentStatus.Shadow"/>.
 /// </summary>
-public sealed class ShadowMode : IAsyncDisposable
+public sealed class ShadowMode : IAsyncDisposable, IDisposable
 {
     private const int QueueCapacity = 256;
 
@@ -29,6 +29,7 @@ public sealed class ShadowMode : IAsyncDisposable
     private double _share;
     private long _offered;
     private long _dropped;
+    private int _disposed;
 
     public ShadowMode(DeploymentStatus status, ModelOptions options, TimeProvider time)
     {
@@ -149,8 +150,12 @@ public sealed class ShadowMode : IAsyncDisposable
         return (labels[best], probabilities[best]);
     }
 
+    // A container disposed synchronously still stops the loop and lets go of the challenger.
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _queue.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);

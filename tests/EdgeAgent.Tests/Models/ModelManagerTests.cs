@@ -284,6 +284,33 @@ public sealed class ModelManagerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_a_restart_the_revision_rolled_back_from_is_not_deployed_again_but_a_newer_one_is()
+    {
+        long revision;
+        await using (var rig = Rig())
+        {
+            await rig.StartAsync();
+            revision = rig.Desire(_v2, _server, probationSeconds: 30);
+            await rig.HandledAsync(revision);
+            rig.Slot.Current.Health.InferenceFailed(new InvalidOperationException("boom"));
+            await Eventually.HoldsAsync(() => rig.Status.Deployment?.State == ModelDeploymentState.RolledBack, () => rig.LogText());
+        }
+        await using var restarted = Rig();
+        await restarted.StartAsync();
+        var requests = _server.Requests.Count;
+
+        // The hub's retained state arrives again with the same revision.
+        Assert.Equal(revision, restarted.Desire(_v2, _server, probationSeconds: 30));
+        var report = await restarted.HandledAsync(revision);
+
+        Assert.Equal(ModelDeploymentState.RolledBack, report.State);
+        Assert.Equal("1.0.0", restarted.ServingVersion);
+        Assert.Equal(requests, _server.Requests.Count);
+        Assert.Equal(ModelDeploymentState.Active, (await restarted.HandledAsync(restarted.Desire(_v2, _server))).State);
+        Assert.Equal("2.0.0", restarted.ServingVersion);
+    }
+
+    [Fact]
     public async Task A_healthy_version_passes_probation_and_keeps_serving()
     {
         await using var rig = Rig();

@@ -1,18 +1,16 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Text;
 using EdgeMlops.Contracts;
 using EdgeMlops.Packaging;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeMlops.EdgeAgent.Tests.Models.Support;
 
 /// <summary>
-/// A real HTTP server (Kestrel on a free port) serving the hub's device download API the way
-/// <see cref="ModelDownloadPaths"/> describes it: HTTP Basic, the manifest as stored, files by SHA-256 with Range.
-/// It counts requests, can cut a file's connection midway once, and can serve a file's bytes altered.
+/// A real HTTP server (on a free port) serving the hub's device download API the way <see cref="ModelDownloadPaths"/>
+/// describes it: HTTP Basic, the manifest as stored, files by SHA-256 with <c>Range</c>. It counts requests, can cut a
+/// file's connection midway once, and can serve a file's bytes altered. <see cref="HttpListener"/> rather than Kestrel:
+/// the ASP.NET Core framework beside the agent's assemblies would keep the agent processes other tests start from loading.
 /// </summary>
 internal sealed class ModelDownloadServer : IAsyncDisposable
 {
@@ -21,12 +19,13 @@ internal sealed class ModelDownloadServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, byte> _tampered = new();
     private readonly ConcurrentQueue<string> _requests = new();
     private readonly string _authorization;
-    private WebApplication? _app;
+    private HttpListener? _listener;
+    private Task _serving = Task.CompletedTask;
 
-    public ModelDownloadServer(string deviceId, string secret, int? port = null)
+    public ModelDownloadServer(string deviceId, string secret)
     {
         _authorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{deviceId}:{secret}"));
-        Port = port ?? FreeTcpPort.Next();
+        Port = FreeTcpPort.Next();
     }
 
     public int Port { get; }
@@ -57,63 +56,109 @@ internal sealed class ModelDownloadServer : IAsyncDisposable
         return server;
     }
 
-    public async Task StartAsync()
+    public Task StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{Port}");
-        var app = builder.Build();
-        app.Use(async (context, next) =>
+        var listener = new HttpListener();
+        listener.Prefixes.Add(Source);
+        listener.Start();
+        _listener = listener;
+        _serving = Task.Run(() => ServeAsync(listener));
+        return Task.CompletedTask;
+    }
+
+    private async Task ServeAsync(HttpListener listener)
+    {
+        while (listener.IsListening)
         {
-            _requests.Enqueue(context.Request.Path.Value ?? "");
-            if (context.Request.Headers.Authorization.ToString() != _authorization)
+            HttpListenerContext context;
+            try
             {
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context = await listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
                 return;
             }
-            await next(context);
-        });
-        app.MapGet(ModelDownloadPaths.Prefix + "/{name}/{version}/manifest", (string name, string version) =>
-            _packages.TryGetValue((name, version), out var directory)
-                ? Results.File(Path.Combine(directory, PackageLayout.ManifestFile), "application/json")
-                : Results.NotFound());
-        app.MapGet(ModelDownloadPaths.Prefix + "/{name}/{version}/files/{sha256}", async (HttpContext context, string name, string version, string sha256) =>
+            _ = Task.Run(() => HandleAsync(context));
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        var response = context.Response;
+        try
         {
-            if (!_packages.TryGetValue((name, version), out var directory)) return Results.NotFound();
-            var manifest = ModelManifestJson.Parse(await File.ReadAllBytesAsync(Path.Combine(directory, PackageLayout.ManifestFile)));
-            var entry = manifest.Files.FirstOrDefault(f => f.Sha256 == sha256);
-            if (entry is null) return Results.NotFound();
-            var path = Path.Combine(directory, entry.Path);
-            if (_tampered.ContainsKey(sha256))
+            var path = context.Request.Url!.AbsolutePath;
+            _requests.Enqueue(path);
+            if (context.Request.Headers["Authorization"] != _authorization)
             {
-                var bytes = await File.ReadAllBytesAsync(path);
-                bytes[0] ^= 0xFF;
-                return Results.Bytes(bytes, "application/octet-stream");
+                response.StatusCode = 401;
+                response.Close();
+                return;
             }
+            var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries); // device v1 models {name} {version} manifest|files {sha}
+            if (parts.Length < 6 || !_packages.TryGetValue((Uri.UnescapeDataString(parts[3]), Uri.UnescapeDataString(parts[4])), out var directory))
+            {
+                response.StatusCode = 404;
+                response.Close();
+                return;
+            }
+            var manifestPath = Path.Combine(directory, PackageLayout.ManifestFile);
+            if (parts is [_, _, _, _, _, "manifest"])
+            {
+                await WriteAsync(response, await File.ReadAllBytesAsync(manifestPath), 0);
+                return;
+            }
+            var sha256 = parts[^1];
+            var entry = ModelManifestJson.Parse(await File.ReadAllBytesAsync(manifestPath)).Files.FirstOrDefault(f => f.Sha256 == sha256);
+            if (parts[5] != "files" || entry is null)
+            {
+                response.StatusCode = 404;
+                response.Close();
+                return;
+            }
+            var bytes = await File.ReadAllBytesAsync(Path.Combine(directory, entry.Path));
+            if (_tampered.ContainsKey(sha256)) bytes[0] ^= 0xFF;
             if (_cutOnce.TryRemove(sha256, out var cut))
             {
-                var bytes = await File.ReadAllBytesAsync(path);
-                context.Response.ContentLength = bytes.Length;
-                await context.Response.Body.WriteAsync(bytes.AsMemory(0, (int)cut));
-                await context.Response.Body.FlushAsync();
-                await Task.Delay(200); // let the first half reach the client before the connection goes
-                context.Abort();
-                return Results.Empty;
+                response.ContentLength64 = bytes.Length;
+                await response.OutputStream.WriteAsync(bytes.AsMemory(0, (int)cut));
+                await response.OutputStream.FlushAsync();
+                await Task.Delay(200); // let the first part reach the client before the connection goes
+                response.Abort();
+                return;
             }
-            return Results.File(path, "application/octet-stream", enableRangeProcessing: true);
-        });
-        await app.StartAsync();
-        _app = app;
+            long from = 0;
+            if (context.Request.Headers["Range"] is { } range && range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-'))
+            {
+                from = long.Parse(range["bytes=".Length..^1]);
+                response.StatusCode = 206;
+                response.AddHeader("Content-Range", $"bytes {from}-{bytes.Length - 1}/{bytes.Length}");
+            }
+            await WriteAsync(response, bytes, from);
+        }
+        catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
+        {
+            // The client went away; nothing to answer.
+        }
+    }
+
+    private static async Task WriteAsync(HttpListenerResponse response, byte[] bytes, long from)
+    {
+        response.ContentLength64 = bytes.Length - from;
+        await response.OutputStream.WriteAsync(bytes.AsMemory((int)from));
+        response.Close();
     }
 
     public async Task StopAsync()
     {
-        if (_app is { } app)
+        if (_listener is { } listener)
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            listener.Stop();
+            listener.Close();
+            await _serving;
         }
-        _app = null;
+        _listener = null;
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
