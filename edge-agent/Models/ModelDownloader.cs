@@ -31,6 +31,10 @@ public sealed class ModelDownloader(HttpClient http, ModelStore store, ModelOpti
     public int RequestCount => _requests;
 
     private int _requests;
+    private long _bytesDownloaded;
+
+    /// <summary>File bytes received from the hub since start, resumed parts included once.</summary>
+    public long BytesDownloaded => Interlocked.Read(ref _bytesDownloaded);
 
     /// <summary>Basic credentials of the device: its id and its MQTT secret.</summary>
     public static AuthenticationHeaderValue BasicCredentials(string deviceId, string? secret) =>
@@ -130,6 +134,7 @@ public sealed class ModelDownloader(HttpClient http, ModelStore store, ModelOpti
                 }
                 await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 have += read;
+                Interlocked.Add(ref _bytesDownloaded, read);
                 landed(have);
             }
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using EdgeMlops.EdgeAgent.Hosting;
 using EdgeMlops.EdgeAgent.Sync;
 using EdgeMlops.Messaging;
+using EdgeMlops.Observability;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -33,6 +34,7 @@ public static class ModelManagerServiceCollectionExtensions
         });
         services.TryAddSingleton(provider => new ShadowMode(provider.GetRequiredService<DeploymentStatus>(),
             provider.GetRequiredService<IOptions<ModelOptions>>().Value, provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IMetricsSource, ModelMetrics>();
         services.TryAddSingleton<ModelManager>();
         services.AddAgentStage<ModelManager>(AgentStage.Models);
         return services;
