@@ -309,11 +309,12 @@ public sealed class ModelManager : BackgroundService
         }
     }
 
-    /// <summary>The serving version and the one the pointer would roll back to: never pruned.</summary>
+    /// <summary>The serving version, the one the pointer would roll back to and the shadow challenger: never pruned.</summary>
     private List<(string Name, string Version)> Protected(LoadedModel serving)
     {
         var keep = new List<(string, string)> { (serving.Name, serving.Version) };
         if (_store.ReadPointer() is { Previous: { } previous }) keep.Add((previous.Name, previous.Version));
+        if (_shadow?.Challenger is { } challenger) keep.Add((challenger.Name, challenger.Version));
         return keep;
     }
 

@@ -311,6 +311,28 @@ public sealed class ModelManagerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_desired_challenger_is_fetched_and_validated_to_run_in_shadow_without_being_swapped_in_and_stops_when_dropped()
+    {
+        var v3 = _packages.Build("3.0.0");
+        _server.Serve(v3);
+        await using var rig = Rig();
+        await rig.StartAsync();
+        var champion = FleetPackages.Manifest(_v2);
+
+        var report = await rig.HandledAsync(rig.Desire(new DesiredModel(champion.Name, "2.0.0", FleetPackages.ManifestSha256(_v2), _server.Source,
+            Challenger: new DesiredChallenger(champion.Name, "3.0.0", FleetPackages.ManifestSha256(v3), 0.25))));
+
+        Assert.Equal(ModelDeploymentState.Active, report.State);
+        Assert.Equal("2.0.0", rig.ServingVersion);
+        Assert.Equal("3.0.0", rig.Shadow.Challenger?.Version);
+
+        await rig.HandledAsync(rig.Desire(_v2, _server));
+
+        Assert.Null(rig.Shadow.Challenger);
+        Assert.Equal("2.0.0", rig.ServingVersion);
+    }
+
+    [Fact]
     public async Task A_healthy_version_passes_probation_and_keeps_serving()
     {
         await using var rig = Rig();

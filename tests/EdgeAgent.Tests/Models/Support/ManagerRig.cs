@@ -38,8 +38,9 @@ internal sealed class ManagerRig : IAsyncDisposable
         Downloader = new ModelDownloader(http, Store, Options, DownloadLog);
         var loader = SeedModel.Loader();
         new InitialModelLoadAccess(loader, Slot, Options).Load();
+        Shadow = new ShadowMode(Status, Options, TimeProvider.System);
         Manager = new ModelManager(Desired, Slot, loader, Store, Downloader, new ModelValidation(Options), Status,
-            Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, Log);
+            Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, Log, Shadow);
     }
 
     public ModelOptions Options { get; }
@@ -51,6 +52,7 @@ internal sealed class ManagerRig : IAsyncDisposable
     public FakeLogger<ModelManager> Log { get; } = new();
     public FakeLogger<ModelDownloader> DownloadLog { get; } = new();
     public ModelManager Manager { get; }
+    public ShadowMode Shadow { get; }
 
     public string ServingVersion => Slot.Current.Version;
 
@@ -89,6 +91,7 @@ internal sealed class ManagerRig : IAsyncDisposable
         await _stop.CancelAsync();
         await Manager.StopAsync(CancellationToken.None);
         Manager.Dispose();
+        await Shadow.DisposeAsync();
         Slot.Dispose();
         _stop.Dispose();
     }
