@@ -67,6 +67,7 @@ public static class EdgeAgentExtensions
         services.AddSingleton<IModelIdentity, SlotModelIdentity>();
         services.AddSingleton<InitialModelLoad>();
         services.AddAgentStage<InitialModelLoad>(AgentStage.Model);
+        services.AddModelManager();
 
         services.AddEdgeSync(configuration);
         services.AddEdgeStore(configuration);

@@ -17,6 +17,9 @@ public enum AgentStage
     /// <summary>The MQTT sync: stops last, after draining what the store committed.</summary>
     Sync,
 
+    /// <summary>The model manager: acts on the desired state the sync receives; stops before the sync, so its last report goes out.</summary>
+    Models,
+
     /// <summary>The telemetry store's writer: stops once the pipeline has handed it everything, and commits that.</summary>
     Store,
 

@@ -21,10 +21,14 @@ public sealed class ClassificationBatcher
     private readonly BatchingOptions _options;
     private readonly ModelSlot _slot;
 
-    public ClassificationBatcher(IOptions<BatchingOptions> options, ModelSlot slot)
+    private readonly ShadowMode? _shadow;
+
+    /// <param name="shadow">Champion/challenger: handed every classified batch, takes a copy of a share of its crops.</param>
+    public ClassificationBatcher(IOptions<BatchingOptions> options, ModelSlot slot, ShadowMode? shadow = null)
     {
         _options = options.Value;
         _slot = slot;
+        _shadow = shadow;
         _queue = Channel.CreateBounded<FrameCrops>(new BoundedChannelOptions(_options.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait, // results are not dropped: backpressure reaches capture, which drops frames
@@ -70,8 +74,20 @@ public sealed class ClassificationBatcher
                     var started = Stopwatch.GetTimestamp();
                     if (_options.SimulatedDelay > TimeSpan.Zero) await Task.Delay(_options.SimulatedDelay, cancellationToken);
                     var session = model.Session;
-                    var probabilities = session.Classify(batch);
-                    InferenceLatency.Record(Stopwatch.GetElapsedTime(started));
+                    ReadOnlySpan<float> probabilities;
+                    try
+                    {
+                        probabilities = session.Classify(batch);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        model.Health.InferenceFailed(e); // what probation rolls back for
+                        throw;
+                    }
+                    var elapsed = Stopwatch.GetElapsedTime(started);
+                    InferenceLatency.Record(elapsed);
+                    model.Health.BatchLatency.Record(elapsed);
+                    _shadow?.Offer(batch, probabilities, model.Labels);
                     for (int i = 0; i < batch.Count; i++)
                     {
                         owners[i].Probabilities[slots[i]] = probabilities.Slice(i * session.LabelCount, session.LabelCount).ToArray();

@@ -15,8 +15,11 @@ public sealed class LoadedModel
     private int _holders = 1; // the slot's
 
     /// <param name="extractedTo">The temporary folder the package was extracted to, deleted with the model; null for a package directory.</param>
-    public LoadedModel(VerifiedModelPackage package, ClassifierSession session, long generation, string? extractedTo = null)
+    /// <param name="sourcePath">The package folder or .zip it was loaded from; the verified folder when null.</param>
+    public LoadedModel(VerifiedModelPackage package, ClassifierSession session, long generation, string? extractedTo = null,
+        string? sourcePath = null)
     {
+        SourcePath = sourcePath ?? package.Directory;
         Package = package;
         Session = session;
         Generation = generation;
@@ -24,6 +27,9 @@ public sealed class LoadedModel
     }
 
     public VerifiedModelPackage Package { get; }
+
+    /// <summary>The package folder or .zip this model was loaded from (what the current-model pointer records).</summary>
+    public string SourcePath { get; }
     public ClassifierSession Session { get; }
     public ClassifierSignature Signature => Session.Signature;
 
@@ -32,6 +38,9 @@ public sealed class LoadedModel
 
     public string Name => Package.Manifest.Name;
     public string Version => Package.Manifest.Version;
+
+    /// <summary>Latency and errors of this model while it serves (what probation watches).</summary>
+    public ModelHealth Health { get; } = new();
 
     /// <summary>Increases with every model the slot publishes; tells two loads of one package apart.</summary>
     public long Generation { get; }

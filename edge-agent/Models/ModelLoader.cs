@@ -25,7 +25,7 @@ public sealed class ModelLoader(IOptions<ClassifierRuntimeOptions> runtime, ILog
             logger.LogInformation("Model package {Name} {Version} verified (key {KeyId}, {Files} files)",
                 package.Manifest.Name, package.Manifest.Version, package.KeyId, package.Manifest.Files.Count);
             var session = ClassifierSession.Create(package.ModelPath, ClassifierSignature.FromPackage(package), runtime.Value, logger);
-            return new LoadedModel(package, session, generation, extraction);
+            return new LoadedModel(package, session, generation, extraction, Path.GetFullPath(packagePath));
         }
         catch
         {
@@ -33,4 +33,8 @@ public sealed class ModelLoader(IOptions<ClassifierRuntimeOptions> runtime, ILog
             throw;
         }
     }
+
+    /// <summary>A second session of an already verified package, for checks that must not share the serving session's buffers.</summary>
+    public ClassifierSession OpenSession(VerifiedModelPackage package) =>
+        ClassifierSession.Create(package.ModelPath, ClassifierSignature.FromPackage(package), runtime.Value, logger);
 }

@@ -38,6 +38,13 @@ public sealed class ModelSlot : IDisposable
         Interlocked.Exchange(ref _current, model)?.Release();
     }
 
+    /// <summary>Empties the slot (it may be published to again); leases still out keep the model until they end.</summary>
+    public void Clear()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Interlocked.Exchange(ref _current, null)?.Release();
+    }
+
     /// <summary>Lets go of the current model; leases still out keep it until they end.</summary>
     public void Dispose()
     {

@@ -8,7 +8,7 @@ namespace EdgeMlops.EdgeAgent.Sync;
 
 /// <summary>The device's own messages besides the outbox: its status (online, offline, last will) and its reported state.</summary>
 internal sealed class DeviceMessages(string deviceId, EdgeStore store, IModelIdentity model, DesiredStateStore desired, TimeProvider time,
-    ILogger logger)
+    ILogger logger, Models.DeploymentStatus? deployment = null)
 {
     /// <summary>The agent's version as built (informational version, else the assembly version).</summary>
     public static readonly string AgentVersion =
@@ -36,7 +36,8 @@ internal sealed class DeviceMessages(string deviceId, EdgeStore store, IModelIde
             oldest is { } seq && seq <= lastIssued ? seq : null,
             store.EvictedEvents + store.EvictedStats + store.EvictedSamples);
         return JsonSerializer.SerializeToUtf8Bytes(
-            new ReportedState(deviceId, time.GetUtcNow(), name, version, backlog, desired.Current?.Revision),
+            new ReportedState(deviceId, time.GetUtcNow(), name, version, backlog, desired.Current?.Revision,
+                deployment?.Deployment, deployment?.Shadow),
             ContractsJsonContext.Default.ReportedState);
     }
 

@@ -30,6 +30,7 @@ public sealed class MqttSyncService : IHostedService, IDisposable
     private readonly SyncProgress _progress;
     private readonly DesiredStateStore _desired;
     private readonly IModelIdentity _model;
+    private readonly Models.DeploymentStatus? _deployment;
     private readonly TimeProvider _time;
     private readonly ILogger<MqttSyncService> _logger;
     private readonly MqttClientFactory _clientFactory = new();
@@ -41,8 +42,10 @@ public sealed class MqttSyncService : IHostedService, IDisposable
     private int _disposed;
 
     public MqttSyncService(IOptions<SyncOptions> options, IOptions<AgentOptions> agent, EdgeStore store, SyncProgress progress,
-        DesiredStateStore desired, IModelIdentity model, TimeProvider time, ILogger<MqttSyncService> logger)
+        DesiredStateStore desired, IModelIdentity model, TimeProvider time, ILogger<MqttSyncService> logger,
+        Models.DeploymentStatus? deployment = null)
     {
+        _deployment = deployment;
         _options = options.Value;
         _deviceId = agent.Value.DeviceId;
         _store = store;
@@ -101,7 +104,7 @@ public sealed class MqttSyncService : IHostedService, IDisposable
         var trouble = new ConnectionTrouble(settings, _time, _logger);
         var backoff = new ExponentialBackoff(_options.Reconnect.ToBackoffPolicy());
         var packer = new OutboxPacker(_deviceId, _options.BatchRecords);
-        var messages = new DeviceMessages(_deviceId, _store, _model, _desired, _time, _logger);
+        var messages = new DeviceMessages(_deviceId, _store, _model, _desired, _time, _logger, _deployment);
         var listener = new DesiredStateListener(_deviceId, _desired, _progress, _logger);
         var outage = new NoSubscriberOutage(settings.Broker, _store, _progress, _logger);
         var sessions = 0;
@@ -116,7 +119,7 @@ public sealed class MqttSyncService : IHostedService, IDisposable
             backoff.Reset();
             trouble.Connected();
             var session = new SyncSession(client, settings, _options, _store, _progress, packer, messages, outage, _time, _logger,
-                _stopRequested.Token, _abort.Token);
+                _stopRequested.Token, _abort.Token, _deployment);
             try
             {
                 await session.RunAsync(isReconnect: sessions++ > 0).ConfigureAwait(false);

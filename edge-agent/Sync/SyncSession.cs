@@ -22,7 +22,8 @@ internal sealed class SyncSession(
     TimeProvider time,
     ILogger logger,
     CancellationToken stopRequested,
-    CancellationToken abort)
+    CancellationToken abort,
+    Models.DeploymentStatus? deployment = null)
 {
     // How often an idle drain looks for new records; the check reads two counters, not the file.
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
@@ -47,7 +48,7 @@ internal sealed class SyncSession(
 
         var drain = new OutboxDrain(client, store, packer, progress, logger, options.BatchRecords, options.MaxInFlight, token);
         using (var reporting = CancellationTokenSource.CreateLinkedTokenSource(token, stopRequested))
-        await using (PeriodicReport.Start(state, options.ReportInterval, time, logger, reporting.Token))
+        await using (PeriodicReport.Start(state, options.ReportInterval, time, logger, reporting.Token, deployment))
             await DrainUntilStoppedAsync(drain, watch, token).ConfigureAwait(false);
 
         abort.ThrowIfCancellationRequested();

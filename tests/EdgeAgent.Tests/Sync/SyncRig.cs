@@ -34,13 +34,14 @@ internal sealed class SyncRig : IAsyncDisposable
         Progress = new SyncProgress(Store, TimeProvider.System);
         Service = new MqttSyncService(Microsoft.Extensions.Options.Options.Create(Options),
             Microsoft.Extensions.Options.Options.Create(new AgentOptions { DeviceId = DeviceId }),
-            Store, Progress, Desired, new FixedModel(), TimeProvider.System, Log);
+            Store, Progress, Desired, new FixedModel(), TimeProvider.System, Log, Deployment);
     }
 
     public SyncOptions Options { get; }
     public EdgeStore Store { get; }
     public SyncProgress Progress { get; }
     public DesiredStateStore Desired { get; } = new();
+    public EdgeMlops.EdgeAgent.Models.DeploymentStatus Deployment { get; } = new();
     public FakeLogger<MqttSyncService> Log { get; } = new();
     public MqttSyncService Service { get; }
 
