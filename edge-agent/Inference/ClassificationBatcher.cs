@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using EdgeMlops.EdgeAgent.Diagnostics;
 using EdgeMlops.EdgeAgent.Models;
@@ -22,6 +23,9 @@ public sealed class ClassificationBatcher
     private readonly ModelSlot _slot;
 
     private readonly ShadowMode? _shadow;
+
+    /// <summary>How long a batch whose model failed on probation waits for the rollback before the failure stops the pipeline.</summary>
+    private static readonly TimeSpan ProbationFailoverWait = TimeSpan.FromSeconds(30);
 
     /// <param name="shadow">Champion/challenger: handed every classified batch, takes a copy of a share of its crops.</param>
     public ClassificationBatcher(IOptions<BatchingOptions> options, ModelSlot slot, ShadowMode? shadow = null)
@@ -73,17 +77,31 @@ public sealed class ClassificationBatcher
                     }
                     var started = Stopwatch.GetTimestamp();
                     if (_options.SimulatedDelay > TimeSpan.Zero) await Task.Delay(_options.SimulatedDelay, cancellationToken);
-                    var session = model.Session;
                     ReadOnlySpan<float> probabilities;
-                    try
+                    while (true)
                     {
-                        probabilities = session.Classify(batch);
+                        ExceptionDispatchInfo failure;
+                        try
+                        {
+                            probabilities = model.Session.Classify(batch);
+                            break;
+                        }
+                        catch (Exception e) when (e is not OperationCanceledException)
+                        {
+                            model.Health.InferenceFailed(e); // what probation rolls back for
+                            if (!model.Health.OnProbation) throw;
+                            failure = ExceptionDispatchInfo.Capture(e);
+                        }
+                        // A version on probation that fails is rolled back: this batch goes to the version before it.
+                        if (!await _slot.WaitForReplacementAsync(model, ProbationFailoverWait, TimeProvider.System, cancellationToken)) failure.Throw();
+                        lease = Refresh(lease);
+                        model = lease.Model;
+                        // Only the batch's first frame can have crops in an earlier batch: classify those again, so
+                        // every crop of a frame comes from one model (label sets may differ between versions).
+                        if (slots[0] > 0) Reclassify(model, owners[0], slots[0]);
+                        started = Stopwatch.GetTimestamp();
                     }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        model.Health.InferenceFailed(e); // what probation rolls back for
-                        throw;
-                    }
+                    var session = model.Session;
                     var elapsed = Stopwatch.GetElapsedTime(started);
                     InferenceLatency.Record(elapsed);
                     model.Health.BatchLatency.Record(elapsed);
@@ -104,6 +122,19 @@ public sealed class ClassificationBatcher
         finally
         {
             lease.Dispose();
+        }
+    }
+
+    /// <summary>Classifies the first <paramref name="count"/> crops of <paramref name="frame"/> with <paramref name="model"/>.</summary>
+    private static void Reclassify(LoadedModel model, FrameCrops frame, int count)
+    {
+        var session = model.Session;
+        for (int start = 0; start < count; start += session.MaxBatchSize)
+        {
+            var crops = frame.Crops.Skip(start).Take(Math.Min(session.MaxBatchSize, count - start)).ToList();
+            var probabilities = session.Classify(crops);
+            for (int i = 0; i < crops.Count; i++)
+                frame.Probabilities[start + i] = probabilities.Slice(i * session.LabelCount, session.LabelCount).ToArray();
         }
     }
 

@@ -8,8 +8,10 @@ namespace EdgeMlops.EdgeAgent.Models;
 /// </summary>
 public sealed class ModelHealth
 {
+    private readonly TaskCompletionSource _firstFailure = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _errors;
     private string? _lastError;
+    private int _onProbation;
 
     /// <summary>Classifier time per batch, as the batcher measured it.</summary>
     public LatencyHistogram BatchLatency { get; } = new();
@@ -18,9 +20,23 @@ public sealed class ModelHealth
 
     public string? LastError => Volatile.Read(ref _lastError);
 
+    /// <summary>
+    /// True while <see cref="ProbationWatch"/> watches this model: an inference error then means "roll back", so the
+    /// batcher waits for the previous version instead of stopping the pipeline.
+    /// </summary>
+    public bool OnProbation
+    {
+        get => Volatile.Read(ref _onProbation) == 1;
+        set => Volatile.Write(ref _onProbation, value ? 1 : 0);
+    }
+
+    /// <summary>Completes at the first inference error, so probation need not wait for its next check.</summary>
+    public Task FirstFailure => _firstFailure.Task;
+
     public void InferenceFailed(Exception error)
     {
         Volatile.Write(ref _lastError, error.Message);
         Interlocked.Increment(ref _errors);
+        _firstFailure.TrySetResult();
     }
 }

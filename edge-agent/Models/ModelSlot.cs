@@ -8,6 +8,7 @@ namespace EdgeMlops.EdgeAgent.Models;
 public sealed class ModelSlot : IDisposable
 {
     private LoadedModel? _current;
+    private TaskCompletionSource _published = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _generations;
     private bool _disposed;
 
@@ -36,6 +37,30 @@ public sealed class ModelSlot : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         Interlocked.Exchange(ref _current, model)?.Release();
+        Interlocked.Exchange(ref _published, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>
+    /// Waits until a model other than <paramref name="model"/> is current; false when none is published within
+    /// <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<bool> WaitForReplacementAsync(LoadedModel model, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            while (true)
+            {
+                var published = Volatile.Read(ref _published).Task;
+                if (!ReferenceEquals(Volatile.Read(ref _current), model)) return true;
+                await published.WaitAsync(timeout, time, deadline.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return !ReferenceEquals(Volatile.Read(ref _current), model);
+        }
     }
 
     /// <summary>Empties the slot (it may be published to again); leases still out keep the model until they end.</summary>

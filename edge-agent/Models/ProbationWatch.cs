@@ -54,26 +54,38 @@ public sealed class ProbationWatch : IAsyncDisposable
         ILogger logger, Func<string, CancellationToken, Task> rollBack, CancellationToken cancellationToken)
     {
         logger.LogInformation("Model {Name} {Version} on probation until {Until:O}", model.Name, model.Version, until);
-        using var canary = new CanaryRunner(model, loader);
-        while (!cancellationToken.IsCancellationRequested)
+        model.Health.OnProbation = true;
+        try
         {
-            var left = until - time.GetUtcNow();
-            var wait = left < options.ProbationCheckInterval ? left : options.ProbationCheckInterval;
-            if (wait > TimeSpan.Zero)
-                await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
-            if (model.IsReleased) return; // replaced meanwhile
-            var problem = Problem(model.Health, options.LatencyBudgetMs) ?? canary.Problem();
-            if (problem is not null)
+            using var canary = new CanaryRunner(model, loader);
+            while (!cancellationToken.IsCancellationRequested)
             {
-                await rollBack(problem, cancellationToken).ConfigureAwait(false);
-                return;
+                var left = until - time.GetUtcNow();
+                var wait = left < options.ProbationCheckInterval ? left : options.ProbationCheckInterval;
+                if (wait > TimeSpan.Zero)
+                {
+                    // An inference error ends the wait at once: the batcher holds its batch until the rollback.
+                    await Task.WhenAny(Task.Delay(wait, time, cancellationToken), model.Health.FirstFailure).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+                if (model.IsReleased) return; // replaced meanwhile
+                var problem = Problem(model.Health, options.LatencyBudgetMs) ?? canary.Problem();
+                if (problem is not null)
+                {
+                    await rollBack(problem, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                if (time.GetUtcNow() >= until)
+                {
+                    logger.LogInformation("Model {Name} {Version} passed probation ({Batches} batches)", model.Name, model.Version,
+                        model.Health.BatchLatency.Count);
+                    return;
+                }
             }
-            if (time.GetUtcNow() >= until)
-            {
-                logger.LogInformation("Model {Name} {Version} passed probation ({Batches} batches)", model.Name, model.Version,
-                    model.Health.BatchLatency.Count);
-                return;
-            }
+        }
+        finally
+        {
+            model.Health.OnProbation = false;
         }
     }
 

@@ -146,6 +146,52 @@ public sealed class ClassificationBatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task A_model_that_fails_on_probation_hands_its_batch_to_the_version_rolled_back_to_and_no_frame_is_lost()
+    {
+        var batcher = Batcher(maxBatchSize: 3);
+        var running = batcher.RunAsync(CancellationToken.None);
+        var previous = SeedModel.Load(_slot); // the version the model manager rolls back to, loaded again from disk
+        var failing = SeedModel.Load(_slot);
+        failing.Session.Dispose(); // every classify throws, as a broken CUDA context would
+        failing.Health.OnProbation = true;
+        _slot.Publish(failing);
+        var rolledBack = Task.Run(async () =>
+        {
+            await failing.Health.FirstFailure.WaitAsync(Eventually.Soon());
+            _slot.Publish(previous); // what ProbationWatch's rollback does
+        });
+
+        for (int i = 0; i < 4; i++) await batcher.Input.WriteAsync(Frame(i, 2)); // frames straddle batches of 3
+        var frames = await ReadAsync(4);
+        await rolledBack;
+
+        Assert.Equal([0L, 1, 2, 3], frames.Select(f => f.FrameIndex));
+        Assert.All(frames, f => Assert.Same(previous, f.Model));
+        Assert.All(frames, f => Assert.All(f.Probabilities, row => Assert.Equal(previous.Session.LabelCount, row.Length)));
+        Assert.Equal(1, failing.Health.Errors);
+        Assert.False(running.IsCompleted); // the pipeline goes on
+        batcher.Input.Complete();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+        foreach (var frame in frames) frame.Dispose();
+        Assert.True(failing.IsReleased);
+    }
+
+    [Fact]
+    public async Task A_model_that_fails_outside_probation_stops_the_batcher_with_its_error()
+    {
+        var batcher = Batcher();
+        var failing = SeedModel.Load(_slot);
+        failing.Session.Dispose();
+        _slot.Publish(failing);
+        var running = batcher.RunAsync(CancellationToken.None);
+
+        await batcher.Input.WriteAsync(Frame(0, 2));
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => running.WaitAsync(Eventually.Soon()));
+        Assert.Equal(1, failing.Health.Errors);
+    }
+
+    [Fact]
     public async Task Running_ends_once_the_input_is_completed_and_everything_queued_was_handed_on()
     {
         var batcher = Batcher(maxBatchSize: 2);
