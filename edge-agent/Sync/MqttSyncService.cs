@@ -104,6 +104,7 @@ public sealed class MqttSyncService : IHostedService, IDisposable
         var messages = new DeviceMessages(_deviceId, _store, _model, _desired, _time, _logger);
         var listener = new DesiredStateListener(_deviceId, _desired, _progress, _logger);
         var outage = new NoSubscriberOutage(settings.Broker, _store, _progress, _logger);
+        var quota = new QuotaOutage(settings.Broker, _store, _progress, _logger);
         var sessions = 0;
         while (!_stopRequested.IsCancellationRequested)
         {
@@ -115,7 +116,7 @@ public sealed class MqttSyncService : IHostedService, IDisposable
             }
             backoff.Reset();
             trouble.Connected();
-            var session = new SyncSession(client, settings, _options, _store, _progress, packer, messages, outage, _time, _logger,
+            var session = new SyncSession(client, settings, _options, _store, _progress, packer, messages, outage, quota, _time, _logger,
                 _stopRequested.Token, _abort.Token);
             try
             {
