@@ -18,7 +18,11 @@ public static class HubApiEndpoints
     {
         // Reading needs a viewer; every change needs an admin and lands in the audit log with the operator's name.
         var api = app.MapGroup("/api").RequireAuthorization(OperatorPolicies.Read);
-        api.MapGet("/devices", (HubReadStore store) => TypedResults.Ok(store.Devices().Select(DeviceView.From).ToList()));
+        api.MapGet("/devices", (HubReadStore store, CloneEvidence clones) =>
+        {
+            var cloned = clones.Raised().Select(c => c.DeviceId).ToHashSet(StringComparer.Ordinal);
+            return TypedResults.Ok(store.Devices().Select(row => WithConditions(DeviceView.From(row), cloned.Contains(row.Id))).ToList());
+        });
         api.MapGet("/devices/{deviceId}", GetDevice);
         api.MapPost("/devices", EnrollAsync).RequireAuthorization(OperatorPolicies.Administer);
         api.MapDelete("/devices/{deviceId}", Revoke).RequireAuthorization(OperatorPolicies.Administer);
@@ -37,15 +41,21 @@ public static class HubApiEndpoints
         operators.MapGet("", (OperatorRegistry registry) => TypedResults.Ok(registry.List().Select(OperatorView.From).ToList()));
         operators.MapPost("", AddOperatorAsync);
         operators.MapDelete("/{name}", RevokeOperator);
+        api.MapCloneEvidence();
         return app;
     }
 
-    private static IResult GetDevice(string deviceId, HubReadStore store)
+    private static IResult GetDevice(string deviceId, HubReadStore store, CloneEvidence clones)
     {
         if (DeviceIds.FindProblem(deviceId) is { } problem)
             return ApiProblems.BadParameter("deviceId", $"'{deviceId}' is not a valid device id: {problem}");
-        return store.Device(deviceId) is { } row ? TypedResults.Ok(DeviceView.From(row)) : ApiProblems.UnknownDevice(deviceId);
+        return store.Device(deviceId) is { } row
+            ? TypedResults.Ok(WithConditions(DeviceView.From(row), clones.Condition(deviceId) is not null))
+            : ApiProblems.UnknownDevice(deviceId);
     }
+
+    private static DeviceView WithConditions(DeviceView view, bool cloned) =>
+        cloned ? view with { Conditions = [CloneEvidence.ConditionName] } : view;
 
     private static async Task<IResult> EnrollAsync(HttpRequest request, IDeviceRegistry registry, AuditLog audit, CancellationToken cancellationToken)
     {

@@ -1,12 +1,16 @@
 using System.Text;
+using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Storage;
 using EdgeMlops.Contracts;
+using SQLite;
 
 namespace EdgeMlops.CloudHub.Ingest;
 
 /// <summary>
 /// The ingest writer's SQL, compiled once on the write connection. Inserts are <c>INSERT OR IGNORE</c> on the
-/// (device_id, epoch, seq) key, so a redelivered record changes nothing and reports 0 changed rows: a duplicate.
+/// (device_id, epoch, seq) key, so a redelivered record changes nothing and reports 0 changed rows: a duplicate, if its
+/// content is the stored one. Only then (rare) is the stored payload read and compared: other content under the same
+/// key is a conflict (two boxes with one identity), kept as evidence by <see cref="CloneEvidence"/>, never stored.
 /// </summary>
 /// <remarks>Used only by the ingest writer's loop, inside <see cref="HubDatabase.Write{T}"/>.</remarks>
 internal sealed class IngestStatements
@@ -78,26 +82,27 @@ internal sealed class IngestStatements
         }
     }
 
-    public StoreOutcome Apply(IngestWork work)
+    public StoreOutcome Apply(SQLiteConnection connection, IngestWork work)
     {
         var receivedAt = UnixTime.ToMs(work.ReceivedAt);
         if (_touch.Bind(1, work.DeviceId).Bind(2, receivedAt).Execute() == 0)
             return StoreOutcome.DeviceNotEnrolled;
         return work switch
         {
-            TelemetryWork telemetry => ApplyTelemetry(telemetry, receivedAt),
-            SampleWork sample => ApplySample(sample, receivedAt),
+            TelemetryWork telemetry => ApplyTelemetry(connection, telemetry, receivedAt),
+            SampleWork sample => ApplySample(connection, sample, receivedAt),
             StatusWork status => ApplyStatus(status, receivedAt),
             ReportedWork reported => ApplyReported(reported),
             _ => throw new InvalidOperationException($"unknown ingest work {work.GetType().Name}"),
         };
     }
 
-    private StoreOutcome ApplyTelemetry(TelemetryWork work, long receivedAt)
+    private StoreOutcome ApplyTelemetry(SQLiteConnection connection, TelemetryWork work, long receivedAt)
     {
         Span<byte> deviceId = stackalloc byte[Encoding.UTF8.GetMaxByteCount(work.DeviceId.Length)];
         deviceId = deviceId[..Encoding.UTF8.GetBytes(work.DeviceId, deviceId)];
         RecordCounts stored = default, duplicates = default;
+        var conflicts = new ConflictTally();
         foreach (var record in work.Records)
         {
             var payload = record.Payload.Span;
@@ -112,17 +117,17 @@ internal sealed class IngestStatements
                     .Bind(5, UnixTime.ToMs(record.Time)).Bind(6, record.Value)
                     .Bind(7, UnixTime.ToMs(record.CreatedAt)).Bind(8, receivedAt).BindUtf8(9, payload)
                     .Execute();
-            if (changed == 0)
-                duplicates = duplicates.Add(record.Kind);
-            else
+            if (changed != 0)
                 stored = stored.Add(record.Kind);
+            else if (!conflicts.Check(connection, work.DeviceId, work.Epoch, record.Seq, record.Kind, payload, receivedAt))
+                duplicates = duplicates.Add(record.Kind);
         }
         if (work.Records.Count > 0)
             _progress.BindUtf8(1, deviceId).Bind(2, work.Epoch).Bind(3, work.Records.Max(r => r.Seq)).Execute();
-        return new StoreOutcome(false, stored, duplicates);
+        return conflicts.Outcome(stored, duplicates);
     }
 
-    private StoreOutcome ApplySample(SampleWork work, long receivedAt)
+    private StoreOutcome ApplySample(SQLiteConnection connection, SampleWork work, long receivedAt)
     {
         var header = work.Header;
         var info = header.Info;
@@ -133,7 +138,12 @@ internal sealed class IngestStatements
             .Execute();
         _progress.Bind(1, work.DeviceId).Bind(2, header.Epoch).Bind(3, header.Seq).Execute();
         var one = default(RecordCounts).Add(OutboxKinds.Sample);
-        return changed == 0 ? new StoreOutcome(false, default, one) : new StoreOutcome(false, one, default);
+        if (changed != 0)
+            return new StoreOutcome(false, one, default);
+        var conflicts = new ConflictTally();
+        return conflicts.Check(connection, work.DeviceId, header.Epoch, header.Seq, OutboxKinds.Sample, work.InfoJson, receivedAt)
+            ? conflicts.Outcome(default, default)
+            : new StoreOutcome(false, default, one);
     }
 
     private StoreOutcome ApplyStatus(StatusWork work, long receivedAt)
@@ -154,5 +164,47 @@ internal sealed class IngestStatements
             .Bind(9, state.ModelName).Bind(10, state.ModelVersion)
             .Execute();
         return new StoreOutcome(false, default, default);
+    }
+
+    /// <summary>The conflicts of one piece of work, checked on the ingest writer's connection inside its transaction.</summary>
+    private sealed class ConflictTally
+    {
+        private RecordCounts _conflicts;
+        private long? _firstSeq;
+        private long _epoch;
+        private bool _raised;
+
+        /// <summary>
+        /// Compares <paramref name="incoming"/> with what is stored under the key it could not be inserted at; true (and
+        /// the evidence kept) when they differ. A key whose row is gone since the insert counts as a plain duplicate.
+        /// </summary>
+        public bool Check(SQLiteConnection connection, string deviceId, long epoch, long seq, string kind, ReadOnlySpan<byte> incoming, long receivedAt)
+        {
+            var table = kind switch
+            {
+                OutboxKinds.Event => "events",
+                OutboxKinds.Stats => "stats",
+                _ => "samples",
+            };
+            var stored = connection.ExecuteScalar<byte[]>(
+                $"SELECT CAST(payload AS BLOB) FROM {table} WHERE device_id = ? AND epoch = ? AND seq = ?", deviceId, epoch, seq);
+            if (stored is null || incoming.SequenceEqual(stored))
+                return false;
+            var conflict = new RecordConflict(deviceId, epoch, seq, kind, CloneEvidence.Sha256(stored), CloneEvidence.Sha256(incoming));
+            _raised |= CloneEvidence.RecordConflict(connection, conflict, receivedAt);
+            _conflicts = _conflicts.Add(kind);
+            _firstSeq ??= seq;
+            _epoch = epoch;
+            return true;
+        }
+
+        public StoreOutcome Outcome(RecordCounts stored, RecordCounts duplicates) =>
+            new(false, stored, duplicates)
+            {
+                Conflicts = _conflicts,
+                ConditionRaised = _raised,
+                ConflictEpoch = _epoch,
+                FirstConflictSeq = _firstSeq,
+            };
     }
 }

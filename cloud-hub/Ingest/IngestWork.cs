@@ -54,6 +54,18 @@ internal sealed record ReportedWork(string DeviceId, DateTimeOffset ReceivedAt, 
 /// <summary>What the writer did with one piece of work.</summary>
 internal readonly record struct StoreOutcome(bool NotEnrolled, RecordCounts Stored, RecordCounts Duplicates)
 {
+    /// <summary>Records refused because their key was already stored with other content (a cloned device).</summary>
+    public RecordCounts Conflicts { get; init; }
+
+    /// <summary>This work raised the device's <c>cloned-device</c> condition (it was not raised before).</summary>
+    public bool ConditionRaised { get; init; }
+
+    /// <summary>The epoch of the conflicting records.</summary>
+    public long ConflictEpoch { get; init; }
+
+    /// <summary>The seq of the first conflicting record.</summary>
+    public long? FirstConflictSeq { get; init; }
+
     public static StoreOutcome DeviceNotEnrolled { get; } = new(true, default, default);
 }
 
