@@ -141,7 +141,10 @@ internal sealed class IngestStatements
         if (changed != 0)
             return new StoreOutcome(false, one, default);
         var conflicts = new ConflictTally();
-        return conflicts.Check(connection, work.DeviceId, header.Epoch, header.Seq, OutboxKinds.Sample, work.InfoJson, receivedAt)
+        var conflicted = work.ImageConflict is { } image
+            ? conflicts.Record(connection, new RecordConflict(work.DeviceId, header.Epoch, header.Seq, OutboxKinds.Sample, image.Stored, image.Incoming), receivedAt)
+            : conflicts.Check(connection, work.DeviceId, header.Epoch, header.Seq, OutboxKinds.Sample, work.InfoJson, receivedAt);
+        return conflicted
             ? conflicts.Outcome(default, default)
             : new StoreOutcome(false, default, one);
     }
@@ -190,11 +193,16 @@ internal sealed class IngestStatements
                 $"SELECT CAST(payload AS BLOB) FROM {table} WHERE device_id = ? AND epoch = ? AND seq = ?", deviceId, epoch, seq);
             if (stored is null || incoming.SequenceEqual(stored))
                 return false;
-            var conflict = new RecordConflict(deviceId, epoch, seq, kind, CloneEvidence.Sha256(stored), CloneEvidence.Sha256(incoming));
+            return Record(connection, new RecordConflict(deviceId, epoch, seq, kind, CloneEvidence.Sha256(stored), CloneEvidence.Sha256(incoming)), receivedAt);
+        }
+
+        /// <summary>Keeps the evidence of a conflict already established; true.</summary>
+        public bool Record(SQLiteConnection connection, RecordConflict conflict, long receivedAt)
+        {
             _raised |= CloneEvidence.RecordConflict(connection, conflict, receivedAt);
-            _conflicts = _conflicts.Add(kind);
-            _firstSeq ??= seq;
-            _epoch = epoch;
+            _conflicts = _conflicts.Add(conflict.Kind);
+            _firstSeq ??= conflict.Seq;
+            _epoch = conflict.Epoch;
             return true;
         }
 

@@ -42,7 +42,14 @@ internal sealed record SampleWork(
     SampleHeader Header,
     string ImagePath,
     long ImageBytes,
-    byte[] InfoJson) : IngestWork(DeviceId, ReceivedAt);
+    byte[] InfoJson) : IngestWork(DeviceId, ReceivedAt)
+{
+    /// <summary>
+    /// SHA-256 of the image already on disk under this key and of the one that came now, when they differ (a clone's
+    /// sample; the one on disk stays); null when no image was there or it is the same.
+    /// </summary>
+    public (string Stored, string Incoming)? ImageConflict { get; init; }
+}
 
 /// <summary>A status message: online, or offline (possibly the device's last will).</summary>
 internal sealed record StatusWork(string DeviceId, DateTimeOffset ReceivedAt, DeviceStatus Status) : IngestWork(DeviceId, ReceivedAt);

@@ -52,12 +52,15 @@ internal sealed class MessageIngest(
         {
             // A sample already on disk is a redelivery (or a clone's, whose key conflicts) and costs nothing; it is never
             // written over, so a clone cannot replace the image stored first. A new one must fit the device's quota first.
-            if (!File.Exists(sampleFiles.FullPath(sample.ImagePath)))
+            var imagePath = sampleFiles.FullPath(sample.ImagePath);
+            if (!File.Exists(imagePath))
             {
                 if (sampleQuota.TryTake(deviceTopic.DeviceId, parsed.Image.Length) is { } overQuota)
                     return Reject(topic, deviceTopic, new PayloadRejection(RejectionKind.QuotaExceeded, overQuota));
                 sampleFiles.Save(sample.ImagePath, parsed.Image.Span);
             }
+            else if (File.ReadAllBytes(imagePath) is var stored && !parsed.Image.Span.SequenceEqual(stored))
+                parsed = parsed with { Work = sample with { ImageConflict = (CloneEvidence.Sha256(stored), CloneEvidence.Sha256(parsed.Image.Span)) } };
         }
 
         var outcome = await writer.SubmitAsync(parsed.Work, cancellationToken).ConfigureAwait(false);
