@@ -67,7 +67,11 @@ public sealed class ApiFuzzTests(ApiFuzzTests.HubFixture fixture) : IClassFixtur
         requests.Sample(request => AssertAnswers(request), iter: Iterations, threads: 1, print: r => r.ToString());
     }
 
-    /// <summary>Findings of the fuzzing, kept as plain cases (each once answered 5xx or took too long).</summary>
+    /// <summary>
+    /// Awkward requests kept as plain cases: the edges the generators reach only by luck (a limit past int, a body
+    /// nested past the JSON depth limit, a number past double, a body of the wrong JSON kind). Runs of 6,000 requests
+    /// found no 5xx and no slow answer; a finding of a later run belongs here.
+    /// </summary>
     [Theory]
     [InlineData("GET", "/api/devices/box-1/conflicts?limit=99999999999", null)]
     [InlineData("POST", "/api/devices/box-1/conflicts/clear", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]")]
