@@ -34,6 +34,9 @@ public sealed class MqttSyncService : IHostedService, IDisposable
     private readonly ILogger<MqttSyncService> _logger;
     private readonly MqttClientFactory _clientFactory = new();
     private readonly CancellationTokenSource _stopRequested = new();
+    // Ends the new-epoch follower once the loop (and its drain on stop) is over.
+    private readonly CancellationTokenSource _followerStop = new();
+    private Task _following = Task.CompletedTask;
     private readonly CancellationTokenSource _abort = new();
 
     private SyncConnectionSettings? _settings;
@@ -68,6 +71,7 @@ public sealed class MqttSyncService : IHostedService, IDisposable
         _settings = SyncConnectionSettings.Load(_options, _deviceId);
         _progress.SetBroker(_settings.Broker.ToString());
         _running = Task.Run(RunAsync, CancellationToken.None);
+        _following = new OutboxEpochFollower(_desired, _store, _progress, _logger).RunAsync(_followerStop.Token);
         return Task.CompletedTask;
     }
 
@@ -84,6 +88,11 @@ public sealed class MqttSyncService : IHostedService, IDisposable
         {
             _logger.LogWarning("Sync did not finish stopping in time; {Pending} records wait in the outbox", _store.PendingCount);
         }
+        finally
+        {
+            _followerStop.Cancel();
+        }
+        await _following.ConfigureAwait(false);
     }
 
     /// <summary>Ends the loop at once if it still runs; the container may call this more than once.</summary>
@@ -93,6 +102,7 @@ public sealed class MqttSyncService : IHostedService, IDisposable
             return;
         _abort.Cancel();
         _stopRequested.Cancel();
+        _followerStop.Cancel();
     }
 
     private async Task RunAsync()

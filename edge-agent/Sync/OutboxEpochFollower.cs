@@ -1,7 +1,6 @@
 using EdgeMlops.Contracts;
 using EdgeMlops.Contracts.Text;
 using EdgeMlops.EdgeAgent.Telemetry;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMlops.EdgeAgent.Sync;
@@ -10,12 +9,13 @@ namespace EdgeMlops.EdgeAgent.Sync;
 /// Follows the <c>"outbox"</c> desired-state property (<see cref="DesiredOutbox"/>): when the hub says the epoch this
 /// box's outbox is in collided with a clone's, the store starts a new epoch and the drain sends every pending record
 /// again under it, so nothing the hub refused as a conflict is lost. An instruction for an epoch the box has already
-/// left changes nothing, so a retained one delivered again at every reconnect is harmless.
+/// left changes nothing, so a retained one delivered again at every reconnect is harmless. Run by the
+/// <see cref="MqttSyncService"/> beside its connection loop, as long as that loop runs.
 /// </summary>
-internal sealed class OutboxEpochFollower(DesiredStateStore desired, EdgeStore store, SyncProgress progress, ILogger<OutboxEpochFollower> logger)
-    : BackgroundService
+internal sealed class OutboxEpochFollower(DesiredStateStore desired, EdgeStore store, SyncProgress progress, ILogger logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Follows every new desired state until <paramref name="stoppingToken"/> is cancelled; never throws.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
         var revision = -1L;
         while (!stoppingToken.IsCancellationRequested)

@@ -15,7 +15,7 @@ public static class SyncServiceCollectionExtensions
     /// <see cref="SyncMetrics"/> (an <see cref="IMetricsSource"/>), the <see cref="DesiredStateStore"/>, and the
     /// <see cref="MqttSyncService"/> as the <see cref="AgentStage.Sync"/> stage: it stops after the store's writer has
     /// committed everything the pipeline handed it, and drains that too. Needs the telemetry store (<c>AddEdgeStore</c>)
-    /// and an <see cref="IModelIdentity"/>. The <see cref="OutboxEpochFollower"/> starts a new outbox epoch when the hub says so. With <c>Sync:Enabled</c> false nothing connects.
+    /// and an <see cref="IModelIdentity"/>. With <c>Sync:Enabled</c> false nothing connects.
     /// </summary>
     public static IServiceCollection AddEdgeSync(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,7 +30,6 @@ public static class SyncServiceCollectionExtensions
         services.AddSingleton<IMetricsSource>(provider => provider.GetRequiredService<SyncMetrics>());
         services.TryAddSingleton<MqttSyncService>();
         services.AddAgentStage<MqttSyncService>(AgentStage.Sync);
-        services.AddHostedService<OutboxEpochFollower>();
         return services;
     }
 }
