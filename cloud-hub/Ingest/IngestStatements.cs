@@ -103,9 +103,13 @@ internal sealed class IngestStatements
         deviceId = deviceId[..Encoding.UTF8.GetBytes(work.DeviceId, deviceId)];
         RecordCounts stored = default, duplicates = default;
         var conflicts = new ConflictTally();
+        var appendsAfter = ConflictTally.AppendsAfter(connection, work.DeviceId, work.Epoch);
         foreach (var record in work.Records)
         {
             var payload = record.Payload.Span;
+            // A seq is unique across kinds: a clone's event may sit where this box's stats record goes.
+            if (record.Seq <= appendsAfter && conflicts.CheckOtherKinds(connection, work.DeviceId, work.Epoch, record.Seq, record.Kind, payload, receivedAt))
+                continue;
             int changed;
             if (record.Kind == OutboxKinds.Event)
                 changed = _insertEvent.BindUtf8(1, deviceId).Bind(2, work.Epoch).Bind(3, record.Seq).Bind(4, record.CameraId)
@@ -131,16 +135,19 @@ internal sealed class IngestStatements
     {
         var header = work.Header;
         var info = header.Info;
+        var one = default(RecordCounts).Add(OutboxKinds.Sample);
+        var conflicts = new ConflictTally();
+        if (header.Seq <= ConflictTally.AppendsAfter(connection, work.DeviceId, header.Epoch)
+            && conflicts.CheckOtherKinds(connection, work.DeviceId, header.Epoch, header.Seq, OutboxKinds.Sample, work.InfoJson, receivedAt))
+            return conflicts.Outcome(default, default);
         var changed = _insertSample.Bind(1, work.DeviceId).Bind(2, header.Epoch).Bind(3, header.Seq).Bind(4, info.CameraId)
             .Bind(5, UnixTime.ToMs(info.CapturedAt)).Bind(6, info.PredictedLabel).Bind(7, info.Confidence)
             .Bind(8, info.SampleId).Bind(9, info.Reason).Bind(10, UnixTime.ToMs(header.CreatedAt)).Bind(11, receivedAt)
             .Bind(12, work.ImagePath).Bind(13, work.ImageBytes).BindUtf8(14, work.InfoJson)
             .Execute();
         _progress.Bind(1, work.DeviceId).Bind(2, header.Epoch).Bind(3, header.Seq).Execute();
-        var one = default(RecordCounts).Add(OutboxKinds.Sample);
         if (changed != 0)
             return new StoreOutcome(false, one, default);
-        var conflicts = new ConflictTally();
         var conflicted = work.ImageConflict is { } image
             ? conflicts.Record(connection, new RecordConflict(work.DeviceId, header.Epoch, header.Seq, OutboxKinds.Sample, image.Stored, image.Incoming), receivedAt)
             : conflicts.Check(connection, work.DeviceId, header.Epoch, header.Seq, OutboxKinds.Sample, work.InfoJson, receivedAt);
@@ -183,18 +190,49 @@ internal sealed class IngestStatements
         /// </summary>
         public bool Check(SQLiteConnection connection, string deviceId, long epoch, long seq, string kind, ReadOnlySpan<byte> incoming, long receivedAt)
         {
-            var table = kind switch
-            {
-                OutboxKinds.Event => "events",
-                OutboxKinds.Stats => "stats",
-                _ => "samples",
-            };
-            var stored = connection.ExecuteScalar<byte[]>(
-                $"SELECT CAST(payload AS BLOB) FROM {table} WHERE device_id = ? AND epoch = ? AND seq = ?", deviceId, epoch, seq);
+            var stored = StoredPayload(connection, TableOf(kind), deviceId, epoch, seq);
             if (stored is null || incoming.SequenceEqual(stored))
                 return false;
             return Record(connection, new RecordConflict(deviceId, epoch, seq, kind, CloneEvidence.Sha256(stored), CloneEvidence.Sha256(incoming)), receivedAt);
         }
+
+        /// <summary>
+        /// True (and the evidence kept) when the key is stored already as another kind of record: seqs are unique
+        /// across kinds within an epoch, so only a clone puts an event where a stats record was.
+        /// </summary>
+        public bool CheckOtherKinds(SQLiteConnection connection, string deviceId, long epoch, long seq, string kind, ReadOnlySpan<byte> incoming, long receivedAt)
+        {
+            foreach (var other in Kinds)
+            {
+                if (other == kind || StoredPayload(connection, TableOf(other), deviceId, epoch, seq) is not { } stored)
+                    continue;
+                return Record(connection, new RecordConflict(deviceId, epoch, seq, kind, CloneEvidence.Sha256(stored), CloneEvidence.Sha256(incoming)), receivedAt);
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// Seqs up to this one may already be stored under (device, <paramref name="epoch"/>) and need the cross-kind
+        /// check; records after it are appended and cannot clash. Devices send in seq order, so a live batch costs this
+        /// one lookup; a batch of an epoch other than the last stored one is checked record by record.
+        /// </summary>
+        public static long AppendsAfter(SQLiteConnection connection, string deviceId, long epoch) =>
+            connection.ExecuteScalar<long?>(
+                "SELECT CASE WHEN data_epoch IS ? THEN coalesce(highest_seq, 0) ELSE 9223372036854775807 END FROM devices WHERE id = ?",
+                epoch, deviceId) ?? long.MaxValue;
+
+        private static readonly string[] Kinds = [OutboxKinds.Event, OutboxKinds.Stats, OutboxKinds.Sample];
+
+        private static string TableOf(string kind) => kind switch
+        {
+            OutboxKinds.Event => "events",
+            OutboxKinds.Stats => "stats",
+            _ => "samples",
+        };
+
+        private static byte[]? StoredPayload(SQLiteConnection connection, string table, string deviceId, long epoch, long seq) =>
+            connection.ExecuteScalar<byte[]>(
+                $"SELECT CAST(payload AS BLOB) FROM {table} WHERE device_id = ? AND epoch = ? AND seq = ?", deviceId, epoch, seq);
 
         /// <summary>Keeps the evidence of a conflict already established; true.</summary>
         public bool Record(SQLiteConnection connection, RecordConflict conflict, long receivedAt)

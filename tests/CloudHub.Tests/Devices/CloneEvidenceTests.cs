@@ -77,6 +77,21 @@ public sealed class CloneEvidenceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_clones_record_of_another_kind_under_a_stored_seq_is_a_conflict_not_a_second_record()
+    {
+        await IngestAsync(Original(1, 5));
+
+        var stats = await IngestAsync(Payloads.Batch(Device, Epoch, [Payloads.StatsRecord(Device, 3), Payloads.StatsRecord(Device, 6)]));
+        var sample = await _hub.Ingest.IngestAsync(Topics.Samples(Device), Payloads.Sample(Device, Epoch, 4, Payloads.Jpeg(1)), CancellationToken.None);
+
+        Assert.Equal((1, 1), (stats.Stored, stats.Conflicts));
+        Assert.Equal((0, 1), (sample.Stored, sample.Conflicts));
+        Assert.Equal([6L], _hub.Seqs("stats", Device));
+        Assert.Empty(_hub.Seqs("samples", Device));
+        Assert.Equal([3L, 4], _hub.Get<CloneEvidence>().Conflicts(Device, 10).Select(c => c.Seq).Order());
+    }
+
+    [Fact]
     public async Task A_conflicting_sample_does_not_replace_the_stored_image()
     {
         var topic = Topics.Samples(Device);
