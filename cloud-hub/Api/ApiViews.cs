@@ -21,6 +21,9 @@ public sealed record DeviceView(
     long? StoredEpoch,
     long? HighestStoredSeq)
 {
+    /// <summary>Conditions raised on the device that need an operator, e.g. <c>cloned-device</c>; empty when all is well.</summary>
+    public IReadOnlyList<string> Conditions { get; init; } = [];
+
     public static DeviceView From(DeviceRow row) => new(
         row.Id, row.Enrolled, UnixTime.FromMs(row.EnrolledAt), row.Online, UnixTime.FromMs(row.LastSeen), UnixTime.FromMs(row.LastStatusAt),
         row.AgentVersion,

@@ -42,15 +42,21 @@ public static class HubApiEndpoints
         operators.MapPost("", AddOperatorAsync);
         operators.MapDelete("/{name}", RevokeOperator);
         app.MapRegistry();
+        api.MapCloneEvidence();
         return app;
     }
 
-    private static IResult GetDevice(string deviceId, HubReadStore store)
+    private static IResult GetDevice(string deviceId, HubReadStore store, CloneEvidence clones)
     {
         if (DeviceIds.FindProblem(deviceId) is { } problem)
             return ApiProblems.BadParameter("deviceId", $"'{deviceId}' is not a valid device id: {problem}");
-        return store.Device(deviceId) is { } row ? TypedResults.Ok(DeviceView.From(row)) : ApiProblems.UnknownDevice(deviceId);
+        return store.Device(deviceId) is { } row
+            ? TypedResults.Ok(WithConditions(DeviceView.From(row), clones.Condition(deviceId) is not null))
+            : ApiProblems.UnknownDevice(deviceId);
     }
+
+    internal static DeviceView WithConditions(DeviceView view, bool cloned) =>
+        cloned ? view with { Conditions = [CloneEvidence.ConditionName] } : view;
 
     private static async Task<IResult> EnrollAsync(HttpRequest request, IDeviceRegistry registry, AuditLog audit, CancellationToken cancellationToken)
     {

@@ -37,6 +37,7 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
     private readonly IngestHandoff _ingest;
     private readonly DeviceRegistry _registry;
     private readonly BrokerMetrics _metrics;
+    private readonly SessionFights _sessionFights;
     private readonly TimeProvider _time;
     private readonly ILogger<EmbeddedBroker> _logger;
     private readonly RateLimitedLog _refusalLog;
@@ -51,6 +52,7 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         IngestHandoff ingest,
         DeviceRegistry registry,
         BrokerMetrics metrics,
+        SessionFights sessionFights,
         TimeProvider time,
         ILogger<EmbeddedBroker> logger)
     {
@@ -59,6 +61,7 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         _ingest = ingest;
         _registry = registry;
         _metrics = metrics;
+        _sessionFights = sessionFights;
         _time = time;
         _logger = logger;
         _refusalLog = new RateLimitedLog(time, TimeSpan.FromSeconds(10));
@@ -277,6 +280,8 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
         var remaining = _connections.AddOrUpdate(e.ClientId, 0, (_, n) => Math.Max(0, n - 1));
         if (remaining == 0)
             _connections.TryRemove(new KeyValuePair<string, int>(e.ClientId, 0));
+        if (e.DisconnectType == MqttClientDisconnectType.Takeover && DeviceIds.IsValid(e.ClientId))
+            _sessionFights.TakenOver(e.ClientId);
 
         // A clean disconnect is preceded by the device's own offline status, and a takeover means it is still there.
         // After an unclean one MQTTnet dispatches the device's last will through the publish interceptor (so ingest

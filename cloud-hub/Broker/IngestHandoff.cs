@@ -49,8 +49,9 @@ public sealed class IngestHandoff(
         try
         {
             var result = await ingest.AdmitAsync(deviceTopic, topic, payload, cancellationToken).ConfigureAwait(false);
-            answer = result.Status == IngestStatus.Rejected
-                ? new IngestAnswer(RejectionOutcome(result), result.Reason)
+            answer = result.Status == IngestStatus.Rejected ? new IngestAnswer(RejectionOutcome(result), result.Reason)
+                // Records a clone stored first under the same keys: the device keeps its own and sends them again later.
+                : result.Conflicts > 0 ? new IngestAnswer(AckOutcome.ImplementationSpecificError, result.Reason)
                 : new IngestAnswer(AckOutcome.Success, null);
             if (result.Status == IngestStatus.Rejected && _rejectionLog.ShouldLog(deviceTopic.DeviceId, out var suppressed))
                 logger.LogWarning("Rejected a {Channel} message of device {DeviceId} ({Bytes} bytes, answered {Outcome}): {Reason}; {Suppressed} more rejections of this device since the last report",

@@ -22,16 +22,18 @@ public static class DeviceTagEndpoints
     }
 
     /// <summary><c>GET /api/devices[?selector=site=north,camera!=tunnel]</c>: every device, or those whose tags match.</summary>
-    public static IResult ListDevices(string? selector, HubReadStore store, DeviceTags tags)
+    public static IResult ListDevices(string? selector, HubReadStore store, DeviceTags tags, CloneEvidence clones)
     {
         var devices = store.Devices();
+        var cloned = clones.Raised().Select(c => c.DeviceId).ToHashSet(StringComparer.Ordinal);
+        DeviceView View(DeviceRow row) => HubApiEndpoints.WithConditions(DeviceView.From(row), cloned.Contains(row.Id));
         if (selector is null)
-            return TypedResults.Ok(devices.Select(DeviceView.From).ToList());
+            return TypedResults.Ok(devices.Select(View).ToList());
         if (!TagSelector.TryParse(selector, out var parsed, out var problem))
             return ApiProblems.BadParameter("selector", problem);
         var all = tags.All();
         var none = new Dictionary<string, string>();
-        return TypedResults.Ok(devices.Where(d => parsed.Matches(all.GetValueOrDefault(d.Id) ?? none)).Select(DeviceView.From).ToList());
+        return TypedResults.Ok(devices.Where(d => parsed.Matches(all.GetValueOrDefault(d.Id) ?? none)).Select(View).ToList());
     }
 
     private static async Task<IResult> SetAsync(string deviceId, string key, HttpRequest request, HubReadStore store, DeviceTags tags, AuditLog audit,

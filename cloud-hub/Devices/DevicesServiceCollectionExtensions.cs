@@ -1,3 +1,4 @@
+using EdgeMlops.Observability;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeMlops.CloudHub.Devices;
@@ -5,7 +6,7 @@ namespace EdgeMlops.CloudHub.Devices;
 public static class DevicesServiceCollectionExtensions
 {
     /// <summary>
-    /// The device registry (enrol, verify, revoke) and the desired-state book in the hub database; needs
+    /// The device registry (enrol, verify, revoke), the desired-state book and the clone evidence in the hub database; needs
     /// <c>AddHubStorage</c>, and <c>AddHubBroker</c> before the book is used.
     /// </summary>
     public static IServiceCollection AddHubDevices(this IServiceCollection services)
@@ -14,6 +15,10 @@ public static class DevicesServiceCollectionExtensions
         services.TryAddSingleton<DeviceRegistry>();
         services.TryAddSingleton<IDeviceRegistry>(provider => provider.GetRequiredService<DeviceRegistry>());
         services.TryAddSingleton<DesiredStateBook>();
+        services.TryAddSingleton<CloneMetrics>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMetricsSource, CloneMetrics>(provider => provider.GetRequiredService<CloneMetrics>()));
+        services.TryAddSingleton<CloneEvidence>();
+        services.TryAddSingleton<SessionFights>();
         return services;
     }
 }

@@ -51,4 +51,10 @@ public sealed record IngestResult(IngestStatus Status, int Stored, int Duplicate
 
     /// <summary>Refused because the device is not (or no longer) enrolled: nothing about the payload itself.</summary>
     public bool NotEnrolled { get; init; }
+
+    /// <summary>
+    /// Records not stored because their (device, epoch, seq) is stored already with other content: a clone of the device
+    /// published first. The device must keep them (the rest of the message was stored); <see cref="Reason"/> says so.
+    /// </summary>
+    public int Conflicts { get; init; }
 }

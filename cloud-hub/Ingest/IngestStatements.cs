@@ -1,12 +1,16 @@
 using System.Text;
+using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Storage;
 using EdgeMlops.Contracts;
+using SQLite;
 
 namespace EdgeMlops.CloudHub.Ingest;
 
 /// <summary>
 /// The ingest writer's SQL, compiled once on the write connection. Inserts are <c>INSERT OR IGNORE</c> on the
-/// (device_id, epoch, seq) key, so a redelivered record changes nothing and reports 0 changed rows: a duplicate.
+/// (device_id, epoch, seq) key, so a redelivered record changes nothing and reports 0 changed rows: a duplicate, if its
+/// content is the stored one. Only then (rare) is the stored payload read and compared: other content under the same
+/// key is a conflict (two boxes with one identity), kept as evidence by <see cref="CloneEvidence"/>, never stored.
 /// </summary>
 /// <remarks>Used only by the ingest writer's loop, inside <see cref="HubDatabase.Write{T}"/>.</remarks>
 internal sealed class IngestStatements
@@ -78,29 +82,34 @@ internal sealed class IngestStatements
         }
     }
 
-    public StoreOutcome Apply(IngestWork work)
+    public StoreOutcome Apply(SQLiteConnection connection, IngestWork work)
     {
         var receivedAt = UnixTime.ToMs(work.ReceivedAt);
         if (_touch.Bind(1, work.DeviceId).Bind(2, receivedAt).Execute() == 0)
             return StoreOutcome.DeviceNotEnrolled;
         return work switch
         {
-            TelemetryWork telemetry => ApplyTelemetry(telemetry, receivedAt),
-            SampleWork sample => ApplySample(sample, receivedAt),
+            TelemetryWork telemetry => ApplyTelemetry(connection, telemetry, receivedAt),
+            SampleWork sample => ApplySample(connection, sample, receivedAt),
             StatusWork status => ApplyStatus(status, receivedAt),
             ReportedWork reported => ApplyReported(reported),
             _ => throw new InvalidOperationException($"unknown ingest work {work.GetType().Name}"),
         };
     }
 
-    private StoreOutcome ApplyTelemetry(TelemetryWork work, long receivedAt)
+    private StoreOutcome ApplyTelemetry(SQLiteConnection connection, TelemetryWork work, long receivedAt)
     {
         Span<byte> deviceId = stackalloc byte[Encoding.UTF8.GetMaxByteCount(work.DeviceId.Length)];
         deviceId = deviceId[..Encoding.UTF8.GetBytes(work.DeviceId, deviceId)];
         RecordCounts stored = default, duplicates = default;
+        var conflicts = new ConflictTally();
+        var appendsAfter = ConflictTally.AppendsAfter(connection, work.DeviceId, work.Epoch);
         foreach (var record in work.Records)
         {
             var payload = record.Payload.Span;
+            // A seq is unique across kinds: a clone's event may sit where this box's stats record goes.
+            if (record.Seq <= appendsAfter && conflicts.CheckOtherKinds(connection, work.DeviceId, work.Epoch, record.Seq, record.Kind, payload, receivedAt))
+                continue;
             int changed;
             if (record.Kind == OutboxKinds.Event)
                 changed = _insertEvent.BindUtf8(1, deviceId).Bind(2, work.Epoch).Bind(3, record.Seq).Bind(4, record.CameraId)
@@ -112,28 +121,39 @@ internal sealed class IngestStatements
                     .Bind(5, UnixTime.ToMs(record.Time)).Bind(6, record.Value)
                     .Bind(7, UnixTime.ToMs(record.CreatedAt)).Bind(8, receivedAt).BindUtf8(9, payload)
                     .Execute();
-            if (changed == 0)
-                duplicates = duplicates.Add(record.Kind);
-            else
+            if (changed != 0)
                 stored = stored.Add(record.Kind);
+            else if (!conflicts.Check(connection, work.DeviceId, work.Epoch, record.Seq, record.Kind, payload, receivedAt))
+                duplicates = duplicates.Add(record.Kind);
         }
         if (work.Records.Count > 0)
             _progress.BindUtf8(1, deviceId).Bind(2, work.Epoch).Bind(3, work.Records.Max(r => r.Seq)).Execute();
-        return new StoreOutcome(false, stored, duplicates);
+        return conflicts.Outcome(stored, duplicates);
     }
 
-    private StoreOutcome ApplySample(SampleWork work, long receivedAt)
+    private StoreOutcome ApplySample(SQLiteConnection connection, SampleWork work, long receivedAt)
     {
         var header = work.Header;
         var info = header.Info;
+        var one = default(RecordCounts).Add(OutboxKinds.Sample);
+        var conflicts = new ConflictTally();
+        if (header.Seq <= ConflictTally.AppendsAfter(connection, work.DeviceId, header.Epoch)
+            && conflicts.CheckOtherKinds(connection, work.DeviceId, header.Epoch, header.Seq, OutboxKinds.Sample, work.InfoJson, receivedAt))
+            return conflicts.Outcome(default, default);
         var changed = _insertSample.Bind(1, work.DeviceId).Bind(2, header.Epoch).Bind(3, header.Seq).Bind(4, info.CameraId)
             .Bind(5, UnixTime.ToMs(info.CapturedAt)).Bind(6, info.PredictedLabel).Bind(7, info.Confidence)
             .Bind(8, info.SampleId).Bind(9, info.Reason).Bind(10, UnixTime.ToMs(header.CreatedAt)).Bind(11, receivedAt)
             .Bind(12, work.ImagePath).Bind(13, work.ImageBytes).BindUtf8(14, work.InfoJson)
             .Execute();
         _progress.Bind(1, work.DeviceId).Bind(2, header.Epoch).Bind(3, header.Seq).Execute();
-        var one = default(RecordCounts).Add(OutboxKinds.Sample);
-        return changed == 0 ? new StoreOutcome(false, default, one) : new StoreOutcome(false, one, default);
+        if (changed != 0)
+            return new StoreOutcome(false, one, default);
+        var conflicted = work.ImageConflict is { } image
+            ? conflicts.Record(connection, new RecordConflict(work.DeviceId, header.Epoch, header.Seq, OutboxKinds.Sample, image.Stored, image.Incoming), receivedAt)
+            : conflicts.Check(connection, work.DeviceId, header.Epoch, header.Seq, OutboxKinds.Sample, work.InfoJson, receivedAt);
+        return conflicted
+            ? conflicts.Outcome(default, default)
+            : new StoreOutcome(false, default, one);
     }
 
     private StoreOutcome ApplyStatus(StatusWork work, long receivedAt)
@@ -154,5 +174,83 @@ internal sealed class IngestStatements
             .Bind(9, state.ModelName).Bind(10, state.ModelVersion)
             .Execute();
         return new StoreOutcome(false, default, default);
+    }
+
+    /// <summary>The conflicts of one piece of work, checked on the ingest writer's connection inside its transaction.</summary>
+    private sealed class ConflictTally
+    {
+        private RecordCounts _conflicts;
+        private long? _firstSeq;
+        private long _epoch;
+        private bool _raised;
+
+        /// <summary>
+        /// Compares <paramref name="incoming"/> with what is stored under the key it could not be inserted at; true (and
+        /// the evidence kept) when they differ. A key whose row is gone since the insert counts as a plain duplicate.
+        /// </summary>
+        public bool Check(SQLiteConnection connection, string deviceId, long epoch, long seq, string kind, ReadOnlySpan<byte> incoming, long receivedAt)
+        {
+            var stored = StoredPayload(connection, TableOf(kind), deviceId, epoch, seq);
+            if (stored is null || incoming.SequenceEqual(stored))
+                return false;
+            return Record(connection, new RecordConflict(deviceId, epoch, seq, kind, CloneEvidence.Sha256(stored), CloneEvidence.Sha256(incoming)), receivedAt);
+        }
+
+        /// <summary>
+        /// True (and the evidence kept) when the key is stored already as another kind of record: seqs are unique
+        /// across kinds within an epoch, so only a clone puts an event where a stats record was.
+        /// </summary>
+        public bool CheckOtherKinds(SQLiteConnection connection, string deviceId, long epoch, long seq, string kind, ReadOnlySpan<byte> incoming, long receivedAt)
+        {
+            foreach (var other in Kinds)
+            {
+                if (other == kind || StoredPayload(connection, TableOf(other), deviceId, epoch, seq) is not { } stored)
+                    continue;
+                return Record(connection, new RecordConflict(deviceId, epoch, seq, kind, CloneEvidence.Sha256(stored), CloneEvidence.Sha256(incoming)), receivedAt);
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// Seqs up to this one may already be stored under (device, <paramref name="epoch"/>) and need the cross-kind
+        /// check; records after it are appended and cannot clash. Devices send in seq order, so a live batch costs this
+        /// one lookup; a batch of an epoch other than the last stored one is checked record by record.
+        /// </summary>
+        public static long AppendsAfter(SQLiteConnection connection, string deviceId, long epoch) =>
+            connection.ExecuteScalar<long?>(
+                "SELECT CASE WHEN data_epoch IS ? THEN coalesce(highest_seq, 0) ELSE 9223372036854775807 END FROM devices WHERE id = ?",
+                epoch, deviceId) ?? long.MaxValue;
+
+        private static readonly string[] Kinds = [OutboxKinds.Event, OutboxKinds.Stats, OutboxKinds.Sample];
+
+        private static string TableOf(string kind) => kind switch
+        {
+            OutboxKinds.Event => "events",
+            OutboxKinds.Stats => "stats",
+            _ => "samples",
+        };
+
+        private static byte[]? StoredPayload(SQLiteConnection connection, string table, string deviceId, long epoch, long seq) =>
+            connection.ExecuteScalar<byte[]>(
+                $"SELECT CAST(payload AS BLOB) FROM {table} WHERE device_id = ? AND epoch = ? AND seq = ?", deviceId, epoch, seq);
+
+        /// <summary>Keeps the evidence of a conflict already established; true.</summary>
+        public bool Record(SQLiteConnection connection, RecordConflict conflict, long receivedAt)
+        {
+            _raised |= CloneEvidence.RecordConflict(connection, conflict, receivedAt);
+            _conflicts = _conflicts.Add(conflict.Kind);
+            _firstSeq ??= conflict.Seq;
+            _epoch = conflict.Epoch;
+            return true;
+        }
+
+        public StoreOutcome Outcome(RecordCounts stored, RecordCounts duplicates) =>
+            new(false, stored, duplicates)
+            {
+                Conflicts = _conflicts,
+                ConditionRaised = _raised,
+                ConflictEpoch = _epoch,
+                FirstConflictSeq = _firstSeq,
+            };
     }
 }

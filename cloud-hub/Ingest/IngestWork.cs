@@ -42,7 +42,14 @@ internal sealed record SampleWork(
     SampleHeader Header,
     string ImagePath,
     long ImageBytes,
-    byte[] InfoJson) : IngestWork(DeviceId, ReceivedAt);
+    byte[] InfoJson) : IngestWork(DeviceId, ReceivedAt)
+{
+    /// <summary>
+    /// SHA-256 of the image already on disk under this key and of the one that came now, when they differ (a clone's
+    /// sample; the one on disk stays); null when no image was there or it is the same.
+    /// </summary>
+    public (string Stored, string Incoming)? ImageConflict { get; init; }
+}
 
 /// <summary>A status message: online, or offline (possibly the device's last will).</summary>
 internal sealed record StatusWork(string DeviceId, DateTimeOffset ReceivedAt, DeviceStatus Status) : IngestWork(DeviceId, ReceivedAt);
@@ -54,6 +61,18 @@ internal sealed record ReportedWork(string DeviceId, DateTimeOffset ReceivedAt, 
 /// <summary>What the writer did with one piece of work.</summary>
 internal readonly record struct StoreOutcome(bool NotEnrolled, RecordCounts Stored, RecordCounts Duplicates)
 {
+    /// <summary>Records refused because their key was already stored with other content (a cloned device).</summary>
+    public RecordCounts Conflicts { get; init; }
+
+    /// <summary>This work raised the device's <c>cloned-device</c> condition (it was not raised before).</summary>
+    public bool ConditionRaised { get; init; }
+
+    /// <summary>The epoch of the conflicting records.</summary>
+    public long ConflictEpoch { get; init; }
+
+    /// <summary>The seq of the first conflicting record.</summary>
+    public long? FirstConflictSeq { get; init; }
+
     public static StoreOutcome DeviceNotEnrolled { get; } = new(true, default, default);
 }
 

@@ -109,7 +109,7 @@ internal sealed class IngestWriter(HubDatabase database, IngestMetrics metrics, 
         }
     }
 
-    private StoreOutcome[] Commit(IReadOnlyList<PendingWork> group) => database.Write(_ =>
+    private StoreOutcome[] Commit(IReadOnlyList<PendingWork> group) => database.Write(connection =>
     {
         var statements = _statements ??= new IngestStatements(database);
         var outcomes = new StoreOutcome[group.Count];
@@ -117,7 +117,7 @@ internal sealed class IngestWriter(HubDatabase database, IngestMetrics metrics, 
         try
         {
             for (var i = 0; i < group.Count; i++)
-                outcomes[i] = statements.Apply(group[i].Work);
+                outcomes[i] = statements.Apply(connection, group[i].Work);
             statements.Commit();
         }
         catch

@@ -17,6 +17,7 @@ internal sealed class MessageIngest(
     SampleFiles sampleFiles,
     SampleQuota sampleQuota,
     IngestMetrics metrics,
+    CloneMetrics cloneMetrics,
     RejectionLog rejections,
     TimeProvider time,
     ILogger<MessageIngest> logger) : IMessageIngest
@@ -49,11 +50,17 @@ internal sealed class MessageIngest(
         // On disk before it is indexed, so a killed hub never indexes an image it does not have.
         if (parsed.Work is SampleWork sample)
         {
-            // A sample already on disk is a redelivery and costs nothing; a new one must fit the device's quota first.
-            if (!File.Exists(sampleFiles.FullPath(sample.ImagePath))
-                && sampleQuota.TryTake(deviceTopic.DeviceId, parsed.Image.Length) is { } overQuota)
-                return Reject(topic, deviceTopic, new PayloadRejection(RejectionKind.QuotaExceeded, overQuota));
-            sampleFiles.Save(sample.ImagePath, parsed.Image.Span);
+            // A sample already on disk is a redelivery (or a clone's, whose key conflicts) and costs nothing; it is never
+            // written over, so a clone cannot replace the image stored first. A new one must fit the device's quota first.
+            var imagePath = sampleFiles.FullPath(sample.ImagePath);
+            if (!File.Exists(imagePath))
+            {
+                if (sampleQuota.TryTake(deviceTopic.DeviceId, parsed.Image.Length) is { } overQuota)
+                    return Reject(topic, deviceTopic, new PayloadRejection(RejectionKind.QuotaExceeded, overQuota));
+                sampleFiles.Save(sample.ImagePath, parsed.Image.Span);
+            }
+            else if (File.ReadAllBytes(imagePath) is var stored && !parsed.Image.Span.SequenceEqual(stored))
+                parsed = parsed with { Work = sample with { ImageConflict = (CloneEvidence.Sha256(stored), CloneEvidence.Sha256(parsed.Image.Span)) } };
         }
 
         var outcome = await writer.SubmitAsync(parsed.Work, cancellationToken).ConfigureAwait(false);
@@ -61,7 +68,34 @@ internal sealed class MessageIngest(
             return RejectNotEnrolled(topic, deviceTopic);
         metrics.RecordRecords(outcome.Stored, outcome.Duplicates);
         metrics.RecordMessage(IngestChannels.Name(deviceTopic.Channel), IngestStatus.Stored);
+        if (outcome.Conflicts.Total > 0)
+            return Conflicted(deviceTopic, outcome, parsed);
         return new IngestResult(IngestStatus.Stored, outcome.Stored.Total, outcome.Duplicates.Total, parsed.RejectedRecords, parsed.Reason) { Kind = parsed.Kind };
+    }
+
+    /// <summary>
+    /// Some records came under keys already stored with other content: the rest is stored, those are not, and the
+    /// device is told to keep them (it sends them again once it has started a new epoch). Logged when the condition is
+    /// raised, not at every retry: once per clone outage.
+    /// </summary>
+    private IngestResult Conflicted(DeviceTopic deviceTopic, StoreOutcome outcome, Parsed parsed)
+    {
+        cloneMetrics.Conflicts(outcome.Conflicts.Total);
+        if (outcome.ConditionRaised)
+        {
+            cloneMetrics.ConditionRaised();
+            logger.LogWarning("Device {DeviceId} looks cloned: {Conflicts} records of epoch {Epoch} (from seq {Seq}) came with other content than the records " +
+                "stored under the same keys (two boxes with one identity?); the stored ones stay, these are refused until the device starts a new epoch; " +
+                "condition {Condition} raised until an operator clears it",
+                deviceTopic.DeviceId, outcome.Conflicts.Total, outcome.ConflictEpoch, outcome.FirstConflictSeq, CloneEvidence.ConditionName);
+        }
+        var reason = $"{outcome.Conflicts.Total} records of epoch {outcome.ConflictEpoch} (from seq {outcome.FirstConflictSeq}) are stored already with other content: " +
+            $"another box publishes under this identity ({CloneEvidence.ConditionName}); keep them until the hub asks for a new epoch";
+        return new IngestResult(IngestStatus.Stored, outcome.Stored.Total, outcome.Duplicates.Total, parsed.RejectedRecords, reason)
+        {
+            Kind = parsed.Kind,
+            Conflicts = outcome.Conflicts.Total,
+        };
     }
 
     public IngestResult RefuseAtAdmission(DeviceTopic deviceTopic, string topic, PayloadRejection rejection) => Reject(topic, deviceTopic, rejection);

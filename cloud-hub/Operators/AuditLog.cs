@@ -52,9 +52,15 @@ public static class AuditActions
     public const string OperatorAdd = "operator.add";
     public const string OperatorRevoke = "operator.revoke";
 
+    /// <summary>A request refused before it reached its route; the target is the method and path.</summary>
+    public const string ApiRequest = "api.request";
+    public const string DeviceConditionClear = "device.condition.clear";
+
     public const string Done = "ok";
     public const string AlreadyEnrolled = "refused: already enrolled";
     public const string NotEnrolled = "refused: not enrolled";
     public const string NameTaken = "refused: name taken";
     public const string UnknownOperator = "refused: no such operator";
+    public const string RefusedRole = "refused: role";
+    public const string NoCondition = "refused: no such condition";
 }

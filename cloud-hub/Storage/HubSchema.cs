@@ -22,7 +22,8 @@ internal static class HubSchema
         SchemaMigration.Sql(2, "operators and the audit log", Version2),
         SchemaMigration.Sql(3, "desired state per device", Version3),
         SchemaMigration.Sql(4, "model registry: versions, files, aliases and their moves", Version4),
-        SchemaMigration.Sql(5, "rollouts and device tags", Version5))
+        SchemaMigration.Sql(5, "rollouts and device tags", Version5),
+        SchemaMigration.Sql(6, "evidence of cloned devices", Version6))
     {
         // "EMHB": marks the file as a hub database, so --db pointed at another file is refused untouched.
         ApplicationId = 0x454D4842,
@@ -242,5 +243,36 @@ internal static class HubSchema
             PRIMARY KEY (rollout_id, device_id)
         ) WITHOUT ROWID;
         CREATE INDEX rollout_devices_by_device ON rollout_devices (device_id, rollout_id);
+        """;
+
+    /// <summary>
+    /// Evidence that two boxes share one identity: records whose (device, epoch, seq) was already stored with other
+    /// content, and the <c>cloned-device</c> condition raised on the device until an operator clears it.
+    /// </summary>
+    private const string Version6 = """
+        CREATE TABLE clone_conflicts (
+            device_id       TEXT NOT NULL,
+            epoch           INTEGER NOT NULL,
+            seq             INTEGER NOT NULL,
+            kind            TEXT NOT NULL,       -- event, stats or sample
+            stored_sha256   TEXT NOT NULL,       -- of the payload kept (the first one stored; never overwritten)
+            incoming_sha256 TEXT NOT NULL,       -- of the other payload, refused
+            first_seen      INTEGER NOT NULL,
+            last_seen       INTEGER NOT NULL,
+            count           INTEGER NOT NULL,    -- times the other payload arrived
+            PRIMARY KEY (device_id, epoch, seq, incoming_sha256)
+        );
+
+        CREATE TABLE clone_conditions (
+            device_id        TEXT PRIMARY KEY NOT NULL,
+            raised_at        INTEGER NOT NULL,
+            cause            TEXT NOT NULL,      -- record-conflict or session-fight: what raised it last
+            last_evidence_at INTEGER NOT NULL,
+            conflicts        INTEGER NOT NULL,   -- conflicting records since raised
+            session_fights   INTEGER NOT NULL,   -- session takeovers counted as a fight since raised
+            cleared_at       INTEGER,            -- set by the operator who cleared it; NULL while raised
+            cleared_by       TEXT,
+            left_epoch       INTEGER             -- the epoch the device was told to leave when cleared
+        );
         """;
 }

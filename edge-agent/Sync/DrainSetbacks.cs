@@ -11,7 +11,7 @@ namespace EdgeMlops.EdgeAgent.Sync;
 /// oldest record left after a backoff that grows while nothing gets through.
 /// </summary>
 internal sealed class DrainSetbacks(OutboxDrain drain, ReconnectOptions reconnect, BrokerAddress broker, NoSubscriberOutage outage,
-    TimeProvider time, ILogger logger)
+    QuotaOutage quota, TimeProvider time, ILogger logger)
 {
     private readonly ExponentialBackoff _retry = new(reconnect.ToBackoffPolicy());
 
@@ -24,6 +24,8 @@ internal sealed class DrainSetbacks(OutboxDrain drain, ReconnectOptions reconnec
         var delay = StartOver();
         if (refusal.Outcome.NoSubscriber)
             outage.Refused(refusal.OutboxMessage, refusal.Outcome, delay);
+        else if (refusal.Outcome.QuotaExceeded)
+            delay = quota.Refused(refusal.OutboxMessage, refusal.Outcome, delay);
         else
             logger.LogError("Broker {Broker} refused {MessageKind} {SeqRange} ({Reason}); the records stay in the outbox, trying again in {Delay:0.#} s",
                 broker, refusal.OutboxMessage.IsSample ? "sample" : "telemetry batch", refusal.OutboxMessage.SeqRange, refusal.Outcome.Detail, delay.TotalSeconds);

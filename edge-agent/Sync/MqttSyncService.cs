@@ -35,6 +35,9 @@ public sealed class MqttSyncService : IHostedService, IDisposable
     private readonly ILogger<MqttSyncService> _logger;
     private readonly MqttClientFactory _clientFactory = new();
     private readonly CancellationTokenSource _stopRequested = new();
+    // Ends the new-epoch follower once the loop (and its drain on stop) is over.
+    private readonly CancellationTokenSource _followerStop = new();
+    private Task _following = Task.CompletedTask;
     private readonly CancellationTokenSource _abort = new();
 
     private SyncConnectionSettings? _settings;
@@ -71,6 +74,7 @@ public sealed class MqttSyncService : IHostedService, IDisposable
         _settings = SyncConnectionSettings.Load(_options, _deviceId);
         _progress.SetBroker(_settings.Broker.ToString());
         _running = Task.Run(RunAsync, CancellationToken.None);
+        _following = new OutboxEpochFollower(_desired, _store, _progress, _logger).RunAsync(_followerStop.Token);
         return Task.CompletedTask;
     }
 
@@ -87,6 +91,11 @@ public sealed class MqttSyncService : IHostedService, IDisposable
         {
             _logger.LogWarning("Sync did not finish stopping in time; {Pending} records wait in the outbox", _store.PendingCount);
         }
+        finally
+        {
+            _followerStop.Cancel();
+        }
+        await _following.ConfigureAwait(false);
     }
 
     /// <summary>Ends the loop at once if it still runs; the container may call this more than once.</summary>
@@ -96,6 +105,7 @@ public sealed class MqttSyncService : IHostedService, IDisposable
             return;
         _abort.Cancel();
         _stopRequested.Cancel();
+        _followerStop.Cancel();
     }
 
     private async Task RunAsync()
@@ -107,6 +117,7 @@ public sealed class MqttSyncService : IHostedService, IDisposable
         var messages = new DeviceMessages(_deviceId, _store, _model, _desired, _time, _logger, _deployment);
         var listener = new DesiredStateListener(_deviceId, _desired, _progress, _logger);
         var outage = new NoSubscriberOutage(settings.Broker, _store, _progress, _logger);
+        var quota = new QuotaOutage(settings.Broker, _store, _progress, _logger);
         var sessions = 0;
         while (!_stopRequested.IsCancellationRequested)
         {
@@ -118,7 +129,7 @@ public sealed class MqttSyncService : IHostedService, IDisposable
             }
             backoff.Reset();
             trouble.Connected();
-            var session = new SyncSession(client, settings, _options, _store, _progress, packer, messages, outage, _time, _logger,
+            var session = new SyncSession(client, settings, _options, _store, _progress, packer, messages, outage, quota, _time, _logger,
                 _stopRequested.Token, _abort.Token, _deployment);
             try
             {

@@ -39,6 +39,12 @@ internal readonly record struct PublishOutcome(PublishVerdict Verdict, string De
     public bool NoSubscriber { get; init; }
 
     /// <summary>
+    /// The hub refused the outbox message with QuotaExceeded (0x97): the device has used up its sample quota for now.
+    /// A <see cref="PublishVerdict.Refused"/> verdict: the records stay, and the drain waits longer before trying again.
+    /// </summary>
+    public bool QuotaExceeded { get; init; }
+
+    /// <summary>
     /// The verdict on a telemetry batch or sample. NoMatchingSubscribers (0x10) is Refused: on a standalone broker
     /// (mosquitto) it means the hub is not subscribed (not yet connected, its session expired, ...) and the message went
     /// nowhere, so letting the records go would lose them. The hub's own broker never answers 0x10 on these topics.
@@ -48,6 +54,7 @@ internal readonly record struct PublishOutcome(PublishVerdict Verdict, string De
         MqttClientPublishReasonCode.Success => new(PublishVerdict.Delivered, result.ReasonCode.ToString()),
         MqttClientPublishReasonCode.NoMatchingSubscribers => new(PublishVerdict.Refused, Describe(result)) { NoSubscriber = true },
         MqttClientPublishReasonCode.PayloadFormatInvalid => new(PublishVerdict.RejectedByHub, Describe(result)),
+        MqttClientPublishReasonCode.QuotaExceeded => new(PublishVerdict.Refused, Describe(result)) { QuotaExceeded = true },
         _ => new(PublishVerdict.Refused, Describe(result)),
     };
 

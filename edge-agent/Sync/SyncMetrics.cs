@@ -37,5 +37,9 @@ public sealed class SyncMetrics(SyncProgress progress) : IMetricsSource
             .Sample("edgemlops_sync_connect_failures_total", progress.ConnectFailures);
         writer.Counter("edgemlops_sync_desired_rejected_total", "Desired-state messages refused (malformed, another device's, an old revision)")
             .Sample("edgemlops_sync_desired_rejected_total", progress.DesiredRejected);
+        writer.Counter("edgemlops_sync_quota_refusals_total", "Publishes the hub refused because the device's quota is used up (0x97); the records were kept")
+            .Sample("edgemlops_sync_quota_refusals_total", progress.QuotaRefusals);
+        writer.Counter("edgemlops_sync_epochs_started_total", "New outbox epochs started because the hub found a clone publishing under this identity")
+            .Sample("edgemlops_sync_epochs_started_total", progress.EpochsStarted);
     }
 }

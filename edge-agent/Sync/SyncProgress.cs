@@ -28,6 +28,8 @@ public sealed class SyncProgress
     private long _connectFailures;
     private long _refusedPublishes;
     private long _desiredRejected;
+    private long _epochsStarted;
+    private long _quotaRefusals;
 
     public SyncProgress(EdgeStore store, TimeProvider time)
     {
@@ -70,6 +72,12 @@ public sealed class SyncProgress
 
     /// <summary>Desired-state messages refused (malformed, another device's, an old revision).</summary>
     public long DesiredRejected => Interlocked.Read(ref _desiredRejected);
+
+    /// <summary>New outbox epochs started because the hub said so (a clone published under this identity and epoch).</summary>
+    public long EpochsStarted => Interlocked.Read(ref _epochsStarted);
+
+    /// <summary>Publishes the hub refused with 0x97 (the device's quota is used up); their records were kept.</summary>
+    public long QuotaRefusals => Interlocked.Read(ref _quotaRefusals);
 
     /// <summary>Everything at once, with the backlog, the drain rate and the time the backlog needs at that rate.</summary>
     public SyncProgressSnapshot Snapshot()
@@ -130,6 +138,10 @@ public sealed class SyncProgress
     internal void PublishRefused() => Interlocked.Increment(ref _refusedPublishes);
 
     internal void DesiredStateRejected() => Interlocked.Increment(ref _desiredRejected);
+
+    internal void EpochStarted() => Interlocked.Increment(ref _epochsStarted);
+
+    internal void QuotaRefused() => Interlocked.Increment(ref _quotaRefusals);
 
     // Keeps the newest sample at or before the window's start as the base the rate is measured from.
     private void Prune(DateTimeOffset now)

@@ -19,6 +19,7 @@ internal sealed class SyncSession(
     OutboxPacker packer,
     DeviceMessages messages,
     NoSubscriberOutage outage,
+    QuotaOutage quota,
     TimeProvider time,
     ILogger logger,
     CancellationToken stopRequested,
@@ -61,7 +62,7 @@ internal sealed class SyncSession(
     /// <summary>Drains until the agent stops (then returns) or the connection goes (then throws); setbacks are waited out.</summary>
     private async Task DrainUntilStoppedAsync(OutboxDrain drain, ConnectionWatch watch, CancellationToken connection)
     {
-        var setbacks = new DrainSetbacks(drain, options.Reconnect, settings.Broker, outage, time, logger);
+        var setbacks = new DrainSetbacks(drain, options.Reconnect, settings.Broker, outage, quota, time, logger);
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(connection, stopRequested);
         while (!stopRequested.IsCancellationRequested && !connection.IsCancellationRequested)
         {

@@ -148,6 +148,26 @@ public sealed class EdgeStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Leaves epoch <paramref name="leaving"/> for a new random one, keeping every pending record under its seq: the sync
+    /// then drains them again under the new epoch. Null, and nothing changed, when the file is no longer in that epoch.
+    /// </summary>
+    /// <exception cref="EdgeStoreException">The file is unavailable.</exception>
+    public long? StartNewEpoch(long leaving)
+    {
+        lock (_lock)
+        {
+            return Use($"leaving epoch {leaving}", 0, database =>
+            {
+                if (Epoch != leaving || database.ReplaceEpoch(leaving) is not { } next)
+                    return (long?)null;
+                database.MakeDurable();
+                Interlocked.Exchange(ref _epoch, next);
+                return next;
+            });
+        }
+    }
+
     private int AcknowledgeIn(StoreDatabase database, long upToSeqInclusive)
     {
         var removed = database.Acknowledge(upToSeqInclusive);

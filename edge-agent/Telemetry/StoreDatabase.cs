@@ -54,14 +54,29 @@ internal sealed class StoreDatabase : IDisposable
     public long ReadCounter(string key) => _connection.Find<MetaRow>(key)?.Value ?? 0;
 
     /// <summary>
-    /// The file's epoch: drawn at random the first time the file is opened and never changed afterwards, so that a
-    /// device whose file was lost (seqs starting at 1 again) is told apart from the one before it.
+    /// The file's epoch: drawn at random the first time the file is opened, so that a device whose file was lost (seqs
+    /// starting at 1 again) is told apart from the one before it. Changed only when the hub says so (<see cref="ReplaceEpoch"/>).
     /// </summary>
     public long ReadOrCreateEpoch()
     {
         // INSERT OR IGNORE, then read: whatever is stored wins, so an epoch is never replaced once written.
         _connection.Execute($"INSERT OR IGNORE INTO {TableNames.Meta} (key, value) VALUES (?, ?)", MetaKeys.Epoch, StoreEpoch.NewEpoch());
         return ReadCounter(MetaKeys.Epoch);
+    }
+
+    /// <summary>
+    /// Replaces the epoch <paramref name="leaving"/> with a new random one, keeping every record and seq: the hub asked
+    /// for it because another box published under this file's (device, epoch) as well (a cloned disk image). Null, and
+    /// nothing changed, when the file's epoch is no longer <paramref name="leaving"/>.
+    /// </summary>
+    public long? ReplaceEpoch(long leaving)
+    {
+        long next;
+        do
+            next = StoreEpoch.NewEpoch();
+        while (next == leaving);
+        var changed = _connection.Execute($"UPDATE {TableNames.Meta} SET value = ? WHERE key = ? AND value = ?", next, MetaKeys.Epoch, leaving);
+        return changed == 1 ? next : null;
     }
 
     /// <summary>Inserts <paramref name="batch"/> under seqs <paramref name="firstSeq"/>.. and records the last one, all in one transaction.</summary>

@@ -92,7 +92,7 @@ internal static class MetaKeys
     public const string EvictedStats = "evicted_stats";
     public const string EvictedEvents = "evicted_events";
 
-    /// <summary>The file's incarnation (see <see cref="StoreDatabase.ReadOrCreateEpoch"/>); written once, never changed.</summary>
+    /// <summary>The file's incarnation (see <see cref="StoreDatabase.ReadOrCreateEpoch"/>); written once, replaced only when the hub says so (<see cref="StoreDatabase.ReplaceEpoch"/>).</summary>
     public const string Epoch = "epoch";
 }
 

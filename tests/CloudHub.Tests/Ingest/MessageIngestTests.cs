@@ -174,10 +174,13 @@ public sealed class MessageIngestTests : EnrolledDeviceIngestTests
         var image = Payloads.Jpeg(fill: 0x11);
 
         var first = await Ingest(Topics.Samples(Device), Payloads.Sample(Device, Epoch, 42, image));
-        var again = await Ingest(Topics.Samples(Device), Payloads.Sample(Device, Epoch, 42, Payloads.Jpeg(fill: 0x22)));
+        var again = await Ingest(Topics.Samples(Device), Payloads.Sample(Device, Epoch, 42, image));
+        // Another image under the same key is a clone's, not a redelivery: a conflict, and the stored image stays.
+        var clone = await Ingest(Topics.Samples(Device), Payloads.Sample(Device, Epoch, 42, Payloads.Jpeg(fill: 0x22)));
 
         Assert.Equal((IngestStatus.Stored, 1, 0), (first.Status, first.Stored, first.Duplicates));
         Assert.Equal((IngestStatus.Stored, 0, 1), (again.Status, again.Stored, again.Duplicates));
+        Assert.Equal((0, 0, 1), (clone.Stored, clone.Duplicates, clone.Conflicts));
         var sample = Assert.Single(Hub.Store.Samples(new(Device, null, null, null, null, 10)));
         Assert.Equal((Epoch, 42L, "cam-2", "truck", 0.35, "sample-42"), (sample.Epoch, sample.Seq, sample.CameraId, sample.Label, sample.Confidence, sample.SampleId));
         Assert.Equal($"{Device}/{Epoch}-42.jpg", sample.ImagePath);

@@ -58,6 +58,20 @@ public sealed class OperatorAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_403_is_in_the_audit_log_as_refused_role_with_the_operator_method_and_path()
+    {
+        var operatorClient = _hub.ClientAs(OperatorRole.Operator);
+        _hub.Enroll("box-1");
+
+        await ProblemAsync(await operatorClient.DeleteAsync("/api/devices/box-1"), HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.OK, (await operatorClient.GetAsync("/api/devices/box-1")).StatusCode);
+
+        var entry = Assert.Single(_hub.Get<AuditLog>().Page(null, 10));
+        Assert.Equal(("operator", AuditActions.ApiRequest, "DELETE /api/devices/box-1", AuditActions.RefusedRole),
+            (entry.Actor, entry.Action, entry.Target, entry.Outcome));
+    }
+
+    [Fact]
     public async Task Every_change_an_admin_makes_is_in_the_audit_log_with_its_name_newest_first_in_pages()
     {
         var admin = _hub.ClientAs(OperatorRole.Admin);
@@ -110,7 +124,9 @@ public sealed class OperatorAuthTests : IAsyncLifetime
             "admin operator.revoke dave refused: no such operator",
             "admin operator.revoke dave ok",
             "admin operator.add dave refused: name taken",
+            "dave api.request GET /api/operators refused: role",
             "admin operator.add dave ok: operator",
+            "viewer api.request GET /api/operators refused: role",
         ], actions);
     }
 

@@ -59,4 +59,42 @@ public sealed class StoreEpochTests : IDisposable
         Assert.NotEqual(lostEpoch, fresh.Epoch);
         Assert.Equal(1, fresh.LastIssuedSeq);
     }
+
+    [Fact]
+    public void Starting_a_new_epoch_keeps_every_pending_record_under_its_seq_and_the_file_remembers_it()
+    {
+        var options = StoreFixture.Options(_directory.File("edge-agent.db"));
+        long left, next;
+        using (var store = StoreFixture.Store(options))
+        {
+            store.Append([TestRecords.PendingEvent(1), TestRecords.PendingEvent(2), TestRecords.PendingEvent(3)]);
+            store.Acknowledge(store.Epoch, 1);
+            left = store.Epoch;
+
+            next = Assert.IsType<long>(store.StartNewEpoch(left));
+
+            Assert.Equal(next, store.Epoch);
+            Assert.Equal([2L, 3L], store.ReadOutbox(0, 10).Select(e => e.Seq));
+            Assert.Null(store.Acknowledge(left, 3)); // an acknowledgement for the old epoch removes nothing
+            Assert.Equal(2, store.PendingCount);
+        }
+
+        using var reopened = StoreFixture.Store(options);
+        reopened.EnsureOpen();
+        Assert.NotEqual(left, next);
+        Assert.Equal(next, reopened.Epoch);
+        Assert.Equal(3, reopened.LastIssuedSeq);
+    }
+
+    [Fact]
+    public void An_instruction_to_leave_an_epoch_the_file_is_not_in_changes_nothing()
+    {
+        using var store = StoreFixture.Store(StoreFixture.Options(_directory.File("edge-agent.db")));
+        store.Append([TestRecords.PendingEvent(1)]);
+        var epoch = store.Epoch;
+
+        Assert.Null(store.StartNewEpoch(epoch + 1));
+
+        Assert.Equal(epoch, store.Epoch);
+    }
 }

@@ -51,6 +51,20 @@ internal sealed class HubProcess : IDisposable
         return json.RootElement.GetProperty("secret").GetString()!;
     }
 
+    /// <summary>Adds an API operator with the operator CLI; returns its bearer token.</summary>
+    public string AddOperator(string name, string role)
+    {
+        using var cli = new DotnetProcess("cloud-hub operator add", BuiltPrograms.CloudHub, _directory,
+            ["operator", "add", name, "--role", role, "--db", DatabasePath]);
+        var exit = cli.WaitForExitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+        Assert.True(exit == 0, $"operator add exited {exit}:\n{cli.Stderr}");
+        using var json = JsonDocument.Parse(cli.Stdout);
+        return json.RootElement.GetProperty("token").GetString()!;
+    }
+
+    /// <summary>Where the HTTP API listens.</summary>
+    public Uri ApiAddress => new($"http://127.0.0.1:{HttpPort}");
+
     public async Task StartAsync()
     {
         _process?.Dispose();
