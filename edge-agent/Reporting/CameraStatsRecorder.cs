@@ -14,7 +14,8 @@ public sealed class CameraStatsRecorder(string deviceId, CameraMetrics metrics, 
     private Dictionary<string, long> _drops = [];
     private Dictionary<string, long> _vehicles = [];
 
-    public CameraStats Next(DateTimeOffset now)
+    /// <param name="model">The model serving now, which the record names; null while none is loaded.</param>
+    public CameraStats Next(DateTimeOffset now, (string Name, string Version)? model = null)
     {
         long frames = metrics.Frames, reconnects = metrics.Reconnects;
         var drops = metrics.Drops().ToDictionary(d => d.Key, d => d.Value);
@@ -30,7 +31,8 @@ public sealed class CameraStatsRecorder(string deviceId, CameraMetrics metrics, 
             Math.Round((frames - _frames) / seconds, 2), latency,
             drops.ToDictionary(d => d.Key, d => d.Value - _drops.GetValueOrDefault(d.Key)),
             (int)(reconnects - _reconnects),
-            vehicles.ToDictionary(v => v.Key, v => v.Value - _vehicles.GetValueOrDefault(v.Key)));
+            vehicles.ToDictionary(v => v.Key, v => v.Value - _vehicles.GetValueOrDefault(v.Key)),
+            ModelName: model?.Name, ModelVersion: model?.Version);
         (_intervalStart, _frames, _reconnects, _drops, _vehicles) = (now, frames, reconnects, drops, vehicles);
         return stats;
     }

@@ -83,6 +83,6 @@ internal sealed class RunReporter(
     {
         var now = time.GetUtcNow();
         foreach (var recorder in _recorders)
-            await telemetry.WriteAsync(recorder.Next(now), token);
+            await telemetry.WriteAsync(recorder.Next(now, model.HasModel ? (model.Current.Name, model.Current.Version) : null), token);
     }
 }

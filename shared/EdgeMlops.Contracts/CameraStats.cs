@@ -14,6 +14,8 @@ namespace EdgeMlops.Contracts;
 /// <param name="Reconnects">Times the source was reopened.</param>
 /// <param name="Vehicles">Vehicle events per class.</param>
 /// <param name="EstimatedPrecision">Precision estimated from confidences alone, in [0, 1], when enough vehicles were seen.</param>
+/// <param name="ModelName">The classifier serving at the interval's end (a swap inside the interval shows in the events, which each name theirs).</param>
+/// <param name="ModelVersion">Its version.</param>
 public sealed record CameraStats(
     string DeviceId,
     string CameraId,
@@ -25,7 +27,9 @@ public sealed record CameraStats(
     IReadOnlyDictionary<string, long> Drops,
     int Reconnects,
     IReadOnlyDictionary<string, long> Vehicles,
-    double? EstimatedPrecision = null) : IDeviceMessage
+    double? EstimatedPrecision = null,
+    string? ModelName = null,
+    string? ModelVersion = null) : IDeviceMessage
 {
     /// <inheritdoc />
     [JsonPropertyOrder(-1)]

@@ -48,7 +48,9 @@ public static class ContractValidator
         ?? Counts(message.Drops, "drops")
         ?? NotNegative(message.Reconnects, "reconnects")
         ?? Counts(message.Vehicles, "vehicles")
-        ?? (message.EstimatedPrecision is { } precision ? Probability(precision, "estimatedPrecision") : null);
+        ?? (message.EstimatedPrecision is { } precision ? Probability(precision, "estimatedPrecision") : null)
+        ?? OptionalText(message.ModelName, "modelName")
+        ?? OptionalText(message.ModelVersion, "modelVersion");
 
     /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
     public static string? FindProblem(ReviewSampleInfo message) =>

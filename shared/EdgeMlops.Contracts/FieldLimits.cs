@@ -46,7 +46,9 @@ public static class FieldLimits
         Text(message.CameraId, "cameraId", IdLength)
         ?? Keys(message.LatencyMs, "latencyMs", Stages, IdLength)
         ?? Keys(message.Drops, "drops", Stages, IdLength)
-        ?? Keys(message.Vehicles, "vehicles", Classes, LabelLength);
+        ?? Keys(message.Vehicles, "vehicles", Classes, LabelLength)
+        ?? Text(message.ModelName, "modelName", IdLength)
+        ?? Text(message.ModelVersion, "modelVersion", IdLength);
 
     /// <summary>The first field of <paramref name="message"/> over its limit, or null when all are within them.</summary>
     public static string? FindProblem(ReviewSampleInfo message) =>

@@ -36,7 +36,9 @@ internal static class SampleMessages
         Drops: new Dictionary<string, long> { ["decode"] = 0, ["classify"] = 3 },
         Reconnects: 1,
         Vehicles: new Dictionary<string, long> { ["car"] = 17, ["truck"] = 2 },
-        EstimatedPrecision: 0.88);
+        EstimatedPrecision: 0.88,
+        ModelName: "vehicle-classifier",
+        ModelVersion: "1.4.0");
 
     public static ReviewSampleInfo Sample() => new(
         DeviceId: "box-07",
