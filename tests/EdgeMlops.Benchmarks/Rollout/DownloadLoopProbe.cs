@@ -25,7 +25,9 @@ public sealed class DownloadLoopProbe(string file, string scratchDirectory)
         builder.Logging.ClearProviders();
         await using var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");
-        app.MapGet("/file", () => Results.File(file, "application/octet-stream", enableRangeProcessing: true));
+        // An absolute path: Results.File resolves a relative one against the web root, not the working directory.
+        var path = Path.GetFullPath(file);
+        app.MapGet("/file", () => Results.File(path, "application/octet-stream", enableRangeProcessing: true));
         await app.StartAsync(cancellationToken);
         // Port 0: Kestrel picks a free port and reports it here.
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
