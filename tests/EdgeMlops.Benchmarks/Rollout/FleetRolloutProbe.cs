@@ -105,14 +105,12 @@ public sealed class FleetRolloutProbe(string package, string publisherKeys, int 
                 throw new InvalidOperationException($"rollout {id} ended {state}; box failures: {string.Join("; ", boxes.Select(b => b.Failure).OfType<string>().Take(5))}");
 
             var done = boxes.Select(b => b.Timeline!).ToList();
-            var firstDownload = done.Min(t => t.DownloadStarted);
-            var lastDownload = done.Max(t => t.DownloadEnded);
             var lastActiveAt = done.Max(t => t.ActiveAt);
             long bytes = done.Sum(t => t.Bytes);
             var perBox = done.Select(t => Stopwatch.GetElapsedTime(t.DownloadStarted, t.DownloadEnded).TotalMilliseconds).Order().ToList();
-            var downloadSpan = Stopwatch.GetElapsedTime(firstDownload, lastDownload).TotalSeconds;
+            var downloading = BusySeconds(done);
             return new FleetFigure(devices, version, seconds, Stopwatch.GetElapsedTime(createdAt, lastActiveAt).TotalSeconds, bytes,
-                bytes / 1e6 / seconds, bytes / 1e6 / downloadSpan, perBox[perBox.Count / 2], LargestFile(package),
+                bytes / 1e6 / seconds, bytes / 1e6 / downloading, perBox[perBox.Count / 2], LargestFile(package),
                 Stages(devices), hubCpu, Tick.TotalSeconds, timeline);
         }
         finally
@@ -121,6 +119,29 @@ public sealed class FleetRolloutProbe(string package, string publisherKeys, int 
                 await box.DisposeAsync();
         }
     }
+
+    /// <summary>Seconds in which at least one box was downloading: the fleet's rate is over these, not the waits between waves.</summary>
+    private static double BusySeconds(IEnumerable<BoxTimeline> timelines)
+    {
+        double busy = 0;
+        long? start = null, end = null;
+        foreach (var t in timelines.OrderBy(t => t.DownloadStarted))
+        {
+            if (end is { } e && t.DownloadStarted <= e)
+            {
+                end = Math.Max(e, t.DownloadEnded);
+                continue;
+            }
+            if (start is { } s) busy += Stopwatch.GetElapsedTime(s, end!.Value).TotalSeconds;
+            (start, end) = (t.DownloadStarted, t.DownloadEnded);
+        }
+        if (start is { } last) busy += Stopwatch.GetElapsedTime(last, end!.Value).TotalSeconds;
+        return busy;
+    }
+
+    /// <summary>The package's files and manifest: what one box fetches (the bare package loop fetches the same).</summary>
+    public static IReadOnlyList<string> PackageFiles(string package) =>
+        Directory.EnumerateFiles(package, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The package's largest file: the bare download loop runs on it.</summary>
     public static string LargestFile(string package) =>

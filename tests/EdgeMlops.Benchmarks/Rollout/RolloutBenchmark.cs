@@ -15,7 +15,7 @@ public static class RolloutBenchmark
 {
     private const string Usage =
         "usage: bench rollout [--second PACKAGE_DIR (e.g. a 6-label model from `cloud-hub model bootstrap --backbone pyramid`)] " +
-        "[--phase-seconds S (3)] [--swap-rounds N (6)] [--cameras C (4)] [--fps F (25)] [--crops K (4)] [--file PATH | --file-mb N (64)] " +
+        "[--phase-seconds S (3)] [--swap-rounds N (8)] [--cameras C (4)] [--fps F (25)] [--crops K (4)] [--file PATH | --file-mb N (64)] " +
         "[--rounds R (5)] [--runs N (5)] [--devices D (100)]";
 
     public static int Run(string[] args)
@@ -23,7 +23,7 @@ public static class RolloutBenchmark
         var seed = "models/vehicle-classifier";
         var keys = "models/keys";
         string? second = null, file = null;
-        int phaseSeconds = 3, swapRounds = 6, cameras = 4, fps = 25, crops = 4, fileMb = 64, rounds = 5, runs = 5, devices = 100;
+        int phaseSeconds = 3, swapRounds = 8, cameras = 4, fps = 25, crops = 4, fileMb = 64, rounds = 5, runs = 5, devices = 100;
         for (var i = 0; i < args.Length; i++)
         {
             int Number() => i + 1 < args.Length && int.TryParse(args[++i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
@@ -92,8 +92,12 @@ public static class RolloutBenchmark
             var fleet = await new FleetRolloutProbe(fleetPackage, s.Keys, s.Devices, scratch).RunAsync(Progress, CancellationToken.None);
             Progress($"(d) the limit: bare download loop of the same file, {fleet.LargestFile} ({new FileInfo(fleet.LargestFile).Length / 1e6:F2} MB)");
             var fleetLimit = await new DownloadLoopProbe(fleet.LargestFile, scratch).RunAsync([1, 10, s.Devices], s.Rounds, CancellationToken.None);
+            var packageFiles = FleetRolloutProbe.PackageFiles(fleetPackage);
+            Progress($"(d) the limit per device: bare loop of the whole package, its {packageFiles.Count} files one after another, then the same flushing each file to disk as the agent does");
+            var packageLimit = await new DownloadLoopProbe(packageFiles, scratch).RunAsync([1, s.Devices], s.Rounds, CancellationToken.None);
+            var packageFlushed = await new DownloadLoopProbe(packageFiles, scratch, flushToDisk: true).RunAsync([1, s.Devices], 1, CancellationToken.None);
 
-            Print(swaps, downloads, validations, fleet, fleetLimit);
+            Print(swaps, downloads, validations, fleet, fleetLimit, [.. packageLimit.Select(d => ("bare", d)), .. packageFlushed.Select(d => ("bare + fsync per file", d))], packageFiles.Count);
             return 0;
         }
         finally
@@ -103,7 +107,7 @@ public static class RolloutBenchmark
     }
 
     private static void Print(IReadOnlyList<SwapRound> swaps, IReadOnlyList<DownloadFigure> downloads, IReadOnlyList<ValidationFigure> validations,
-        FleetFigure fleet, IReadOnlyList<DownloadFigure> fleetLimit)
+        FleetFigure fleet, IReadOnlyList<DownloadFigure> fleetLimit, IReadOnlyList<(string Kind, DownloadFigure Figure)> packageLimits, int packageFileCount)
     {
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine();
@@ -124,16 +128,21 @@ public static class RolloutBenchmark
             Console.WriteLine(string.Create(inv, $"registry validation of {v.Package}: median {v.MedianMilliseconds:F0} ms (min {v.MinMilliseconds:F0}, max {v.MaxMilliseconds:F0}) over {v.Runs} runs ({v.Steps})"));
         var limit = fleetLimit.Single(d => d.Parallel == fleet.Devices);
         Console.WriteLine(string.Create(inv, $"fleet: rollout of {fleet.Version} to {fleet.Devices} devices completed in {fleet.Seconds:F1} s (aim < 30 s); last device active at {fleet.LastActiveSeconds:F1} s; {fleet.Stages} stages (canary {FleetRolloutProbe.Canary}, waves from {FleetRolloutProbe.WaveBase} x{FleetRolloutProbe.WaveFactor}, window {FleetRolloutProbe.Window.TotalSeconds:F0} s), hub tick {fleet.TickSeconds:F0} s"));
-        Console.WriteLine(string.Create(inv, $"fleet download: {fleet.Bytes / 1e6:F1} MB in all; {fleet.MegabytesPerSecondWhileDownloading:F1} MB/s from first download start to last download end, {fleet.MegabytesPerSecondOverRollout:F2} MB/s over the whole rollout; median {fleet.MedianDownloadMs:F0} ms per device (manifest + files + install)"));
+        Console.WriteLine(string.Create(inv, $"fleet download: {fleet.Bytes / 1e6:F1} MB in all; {fleet.MegabytesPerSecondWhileDownloading:F1} MB/s while any box was downloading, {fleet.MegabytesPerSecondOverRollout:F2} MB/s over the whole rollout; median {fleet.MedianDownloadMs:F0} ms per device (manifest + files + install)"));
         foreach (var d in fleetLimit)
             Console.WriteLine(string.Create(inv, $"bare download of the same file ({d.FileBytes / 1e6:F2} MB), {d.Parallel} client(s): {d.MegabytesPerSecond:F1} MB/s in all, median {d.MedianSecondsPerFile * 1000:F1} ms per file"));
-        Console.WriteLine(string.Create(inv, $"fleet download rate / bare loop with {limit.Parallel} clients: {fleet.MegabytesPerSecondWhileDownloading / limit.MegabytesPerSecond:F3}; per-device download time / bare per-file time: {fleet.MedianDownloadMs / (limit.MedianSecondsPerFile * 1000):F1}x"));
+        foreach (var (kind, d) in packageLimits)
+            Console.WriteLine(string.Create(inv, $"bare download of the whole package ({packageFileCount} files, {d.FileBytes / 1e6:F2} MB), {kind}, {d.Parallel} client(s): {d.MegabytesPerSecond:F1} MB/s in all, median {d.MedianSecondsPerFile * 1000:F1} ms per package"));
+        var packageBare = packageLimits.First(p => p.Figure.Parallel == fleet.Devices).Figure;
+        var packageFsync = packageLimits.Last(p => p.Figure.Parallel == fleet.Devices).Figure;
+        Console.WriteLine(string.Create(inv, $"fleet download rate (while any box downloads) / bare loop of the same file with {limit.Parallel} clients: {fleet.MegabytesPerSecondWhileDownloading / limit.MegabytesPerSecond:F3}; / bare package loop with {packageBare.Parallel} clients: {fleet.MegabytesPerSecondWhileDownloading / packageBare.MegabytesPerSecond:F3}; / the same flushing each file: {fleet.MegabytesPerSecondWhileDownloading / packageFsync.MegabytesPerSecond:F3}"));
+        Console.WriteLine(string.Create(inv, $"per-device download (manifest + files + install) {fleet.MedianDownloadMs:F0} ms vs bare package {packageBare.MedianSecondsPerFile * 1000:F0} ms ({fleet.MedianDownloadMs / (packageBare.MedianSecondsPerFile * 1000):F1}x), flushing each file {packageFsync.MedianSecondsPerFile * 1000:F0} ms ({fleet.MedianDownloadMs / (packageFsync.MedianSecondsPerFile * 1000):F1}x), all at {fleet.Devices} clients"));
         Console.WriteLine(string.Create(inv, $"hub: {fleet.HubCpuSeconds:F2} CPU s over the rollout ({fleet.HubCpuSeconds / fleet.Seconds * 100:F0}% of a core; ~{fleet.HubCpuSeconds / Math.Max(1, fleet.Seconds / fleet.TickSeconds) * 1000:F0} ms CPU per {fleet.TickSeconds:F0} s tick, ingest and downloads included)"));
         var json = string.Create(inv,
             $"{{\"swap\":{{\"ratioMedian\":{Median(ratios):F3},\"ratioMin\":{ratios[0]:F3},\"ratioMax\":{ratios[^1]:F3},\"swaps\":{swaps.Count},\"droppedBySwap\":{dropped},\"mixedFrames\":{mixed},\"steadyP99Ms\":[{string.Join(",", swaps.Select(r => r.Steady.Latency.P99.ToString("F2", inv)))}],\"swapP99Ms\":[{string.Join(",", swaps.Select(r => r.Swap.Latency.P99.ToString("F2", inv)))}]}}," +
             $"\"bareDownload\":[{string.Join(",", downloads.Select(d => string.Create(inv, $"{{\"clients\":{d.Parallel},\"megabytesPerSecond\":{d.MegabytesPerSecond:F1},\"fileBytes\":{d.FileBytes}}}")))}]," +
             $"\"registryValidationMs\":[{string.Join(",", validations.Select(v => v.MedianMilliseconds.ToString("F1", inv)))}]," +
-            $"\"fleet\":{{\"devices\":{fleet.Devices},\"seconds\":{fleet.Seconds:F2},\"megabytesPerSecond\":{fleet.MegabytesPerSecondWhileDownloading:F2},\"bareMegabytesPerSecond\":{limit.MegabytesPerSecond:F2},\"hubCpuSeconds\":{fleet.HubCpuSeconds:F2}}}}}");
+            $"\"fleet\":{{\"devices\":{fleet.Devices},\"seconds\":{fleet.Seconds:F2},\"megabytesPerSecond\":{fleet.MegabytesPerSecondWhileDownloading:F2},\"bareMegabytesPerSecond\":{limit.MegabytesPerSecond:F2},\"barePackageMegabytesPerSecond\":{packageBare.MegabytesPerSecond:F2},\"barePackageFsyncMegabytesPerSecond\":{packageFsync.MegabytesPerSecond:F2},\"medianDeviceDownloadMs\":{fleet.MedianDownloadMs:F1},\"hubCpuSeconds\":{fleet.HubCpuSeconds:F2}}}}}");
         Console.WriteLine(json);
     }
 
