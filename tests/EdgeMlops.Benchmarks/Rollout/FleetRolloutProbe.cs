@@ -35,8 +35,8 @@ public sealed class FleetRolloutProbe(string package, string publisherKeys, int 
     public async Task<FleetFigure> RunAsync(Action<string> progress, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(scratchDirectory, "fleet-hub");
-        var (hub, _) = await BenchHub.StartEmbeddedAsync(directory, []);
-        using var _hub = hub;
+        var (started, _) = await BenchHub.StartEmbeddedAsync(directory, []);
+        using var hub = started;
         using var registered = JsonDocument.Parse(await hub.CliAsync("model", "register", Path.GetFullPath(package), "--trust", Path.GetFullPath(publisherKeys)));
         var name = registered.RootElement.GetProperty("name").GetString()!;
         var version = registered.RootElement.GetProperty("version").GetString()!;
@@ -76,7 +76,9 @@ public sealed class FleetRolloutProbe(string package, string publisherKeys, int 
             var body = await created.Content.ReadAsStringAsync(cancellationToken);
             if (!created.IsSuccessStatusCode)
                 throw new InvalidOperationException($"POST /api/rollouts answered {(int)created.StatusCode}: {body}");
-            var id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64();
+            long id;
+            using (var rollout = JsonDocument.Parse(body))
+                id = rollout.RootElement.GetProperty("id").GetInt64();
 
             var timeline = new List<(double Seconds, int Active)>();
             string state;
@@ -104,6 +106,8 @@ public sealed class FleetRolloutProbe(string package, string publisherKeys, int 
             if (state != "completed")
                 throw new InvalidOperationException($"rollout {id} ended {state}; box failures: {string.Join("; ", boxes.Select(b => b.Failure).OfType<string>().Take(5))}");
 
+            if (boxes.FirstOrDefault(b => b.Timeline is null) is { } behind)
+                throw new InvalidOperationException($"rollout {id} completed but box {behind.DeviceId} did not finish its deployment: {behind.Failure ?? "no failure reported"}");
             var done = boxes.Select(b => b.Timeline!).ToList();
             var lastActiveAt = done.Max(t => t.ActiveAt);
             long bytes = done.Sum(t => t.Bytes);

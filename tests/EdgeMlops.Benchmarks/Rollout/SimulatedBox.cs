@@ -53,6 +53,8 @@ internal sealed class SimulatedBox : IAsyncDisposable
         _downloader = new ModelDownloader(_http, _store, options, NullLogger<ModelDownloader>.Instance);
     }
 
+    public string DeviceId => _deviceId;
+
     public string Secret { get; }
 
     /// <summary>What the box did for the version it was last moved to; null until it is active.</summary>
