@@ -9,28 +9,40 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeMlops.Benchmarks.Rollout;
 
-/// <summary>A bare download figure: <paramref name="Parallel"/> clients each fetching the file <paramref name="Rounds"/> times.</summary>
+/// <summary>A bare download figure: <paramref name="Parallel"/> clients each fetching the files <paramref name="Rounds"/> times.</summary>
+/// <param name="FileBytes">The bytes of one fetch of all the files.</param>
+/// <param name="MedianSecondsPerFile">Median time of one fetch of all the files.</param>
 public sealed record DownloadFigure(int Parallel, int Rounds, long FileBytes, double MegabytesPerSecond, double MedianSecondsPerFile);
 
 /// <summary>
-/// The limit a rollout's download is compared with: Kestrel serving one package file as a static file (Range
-/// enabled, no authentication, no bookkeeping), and HttpClient loops that write it to disk and hash it (SHA-256),
-/// the least a box must do with a package file. N loops at once stand in for N devices downloading at once.
+/// The limit a rollout's download is compared with: Kestrel serving package files as static files (Range enabled, no
+/// authentication, no bookkeeping), and HttpClient loops that fetch them one after another, write each to disk and
+/// hash it (SHA-256), the least a box must do with a package file; with <paramref name="flushToDisk"/> each file is
+/// also flushed to the disk before the next, as the agent's downloader does. N loops at once stand in for N devices
+/// downloading at once.
 /// </summary>
-public sealed class DownloadLoopProbe(string file, string scratchDirectory)
+public sealed class DownloadLoopProbe(IReadOnlyList<string> files, string scratchDirectory, bool flushToDisk = false)
 {
+    public DownloadLoopProbe(string file, string scratchDirectory) : this([file], scratchDirectory)
+    {
+    }
+
     public async Task<IReadOnlyList<DownloadFigure>> RunAsync(IReadOnlyList<int> parallelism, int rounds, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         await using var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");
-        app.MapGet("/file", () => Results.File(file, "application/octet-stream", enableRangeProcessing: true));
+        // Absolute paths: Results.File resolves a relative one against the web root, not the working directory.
+        var paths = files.Select(Path.GetFullPath).ToList();
+        app.MapGet("/file/{index:int}", (int index) => index >= 0 && index < paths.Count
+            ? Results.File(paths[index], "application/octet-stream", enableRangeProcessing: true)
+            : Results.NotFound());
         await app.StartAsync(cancellationToken);
         // Port 0: Kestrel picks a free port and reports it here.
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         using var http = new HttpClient { BaseAddress = new Uri(address) };
-        long size = new FileInfo(file).Length;
+        long size = files.Sum(f => new FileInfo(f).Length);
 
         await DownloadAsync(http, Path.Combine(scratchDirectory, "warm-up"), cancellationToken);
         var figures = new List<DownloadFigure>();
@@ -55,9 +67,15 @@ public sealed class DownloadLoopProbe(string file, string scratchDirectory)
         return figures;
     }
 
-    private static async Task DownloadAsync(HttpClient http, string target, CancellationToken cancellationToken)
+    private async Task DownloadAsync(HttpClient http, string target, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync("/file", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        for (int index = 0; index < files.Count; index++)
+            await DownloadFileAsync(http, index, target, cancellationToken);
+    }
+
+    private async Task DownloadFileAsync(HttpClient http, int index, string target, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"/file/{index}", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         response.EnsureSuccessStatusCode();
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         await using var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
@@ -70,5 +88,10 @@ public sealed class DownloadLoopProbe(string file, string scratchDirectory)
             await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
         }
         hash.GetHashAndReset();
+        if (flushToDisk)
+        {
+            await output.FlushAsync(cancellationToken);
+            output.Flush(flushToDisk: true);
+        }
     }
 }

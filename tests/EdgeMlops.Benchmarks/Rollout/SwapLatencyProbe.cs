@@ -16,22 +16,35 @@ namespace EdgeMlops.Benchmarks.Rollout;
 /// <summary>One phase of the swap probe: frame latency through the agent's batcher and what was lost.</summary>
 public sealed record SwapPhase(string Name, LatencySummary Latency, long Offered, long Classified, long DroppedAtCapture, int Swaps, int MixedFrames);
 
+/// <summary>One round: a steady phase, then a phase of the same length with exactly one swap in it.</summary>
+/// <param name="LoadMilliseconds">What the model manager's side took: verify + open a session + validate (canary set, latency batch).</param>
+public sealed record SwapRound(SwapPhase Steady, SwapPhase Swap, double LoadMilliseconds)
+{
+    public double P99Ratio => Swap.Latency.P99 / Steady.Latency.P99;
+
+    /// <summary>Frames dropped at capture in the swap phase beyond those of its steady phase.</summary>
+    public long DroppedBySwap => Math.Max(0, Swap.DroppedAtCapture - Steady.DroppedAtCapture);
+}
+
 /// <summary>
 /// Frame latency through the agent's real <see cref="ClassificationBatcher"/> while cameras offer frames at a fixed
-/// rate: first steady on one model, then while a model manager loads packages on its own thread and hot-swaps them
-/// with <see cref="ModelSlot.Publish"/> every <c>swapEvery</c> (alternating between the packages given). Frames are offered with TryWrite, as capture
-/// does: a frame that finds the queue full is dropped there, so any frame the swap costs shows up as a drop.
+/// rate, in rounds of two phases of equal length: steady on the serving model, then the same while the model manager's
+/// side loads the next package on its own thread (verify + open a session with <see cref="ModelLoader"/>, validate it
+/// with the agent's <see cref="ModelValidation"/>, whose canary set and latency batch also warm the session up) and
+/// publishes it with <see cref="ModelSlot.Publish"/>: one swap per phase, alternating between the packages given.
+/// Frames are offered with TryWrite, as capture does: a frame that finds the queue full is dropped there, so any
+/// frame the swap costs shows up as a drop. Each round's ratio compares phases run back to back, so load from other
+/// processes that drifts over the run weighs on both; the spread over rounds shows how much it still moves.
 /// </summary>
-public sealed class SwapLatencyProbe(IReadOnlyList<string> packages, string trustedKeys, int cameras, double fps, int cropsPerFrame, TimeSpan swapEvery)
+public sealed class SwapLatencyProbe(IReadOnlyList<string> packages, string trustedKeys, int cameras, double fps, int cropsPerFrame)
 {
-    /// <returns>Steady state; swapping sessions as loaded ("swap cold"); swapping sessions that ran one full batch before
-    /// they were published ("swap warm": ONNX Runtime sizes its buffers on a session's first runs).</returns>
-    /// <param name="phase">Time per phase per round.</param>
-    /// <param name="rounds">The three phases run in turn this many times and are summed per phase, so load from
-    /// other processes that drifts over the run weighs on all three alike.</param>
-    public async Task<IReadOnlyList<SwapPhase>> RunAsync(TimeSpan phase, int rounds, CancellationToken cancellationToken)
+    /// <summary>How far into a swap phase the load starts, so the phase holds frames before, during and after it.</summary>
+    private static readonly TimeSpan LoadAfter = TimeSpan.FromMilliseconds(300);
+
+    public async Task<IReadOnlyList<SwapRound>> RunAsync(TimeSpan phase, int rounds, Action<string> progress, CancellationToken cancellationToken)
     {
         var loader = new ModelLoader(Options.Create(new ClassifierRuntimeOptions { ExecutionProviders = ["CPU"] }), NullLogger<ModelLoader>.Instance);
+        var validation = new ModelValidation(new ModelOptions());
         using var slot = new ModelSlot();
         slot.Publish(loader.Load(packages[0], trustedKeys, slot.NextGeneration()));
         var batcher = new ClassificationBatcher(Options.Create(new BatchingOptions()), slot);
@@ -40,20 +53,25 @@ public sealed class SwapLatencyProbe(IReadOnlyList<string> packages, string trus
         var crops = RenderCrops(cropsPerFrame * 8);
         try
         {
-            // Warm-up: first runs allocate ONNX Runtime's arenas.
+            // Warm-up, with a swap of its own: first runs allocate ONNX Runtime's arenas, the first load JITs the loader.
+            int swaps = 0;
+            var warmUpSwap = SwapOnceAsync(slot, loader, validation, packages[++swaps % packages.Count]);
             await OfferAsync(batcher, crops, TimeSpan.FromSeconds(2), cancellationToken);
-            var warmUp = crops.Take(new BatchingOptions().MaxBatchSize).ToList();
-            Offered? steady = null, cold = null, warmed = null;
-            int coldSwaps = 0, warmSwaps = 0;
+            await warmUpSwap;
+            var results = new List<SwapRound>();
             for (int round = 0; round < rounds; round++)
             {
-                steady = (await OfferAsync(batcher, crops, phase, cancellationToken)).Plus(steady);
-                var (coldRound, coldRoundSwaps) = await SwapWhileOfferingAsync(slot, loader, batcher, crops, phase, warmUp: null, cancellationToken);
-                var (warmRound, warmRoundSwaps) = await SwapWhileOfferingAsync(slot, loader, batcher, crops, phase, warmUp, cancellationToken);
-                (cold, coldSwaps) = (coldRound.Plus(cold), coldSwaps + coldRoundSwaps);
-                (warmed, warmSwaps) = (warmRound.Plus(warmed), warmSwaps + warmRoundSwaps);
+                var steady = await OfferAsync(batcher, crops, phase, cancellationToken);
+                var next = packages[++swaps % packages.Count];
+                var swapped = SwapOnceAsync(slot, loader, validation, next);
+                var during = await OfferAsync(batcher, crops, phase, cancellationToken);
+                var loadMs = await swapped;
+                var result = new SwapRound(steady.ToPhase("steady", 0), during.ToPhase("swap", 1), loadMs);
+                results.Add(result);
+                progress(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"  round {round + 1}/{rounds}: steady p99 {result.Steady.Latency.P99:F1} ms, with one swap to {Path.GetFileName(Path.TrimEndingDirectorySeparator(next))} p99 {result.Swap.Latency.P99:F1} ms (x{result.P99Ratio:F2}), load + validate {loadMs:F0} ms, dropped by the swap {result.DroppedBySwap}"));
             }
-            return [steady!.ToPhase("steady", 0), cold!.ToPhase("swap cold", coldSwaps), warmed!.ToPhase("swap warm", warmSwaps)];
+            return results;
         }
         finally
         {
@@ -64,30 +82,17 @@ public sealed class SwapLatencyProbe(IReadOnlyList<string> packages, string trus
         }
     }
 
-    private async Task<(Offered Offered, int Swaps)> SwapWhileOfferingAsync(ModelSlot slot, ModelLoader loader, ClassificationBatcher batcher,
-        List<Mat> crops, TimeSpan phase, List<Mat>? warmUp, CancellationToken cancellationToken)
+    /// <summary>The model manager's side: load and validate on a thread of its own, then publish; returns how long the load and validation took.</summary>
+    private Task<double> SwapOnceAsync(ModelSlot slot, ModelLoader loader, ModelValidation validation, string package) => Task.Run(async () =>
     {
-        int swaps = 0;
-        using var swapping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // The model manager's side: load (verify + open a session) on its own thread, then publish.
-        var manager = Task.Run(() =>
-        {
-            for (int next = 1; !swapping.IsCancellationRequested; next++)
-            {
-                var started = Stopwatch.GetTimestamp();
-                var model = loader.Load(packages[next % packages.Count], trustedKeys, slot.NextGeneration());
-                if (warmUp is not null) model.Session.Classify(warmUp);
-                slot.Publish(model);
-                Interlocked.Increment(ref swaps);
-                var rest = swapEvery - Stopwatch.GetElapsedTime(started);
-                if (rest > TimeSpan.Zero) swapping.Token.WaitHandle.WaitOne(rest);
-            }
-        }, CancellationToken.None);
-        var offered = await OfferAsync(batcher, crops, phase, cancellationToken);
-        await swapping.CancelAsync();
-        await manager;
-        return (offered, swaps);
-    }
+        await Task.Delay(LoadAfter);
+        var started = Stopwatch.GetTimestamp();
+        var model = loader.Load(package, trustedKeys, slot.NextGeneration());
+        validation.Validate(model);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        slot.Publish(model);
+        return elapsed;
+    });
 
     private async Task<Offered> OfferAsync(ClassificationBatcher batcher, List<Mat> crops, TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -143,12 +148,5 @@ public sealed class SwapLatencyProbe(IReadOnlyList<string> packages, string trus
     private sealed record Offered(LatencyHistogram Latencies, long Count, long Classified, long Dropped, int Mixed)
     {
         public SwapPhase ToPhase(string name, int swaps) => new(name, Latencies.Summary(), Count, Classified, Dropped, swaps, Mixed);
-
-        public Offered Plus(Offered? earlier)
-        {
-            if (earlier is null) return this;
-            Latencies.Add(earlier.Latencies);
-            return new Offered(Latencies, Count + earlier.Count, Classified + earlier.Classified, Dropped + earlier.Dropped, Mixed + earlier.Mixed);
-        }
     }
 }

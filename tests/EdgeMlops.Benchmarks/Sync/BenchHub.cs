@@ -32,6 +32,15 @@ internal sealed class BenchHub : IDisposable
     public string? CaCertificatePath { get; private init; }
     public string DatabasePath => Path.Combine(_directory, "hub.db");
 
+    /// <summary>The hub's API as its admin operator (the rollout benchmark creates rollouts and reads metrics with it).</summary>
+    public HttpClient Api => _http;
+
+    /// <summary>The hub process, for its CPU time.</summary>
+    public int ProcessId => _hub.Id;
+
+    /// <summary>Runs an operator CLI command on this hub's store; returns its stdout.</summary>
+    public Task<string> CliAsync(params string[] args) => RunCliAsync(_directory, [.. args, "--db", DatabasePath]);
+
     /// <summary>
     /// Starts a hub with its embedded broker, over TLS with a certificate made by <c>openssl</c> when
     /// <paramref name="tls"/>; enrolls <paramref name="devices"/> through the operator CLI first.
