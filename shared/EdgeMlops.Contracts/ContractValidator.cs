@@ -103,6 +103,8 @@ public static class ContractValidator
         FieldLimits.FindProblem(model)
         ?? Text(model.Name, "model.name")
         ?? Text(model.Version, "model.version")
+        ?? Named(ModelNames.FindNameProblem(model.Name), "model.name")
+        ?? Named(ModelNames.FindVersionProblem(model.Version), "model.version")
         ?? Sha256(model.ManifestSha256, "model.manifestSha256")
         ?? (Uri.TryCreate(model.Source, UriKind.Absolute, out var source) && (source.Scheme == Uri.UriSchemeHttp || source.Scheme == Uri.UriSchemeHttps)
             ? null : $"model.source must be an absolute http or https URL, got '{Shown(model.Source)}'")
@@ -111,6 +113,8 @@ public static class ContractValidator
         ?? (model.Challenger is { } challenger
             ? Text(challenger.Name, "model.challenger.name")
               ?? Text(challenger.Version, "model.challenger.version")
+              ?? Named(ModelNames.FindNameProblem(challenger.Name), "model.challenger.name")
+              ?? Named(ModelNames.FindVersionProblem(challenger.Version), "model.challenger.version")
               ?? Sha256(challenger.ManifestSha256, "model.challenger.manifestSha256")
               ?? (double.IsFinite(challenger.Share) && challenger.Share is > 0 and <= 1 ? null
                   : $"model.challenger.share must be in (0, 1], got {challenger.Share}")
@@ -135,6 +139,8 @@ public static class ContractValidator
         ?? Probability(shadow.ChampionMeanConfidence, "shadow.championMeanConfidence")
         ?? Probability(shadow.ChallengerMeanConfidence, "shadow.challengerMeanConfidence")
         ?? NotNegative(shadow.ChallengerP95Ms, "shadow.challengerP95Ms");
+
+    private static string? Named(string? problem, string field) => problem is null ? null : $"{field}: {problem}";
 
     private static string? Sha256(string? value, string field) =>
         value is { Length: 64 } && value.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f')

@@ -18,53 +18,11 @@ public static class DeviceIds
     public const int MaxLength = 64;
 
     /// <summary>The rule in words, for error messages and documentation.</summary>
-    public static readonly string Rule =
-        $"a device id is 1 to {MaxLength} ASCII letters, digits, '-', '_' and '.', with no '.' first or last and no '..'";
+    public static readonly string Rule = SafeNames.Rule("device id", MaxLength);
 
     /// <summary>Whether <paramref name="deviceId"/> may be used as a device id.</summary>
     public static bool IsValid(string? deviceId) => FindProblem(deviceId) is null;
 
     /// <summary>Why <paramref name="deviceId"/> is not a valid device id, or null when it is.</summary>
-    public static string? FindProblem(string? deviceId)
-    {
-        if (string.IsNullOrEmpty(deviceId))
-            return $"the device id is empty; {Rule}";
-        if (deviceId.Length > MaxLength)
-            return $"the device id is {deviceId.Length} characters long; the limit is {MaxLength}";
-        for (var i = 0; i < deviceId.Length; i++)
-        {
-            if (!IsAllowed(deviceId[i]))
-                return $"the device id contains {Describe(deviceId, i)} at position {i}; {Rule}";
-        }
-        if (deviceId[0] == '.')
-            return $"the device id starts with '.'; {Rule}";
-        if (deviceId[^1] == '.')
-            return $"the device id ends with '.'; {Rule}";
-        if (deviceId.Contains("..", StringComparison.Ordinal))
-            return $"the device id contains '..'; {Rule}";
-        return null;
-    }
-
-    private static bool IsAllowed(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.';
-
-    /// <summary>Names the character at <paramref name="index"/> without ever writing an unprintable one.</summary>
-    private static string Describe(string text, int index)
-    {
-        var c = text[index];
-        return c switch
-        {
-            ':' => "':', which ends the user name in a Mosquitto password file",
-            '/' or '+' or '#' => $"'{c}', which MQTT reserves in topics",
-            ' ' => "a space",
-            _ when char.IsControl(c) => $"the control character U+{(int)c:X4}",
-            _ when char.IsHighSurrogate(c) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1]) =>
-                $"the non-ASCII character U+{char.ConvertToUtf32(c, text[index + 1]):X4}",
-            _ when char.IsSurrogate(c) => $"an unpaired surrogate (U+{(int)c:X4})",
-            _ when char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format =>
-                $"the invisible formatting character U+{(int)c:X4} (a zero-width or text-direction mark)",
-            _ when char.IsWhiteSpace(c) => $"the whitespace character U+{(int)c:X4}",
-            _ when c > '\u007F' => $"the non-ASCII character U+{(int)c:X4}",
-            _ => $"'{c}'",
-        };
-    }
+    public static string? FindProblem(string? deviceId) => SafeNames.FindProblem(deviceId, "device id", MaxLength);
 }

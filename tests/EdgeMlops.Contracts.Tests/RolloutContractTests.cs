@@ -41,6 +41,8 @@ public sealed class RolloutContractTests
     [InlineData("""{"name":"m","version":"1.0.0","manifestSha256":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","source":"http://h","challenger":{"name":"m","version":"2","manifestSha256":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","share":1.5}}""", "model.challenger.share must be in (0, 1]")]
     [InlineData("""{"name":"m","version":"1.0.0","source":"http://h"}""", "model:")]
     [InlineData("""[1,2]""", "model:")]
+    [InlineData("""{"name":"../../opt","version":"1.0.0","manifestSha256":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","source":"http://h"}""", "model.name: the model name contains '/'")]
+    [InlineData("""{"name":"m","version":"..","manifestSha256":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","source":"http://h"}""", "model.version: the model version starts with '.'")]
     public void AMalformedModelPropertyIsRefusedWithTheField(string json, string expected)
     {
         using var document = JsonDocument.Parse(json);

@@ -133,6 +133,8 @@ public sealed class ModelPackageWriterTests : IDisposable
     [InlineData("input.std: every value must be positive")]
     [InlineData("input.width: must be positive")]
     [InlineData("version: 'v1' is not of the form")]
+    [InlineData("name: the model name contains '/'")]
+    [InlineData("name: the model name starts with '.'")]
     [InlineData("metrics[0].precision: 'lorry' is not one of the labels")]
     [InlineData("metrics[0].accuracy: must be between 0 and 1")]
     [InlineData("files['model.onnx'].size: must be positive")]
@@ -158,6 +160,8 @@ public sealed class ModelPackageWriterTests : IDisposable
             "input.std" => (draft with { Input = draft.Input with { Std = [0.2, 0, 0.2] } }, model),
             "input.width" => (draft with { Input = draft.Input with { Width = 0 } }, model),
             "version" => (draft with { Version = "v1" }, model),
+            "name" when problem.Contains("'/'") => (draft with { Name = "../../etc" }, model), // would leave the box's model store
+            "name" => (draft with { Name = ".hidden" }, model),
             "metrics[0].precision" => (draft with { Metrics = [metrics with { Precision = new Dictionary<string, double> { ["lorry"] = 0.5 } }] }, model),
             "metrics[0].accuracy" => (draft with { Metrics = [metrics with { Accuracy = 1.5 }] }, model),
             "files['model.onnx'].size" => (draft, []),

@@ -15,9 +15,19 @@ internal static partial class ManifestValidator
         }
 
         RequireText(problems, "name", manifest.Name);
+        if (!string.IsNullOrWhiteSpace(manifest.Name) && EdgeMlops.Contracts.ModelNames.FindNameProblem(manifest.Name) is { } nameProblem)
+        {
+            // The name becomes a folder on every box and a path segment on the hub.
+            problems.Add($"name: {nameProblem}");
+        }
+
         if (!SemverLike().IsMatch(manifest.Version))
         {
             problems.Add($"version: '{manifest.Version}' is not of the form MAJOR.MINOR.PATCH[-suffix]");
+        }
+        else if (EdgeMlops.Contracts.ModelNames.FindVersionProblem(manifest.Version) is { } versionProblem)
+        {
+            problems.Add($"version: {versionProblem}");
         }
 
         CheckLabels(problems, manifest.Labels);
