@@ -86,6 +86,12 @@ internal sealed class FleetRig : IDisposable
     {
         foreach (var agent in _agents)
             agent.Start(camera, settings);
+        await WaitUntilStartedAsync();
+    }
+
+    /// <summary>Waits until every started agent serves <see cref="V1"/> and the hub holds an event it classified with it.</summary>
+    public async Task WaitUntilStartedAsync()
+    {
         foreach (var agent in _agents)
         {
             await WaitUntilServingAsync(agent, V1);
