@@ -195,12 +195,17 @@ internal sealed class FleetRig : IDisposable
                   string.Join(", ", StoredEvents(agent).TakeLast(10).Select(e => $"{e.Seq}:{e.ModelVersion}")) + $"\n{Logs()}",
             timeout ?? TimeSpan.FromSeconds(90));
 
-    /// <summary>Frames each camera dropped, summed over every stats record the hub stored for the device, per stage.</summary>
+    /// <summary>
+    /// Items the device's pipeline dropped, per stage, summed over every stats interval the hub stored for it (an empty
+    /// dictionary after at least one interval; fails when the hub holds none, which would make "no drops" vacuous).
+    /// </summary>
     public IReadOnlyDictionary<string, long> StoredDrops(FleetAgent agent)
     {
         using var db = new SQLiteConnection(Hub.DatabasePath, SQLiteOpenFlags.ReadOnly);
         var totals = new Dictionary<string, long>();
-        foreach (var payload in db.QueryScalars<string>("SELECT payload FROM stats WHERE device_id = ?", agent.DeviceId))
+        var intervals = db.QueryScalars<string>("SELECT payload FROM stats WHERE device_id = ?", agent.DeviceId);
+        Assert.True(intervals.Count > 0, $"the hub holds no stats of {agent.DeviceId}");
+        foreach (var payload in intervals)
         {
             using var json = JsonDocument.Parse(payload);
             if (!json.RootElement.TryGetProperty("drops", out var drops))
