@@ -208,8 +208,7 @@ internal sealed class FleetRig : IDisposable
         foreach (var payload in intervals)
         {
             using var json = JsonDocument.Parse(payload);
-            if (!json.RootElement.TryGetProperty("drops", out var drops))
-                continue;
+            Assert.True(json.RootElement.TryGetProperty("drops", out var drops), $"a stats record of {agent.DeviceId} has no drops: {payload}");
             foreach (var stage in drops.EnumerateObject())
                 totals[stage.Name] = totals.GetValueOrDefault(stage.Name) + stage.Value.GetInt64();
         }
@@ -220,27 +219,7 @@ internal sealed class FleetRig : IDisposable
     public string Logs(int lines = 25) =>
         $"hub log:\n{Tail(Hub.Log, lines)}" + string.Concat(_agents.Select(a => $"\n{a.DeviceId} log:\n{Tail(a.Log, lines)}"));
 
-    public void Dispose()
-    {
-        // Every process is stopped even when one of them fails to: a test must not leave any behind.
-        try
-        {
-            foreach (var agent in _agents)
-                agent.Dispose();
-        }
-        finally
-        {
-            try
-            {
-                Hub.Dispose();
-            }
-            finally
-            {
-                _api.Dispose();
-                _directory.Dispose();
-            }
-        }
-    }
+    public void Dispose() => Disposal.All([.. _agents, Hub, _api, _directory]);
 
     internal static string Tail(string? log, int lines) =>
         log is null ? "" : string.Join('\n', log.Split('\n').TakeLast(lines));
