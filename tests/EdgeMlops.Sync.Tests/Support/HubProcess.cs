@@ -43,27 +43,29 @@ internal sealed class HubProcess : IDisposable
     /// <summary>Enrolls a device in the hub's store with the operator CLI; returns its secret.</summary>
     public string Enroll(string deviceId)
     {
-        using var cli = new DotnetProcess("cloud-hub device enroll", BuiltPrograms.CloudHub, _directory,
-            ["device", "enroll", deviceId, "--db", DatabasePath]);
-        var exit = cli.WaitForExitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
-        Assert.True(exit == 0, $"device enroll exited {exit}:\n{cli.Stderr}");
-        using var json = JsonDocument.Parse(cli.Stdout);
+        using var json = JsonDocument.Parse(Cli("device", "enroll", deviceId));
         return json.RootElement.GetProperty("secret").GetString()!;
     }
 
     /// <summary>Adds an API operator with the operator CLI; returns its bearer token.</summary>
     public string AddOperator(string name, string role)
     {
-        using var cli = new DotnetProcess("cloud-hub operator add", BuiltPrograms.CloudHub, _directory,
-            ["operator", "add", name, "--role", role, "--db", DatabasePath]);
-        var exit = cli.WaitForExitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
-        Assert.True(exit == 0, $"operator add exited {exit}:\n{cli.Stderr}");
-        using var json = JsonDocument.Parse(cli.Stdout);
+        using var json = JsonDocument.Parse(Cli("operator", "add", name, "--role", role));
         return json.RootElement.GetProperty("token").GetString()!;
     }
 
     /// <summary>Where the HTTP API listens.</summary>
     public Uri ApiAddress => new($"http://127.0.0.1:{HttpPort}");
+
+    /// <summary>Runs an operator command (<c>cloud-hub ARGS --db this hub's store</c>); fails unless it exits 0; returns its stdout.</summary>
+    public string Cli(params string[] arguments)
+    {
+        using var cli = new DotnetProcess($"cloud-hub {string.Join(' ', arguments.Take(2))}", BuiltPrograms.CloudHub, _directory,
+            [.. arguments, "--db", DatabasePath]);
+        var exit = cli.WaitForExitAsync(TimeSpan.FromSeconds(120)).GetAwaiter().GetResult();
+        Assert.True(exit == 0, $"cloud-hub {string.Join(' ', arguments)} exited {exit}:\n{cli.Stdout}\n{cli.Stderr}");
+        return cli.Stdout;
+    }
 
     public async Task StartAsync()
     {
