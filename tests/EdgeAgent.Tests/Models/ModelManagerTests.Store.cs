@@ -5,61 +5,35 @@ using EdgeMlops.Packaging;
 
 namespace EdgeMlops.EdgeAgent.Tests.Models;
 
-/// <summary>
-/// The model store as deployments use it (real HTTP download server): what a failed deployment leaves on disk, and
-/// what the disk budget counts.
-/// </summary>
-public sealed class ModelStoreDeploymentTests : IAsyncLifetime
+// The model store as deployments use it, on the fixture of ModelManagerTests (a real HTTP download server): what a
+// failed deployment leaves on disk, what the disk budget counts, and that re-installing a version never replaces the
+// folder that serves.
+public sealed partial class ModelManagerTests
 {
-    private readonly FleetPackages _packages = new();
-    private readonly TempDirectory _state = new("edgemlops-models-");
-    private ModelDownloadServer _server = null!;
-    private string _v1 = null!;
-    private string _v2 = null!;
-
-    public async Task InitializeAsync()
-    {
-        _v1 = _packages.Build("1.0.0");
-        _v2 = _packages.Build("2.0.0");
-        _server = await ModelDownloadServer.StartAsync(ManagerRig.DeviceId, ManagerRig.Secret);
-        _server.Serve(_v2);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _state.Dispose();
-        _packages.Dispose();
-    }
-
-    private ManagerRig Rig(Action<ModelOptions>? configure = null) => new(_packages, _state.Path, _v1, configure);
-
-    private static long DistinctBytes(string package) =>
-        FleetPackages.Manifest(package).Files.DistinctBy(f => f.Sha256).Sum(f => f.Size);
-
     [Fact]
-    public async Task A_version_that_fails_validation_leaves_neither_its_folder_nor_its_cache_files_behind()
+    public async Task A_version_that_fails_verification_leaves_neither_its_folder_nor_its_cache_files_behind()
     {
-        var swapped = _packages.Build("2.2.0", draft => draft with
-        {
-            Labels = [draft.Labels[1], draft.Labels[0], .. draft.Labels.Skip(2)],
-            Gate = new CanaryGate { MinMacroPrecision = 0.9 },
-        });
-        _server.Serve(swapped);
+        using var publisher = SigningKey.Generate();
         await using var rig = Rig();
         await rig.StartAsync();
 
-        var report = await rig.HandledAsync(rig.Desire(swapped, _server));
+        var report = await rig.HandledAsync(rig.Desire(Served(_packages.Build("2.3.0", key: publisher)), _server));
 
         Assert.Equal(ModelDeploymentState.Failed, report.State);
         Assert.Empty(rig.Store.Installed());
         Assert.DoesNotContain(Directory.EnumerateFiles(rig.Store.CacheDirectory), f => !f.EndsWith(".part", StringComparison.Ordinal));
     }
 
+    private string Served(string package)
+    {
+        _server.Serve(package);
+        return package;
+    }
+
     [Fact]
     public async Task Files_already_in_the_state_directory_count_against_the_disk_budget()
     {
-        await using var rig = Rig(o => o.DiskBudgetBytes = DistinctBytes(_v2) + 10_000);
+        await using var rig = Rig(o => o.DiskBudgetBytes = ModelStore.DistinctBytes([FleetPackages.Manifest(_v2)]) + 10_000);
         Directory.CreateDirectory(rig.Store.StateDirectory);
         await File.WriteAllBytesAsync(Path.Combine(rig.Store.StateDirectory, "left-behind.bin"), new byte[20_000]);
         await rig.StartAsync();
