@@ -60,8 +60,18 @@ public sealed class ClassificationBatcher
         var lease = _slot.Lease();
         try
         {
-            while (await reader.WaitToReadAsync(cancellationToken))
+            while (true)
             {
+                // Idle here, no frame half classified: a model replaced while no frames come is let go now (its
+                // session disposed), not when the next frame arrives.
+                lease = RefreshIdle(lease);
+                var input = reader.WaitToReadAsync(cancellationToken).AsTask();
+                while (!input.IsCompleted && _slot.HasModel)
+                {
+                    await WhenInputOrReplacedAsync(input, lease.Model, cancellationToken);
+                    lease = RefreshIdle(lease);
+                }
+                if (!await input) break;
                 await FillAsync(reader, pending, inFlight, lease.Model, cancellationToken);
                 while (pending.Count > 0)
                 {
@@ -147,12 +157,33 @@ public sealed class ClassificationBatcher
         return next;
     }
 
+    /// <summary>The lease on the slot's current model when one is published (a cleared slot leaves the lease as it is).</summary>
+    private ModelLease RefreshIdle(ModelLease lease) => _slot.HasModel ? Refresh(lease) : lease;
+
+    /// <summary>Returns once input is waiting (or the input completed) or a model other than <paramref name="held"/> is published.</summary>
+    private async Task WhenInputOrReplacedAsync(Task<bool> input, LoadedModel held, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var replaced = _slot.WaitForReplacementAsync(held, Timeout.InfiniteTimeSpan, TimeProvider.System, stop.Token);
+        await Task.WhenAny(input, replaced);
+        await stop.CancelAsync();
+        try
+        {
+            await replaced;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Input came first: the wait for a replacement was called off.
+        }
+    }
+
     /// <summary>
     /// Takes frames until a batch is full or <see cref="BatchingOptions.MaxWait"/> is up. Frames without crops pass
-    /// straight through, stamped with the model that would have classified them.
+    /// straight through, stamped with the slot's current model (the one that would classify them).
     /// </summary>
+    /// <param name="held">The batcher's leased model: the stamp while the slot is empty (the agent is stopping).</param>
     private async Task FillAsync(ChannelReader<FrameCrops> reader, Queue<(FrameCrops, int)> pending, Queue<FrameCrops> inFlight,
-        LoadedModel model, CancellationToken cancellationToken)
+        LoadedModel held, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + _options.MaxWait;
         while (pending.Count < _options.MaxBatchSize)
@@ -174,7 +205,7 @@ public sealed class ClassificationBatcher
                 continue;
             }
             frame.EnqueuedTimestamp = Stopwatch.GetTimestamp();
-            if (frame.Crops.Count == 0) frame.Model = model;
+            if (frame.Crops.Count == 0) frame.Model = _slot.HasModel ? _slot.Current : held;
             inFlight.Enqueue(frame);
             for (int i = 0; i < frame.Crops.Count; i++) pending.Enqueue((frame, i));
         }

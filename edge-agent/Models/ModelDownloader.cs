@@ -152,11 +152,7 @@ public sealed class ModelDownloader(HttpClient http, ModelStore store, ModelOpti
         return file.Size;
     }
 
-    private long PartialLength(PackageFileEntry file)
-    {
-        var part = new FileInfo(store.PartialFile(file.Sha256));
-        return part.Exists ? part.Length : 0;
-    }
+    private long PartialLength(PackageFileEntry file) => store.PartialLength(file.Sha256);
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

@@ -171,9 +171,8 @@ public sealed class ModelManager : BackgroundService
         LoadedModel? loaded = null;
         try
         {
-            var folder = _store.InstalledManifestSha256(name, version) is { } held
-                         && string.Equals(held, desired.ManifestSha256, StringComparison.OrdinalIgnoreCase)
-                ? HeldOnDisk(name, version)
+            var folder = _store.InstalledFolder(name, version, desired.ManifestSha256) is { } held
+                ? HeldOnDisk(name, version, held)
                 : await DownloadAsync(desired, serving, cancellationToken).ConfigureAwait(false);
 
             Report(name, version, ModelDeploymentState.Verifying, rollout, previous: serving.Version);
@@ -214,10 +213,10 @@ public sealed class ModelManager : BackgroundService
         }
     }
 
-    private string HeldOnDisk(string name, string version)
+    private string HeldOnDisk(string name, string version, string folder)
     {
         _logger.LogInformation("Model {Name} {Version} is held on disk: no download", name, version);
-        return _store.VersionDirectory(name, version);
+        return folder;
     }
 
     private Task<string> DownloadAsync(DesiredModel desired, LoadedModel serving, CancellationToken cancellationToken)
@@ -240,8 +239,8 @@ public sealed class ModelManager : BackgroundService
     private async Task<string> FetchAsync(string name, string version, string manifestSha256, string sourceUrl, LoadedModel serving,
         Action<DownloadProgress>? progress, CancellationToken cancellationToken)
     {
-        if (_store.InstalledManifestSha256(name, version) is { } held && string.Equals(held, manifestSha256, StringComparison.OrdinalIgnoreCase))
-            return HeldOnDisk(name, version);
+        if (_store.InstalledFolder(name, version, manifestSha256) is { } held)
+            return HeldOnDisk(name, version, held);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.DownloadTimeout);
         try
@@ -263,13 +262,18 @@ public sealed class ModelManager : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Makes room (what the prune after the swap would delete goes now, and downloads abandoned for this one), then
+    /// checks what the store really uses on disk plus what is still to download against the budget.
+    /// </summary>
     private void CheckDiskBudget(ModelManifest manifest, LoadedModel serving)
     {
-        var kept = _store.KeptManifests(_options.KeepVersions - 1, Protected(serving));
-        var needed = ModelStore.DistinctBytes(kept.Append(manifest));
-        if (needed > _options.DiskBudgetBytes)
+        Prune(serving, _options.KeepVersions - 1, manifest);
+        var used = _store.DiskUsage();
+        var toDownload = _downloader.Missing(manifest).Sum(f => f.Size - _store.PartialLength(f.Sha256));
+        if (used + toDownload > _options.DiskBudgetBytes)
             throw new DeploymentFailedException(
-                $"disk budget: {manifest.Name} {manifest.Version} with the {kept.Count} versions kept needs {needed} bytes, over {ModelOptions.SectionName}:DiskBudgetBytes {_options.DiskBudgetBytes}");
+                $"disk budget: {manifest.Name} {manifest.Version} needs {toDownload} bytes more on top of the {used} the model store uses, {used + toDownload} in all, over {ModelOptions.SectionName}:DiskBudgetBytes {_options.DiskBudgetBytes}");
     }
 
     private LoadedModel Verify(string folder)
@@ -295,18 +299,33 @@ public sealed class ModelManager : BackgroundService
         Prune(model);
     }
 
-    private void Prune(LoadedModel serving)
+    private void Prune(LoadedModel serving, int? keep = null, ModelManifest? downloading = null)
     {
         try
         {
-            foreach (var deleted in _store.Prune(_options.KeepVersions, Protected(serving)))
+            foreach (var deleted in _store.Prune(keep ?? _options.KeepVersions, Protected(serving), downloading))
                 _logger.LogInformation("Deleted model version {Version} from disk ({Key} = {Keep})", deleted,
                     $"{ModelOptions.SectionName}:KeepVersions", _options.KeepVersions);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _logger.LogWarning("Could not delete old model versions: {Reason}", e.Message);
         }
+    }
+
+    /// <summary>A version that failed is deleted from disk (unless something still needs it), then the rest is pruned.</summary>
+    private void Discard(string name, string version, LoadedModel serving)
+    {
+        try
+        {
+            foreach (var folder in _store.Discard(name, version, Protected(serving)))
+                _logger.LogInformation("Deleted {Folder}: model {Name} {Version} failed", folder, name, version);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("Could not delete failed model {Name} {Version}: {Reason}", name, version, e.Message);
+        }
+        Prune(serving);
     }
 
     /// <summary>The serving version, the one the pointer would roll back to and the shadow challenger: never pruned.</summary>
@@ -395,6 +414,7 @@ public sealed class ModelManager : BackgroundService
         _logger.LogWarning("Deployment of model {Name} {Version} failed: {Reason}; {ServingName} {ServingVersion} keeps serving",
             name, version, reason, serving.Name, serving.Version);
         Report(name, version, ModelDeploymentState.Failed, rollout, reason: reason, previous: serving.Version);
+        Discard(name, version, serving);
     }
 
     private void Report(string name, string version, ModelDeploymentState state, string? rollout, string? reason = null,

@@ -20,22 +20,31 @@ public sealed record ModelPointerEntry(string Name, string Version, string Path)
 /// <summary>
 /// What the model manager keeps on disk under <see cref="ModelOptions.StateDirectory"/>: the content-addressed file
 /// cache, one folder per installed version (<c>versions/&lt;name&gt;/&lt;version&gt;/</c>, its files hard-linked from the
-/// cache), and <c>current.json</c>, the pointer to the serving version. Every change is a rename, so a box killed at
-/// any moment finds either the old or the new state, never half of one.
+/// cache; <c>&lt;version&gt;@&lt;sha12&gt;</c> when that version is installed again with another manifest), and
+/// <c>current.json</c>, the pointer to the serving version. Every change is a rename, so a box killed at any moment
+/// finds either the old or the new state, never half of one; a folder the pointer names is never replaced.
 /// </summary>
 public sealed class ModelStore
 {
     private const string PointerFile = "current.json";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private const string InstallingMarker = ".installing-";
+    private const char ManifestKeySeparator = '@';
 
-    public ModelStore(string stateDirectory, string cacheDirectory)
+    /// <summary>A download left as .part longer than this is abandoned: pruning deletes it.</summary>
+    public static readonly TimeSpan PartialFileMaxAge = TimeSpan.FromDays(1);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private readonly TimeProvider _time;
+
+    public ModelStore(string stateDirectory, string cacheDirectory, TimeProvider? time = null)
     {
         StateDirectory = Path.GetFullPath(stateDirectory);
         CacheDirectory = Path.GetFullPath(cacheDirectory);
         VersionsDirectory = Path.Combine(StateDirectory, "versions");
+        _time = time ?? TimeProvider.System;
     }
 
-    public static ModelStore From(ModelOptions options) => new(options.StateDirectory, options.CacheFolder);
+    public static ModelStore From(ModelOptions options, TimeProvider? time = null) => new(options.StateDirectory, options.CacheFolder, time);
 
     public string StateDirectory { get; }
     public string CacheDirectory { get; }
@@ -43,11 +52,36 @@ public sealed class ModelStore
 
     public string VersionDirectory(string name, string version) => Path.Combine(VersionsDirectory, name, version);
 
+    /// <summary>
+    /// Where a version goes whose <see cref="VersionDirectory"/> already holds another manifest (the hub re-signed it):
+    /// a folder of its own, so the one installed before (which the pointer may name) is never replaced.
+    /// </summary>
+    public string KeyedVersionDirectory(string name, string version, string manifestSha256) =>
+        Path.Combine(VersionsDirectory, name, $"{version}{ManifestKeySeparator}{manifestSha256[..12].ToLowerInvariant()}");
+
+    /// <summary>The installed folder of that version that holds exactly the manifest with this SHA-256, or null.</summary>
+    public string? InstalledFolder(string name, string version, string manifestSha256)
+    {
+        foreach (var folder in new[] { VersionDirectory(name, version), KeyedVersionDirectory(name, version, manifestSha256) })
+        {
+            if (ManifestSha256In(folder) is { } held && string.Equals(held, manifestSha256, StringComparison.OrdinalIgnoreCase))
+                return folder;
+        }
+        return null;
+    }
+
     /// <summary>The cached file with this SHA-256 (lowercase hex), whether or not it is there.</summary>
     public string CachedFile(string sha256) => Path.Combine(CacheDirectory, sha256);
 
     /// <summary>Where a download of that file in progress lands; it becomes <see cref="CachedFile"/> once its hash is checked.</summary>
     public string PartialFile(string sha256) => CachedFile(sha256) + ".part";
+
+    /// <summary>Bytes of that file downloaded so far (0 when no download of it is in progress).</summary>
+    public long PartialLength(string sha256)
+    {
+        var part = new FileInfo(PartialFile(sha256));
+        return part.Exists ? part.Length : 0;
+    }
 
     /// <summary>The pointer, or null when none was written yet (or it cannot be read: then the configured package serves).</summary>
     public CurrentModelPointer? ReadPointer()
@@ -79,22 +113,33 @@ public sealed class ModelStore
     }
 
     /// <summary>SHA-256 of an installed version's <c>manifest.json</c>, or null when that version is not installed.</summary>
-    public string? InstalledManifestSha256(string name, string version)
+    public string? InstalledManifestSha256(string name, string version) => ManifestSha256In(VersionDirectory(name, version));
+
+    private static string? ManifestSha256In(string folder)
     {
-        var manifest = Path.Combine(VersionDirectory(name, version), PackageLayout.ManifestFile);
+        var manifest = Path.Combine(folder, PackageLayout.ManifestFile);
         return File.Exists(manifest) ? Sha256OfFile(manifest) : null;
     }
 
     /// <summary>
     /// Installs a version from the cache: the manifest and every file it lists are placed in a sibling folder, which is
-    /// then renamed to <see cref="VersionDirectory"/>. An older folder of that version is replaced.
+    /// then renamed to <see cref="VersionDirectory"/>, or to <see cref="KeyedVersionDirectory"/> when that holds another
+    /// manifest of the version. A folder that already holds this manifest is returned as it is.
     /// </summary>
     /// <exception cref="FileNotFoundException">A file the manifest lists is not in the cache.</exception>
+    /// <exception cref="IOException">The only folder left for this manifest is one the pointer names.</exception>
     public string Install(string name, string version, byte[] manifestJson, ModelManifest manifest)
     {
-        var target = VersionDirectory(name, version);
+        var manifestSha256 = Sha256Of(manifestJson);
+        if (InstalledFolder(name, version, manifestSha256) is { } installed) return installed;
+        var target = Directory.Exists(VersionDirectory(name, version))
+            ? KeyedVersionDirectory(name, version, manifestSha256)
+            : VersionDirectory(name, version);
+        if (Directory.Exists(target) && PointerFolders().Contains(Normalized(target)))
+            throw new IOException(
+                $"{name} {version}: {target} holds another manifest than {manifestSha256} and the pointer names it; it is not replaced");
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var staging = $"{target}.installing-{Guid.NewGuid():N}";
+        var staging = $"{target}{InstallingMarker}{Guid.NewGuid():N}";
         Directory.CreateDirectory(staging);
         try
         {
@@ -111,6 +156,7 @@ public sealed class ModelStore
                 LinkOrCopy(source, destination);
             }
             File.WriteAllBytes(Path.Combine(staging, PackageLayout.ManifestFile), manifestJson);
+            // Only a folder no pointer names gets here (an unreadable or hash-prefix-colliding leftover).
             if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
             Directory.Move(staging, target);
             return target;
@@ -131,20 +177,22 @@ public sealed class ModelStore
         {
             foreach (var versionFolder in Directory.EnumerateDirectories(nameFolder))
             {
-                if (Path.GetFileName(versionFolder).Contains(".installing-", StringComparison.Ordinal)) continue;
+                if (Path.GetFileName(versionFolder).Contains(InstallingMarker, StringComparison.Ordinal)) continue;
                 var manifestPath = Path.Combine(versionFolder, PackageLayout.ManifestFile);
                 if (!File.Exists(manifestPath)) continue;
+                // A keyed folder (version@sha12) holds the same version as the plain one: the version is the folder's name up to the key.
+                var folderName = Path.GetFileName(versionFolder);
+                var version = folderName.Split(ManifestKeySeparator)[0];
                 try
                 {
                     var manifest = ModelManifestJson.Parse(File.ReadAllBytes(manifestPath));
-                    installed.Add(new InstalledVersion(Path.GetFileName(nameFolder), Path.GetFileName(versionFolder), manifest,
-                        Directory.GetLastWriteTimeUtc(versionFolder)));
+                    installed.Add(new InstalledVersion(Path.GetFileName(nameFolder), version, manifest,
+                        Directory.GetLastWriteTimeUtc(versionFolder), versionFolder));
                 }
                 catch (Exception e) when (e is JsonException or ModelPackageException or IOException)
                 {
                     // An unreadable folder holds nothing the store can account for; pruning removes it.
-                    installed.Add(new InstalledVersion(Path.GetFileName(nameFolder), Path.GetFileName(versionFolder), null,
-                        DateTime.MinValue));
+                    installed.Add(new InstalledVersion(Path.GetFileName(nameFolder), version, null, DateTime.MinValue, versionFolder));
                 }
             }
         }
@@ -156,18 +204,15 @@ public sealed class ModelStore
         manifests.SelectMany(m => m.Files).DistinctBy(f => f.Sha256, StringComparer.Ordinal).Sum(f => f.Size);
 
     /// <summary>
-    /// The manifests of the installed versions a prune to <paramref name="keep"/> would leave (those in
-    /// <paramref name="protect"/> first, then the newest), for the disk budget.
+    /// The versions a prune leaves: the folders the pointer names, the other folders of the protected versions (a
+    /// protected version the pointer names is kept only in the folder it names), then the newest up to <paramref name="keep"/>.
     /// </summary>
-    public IReadOnlyList<ModelManifest> KeptManifests(int keep, IReadOnlyCollection<(string Name, string Version)> protect) =>
-        Kept(Installed(), keep, protect).Where(v => v.Manifest is not null).Select(v => v.Manifest!).ToList();
-
-    private static List<InstalledVersion> Kept(IReadOnlyList<InstalledVersion> installed, int keep,
+    private List<InstalledVersion> Kept(IReadOnlyList<InstalledVersion> installed, int keep,
         IReadOnlyCollection<(string Name, string Version)> protect)
     {
-        bool IsProtected(InstalledVersion v) => protect.Contains((v.Name, v.Version));
-        var kept = installed.Where(IsProtected).ToList();
-        foreach (var version in installed.Where(v => !IsProtected(v) && v.Manifest is not null).Reverse())
+        var (isProtected, isSuperseded) = Protection(installed, protect);
+        var kept = installed.Where(isProtected).ToList();
+        foreach (var version in installed.Where(v => !isProtected(v) && !isSuperseded(v) && v.Manifest is not null).Reverse())
         {
             if (kept.Count < keep) kept.Add(version);
         }
@@ -175,38 +220,138 @@ public sealed class ModelStore
     }
 
     /// <summary>
-    /// Deletes installed versions beyond the newest <paramref name="keep"/> (never those in <paramref name="protect"/>),
-    /// leftovers of interrupted installs, and cache files no kept version references. Returns the versions deleted.
+    /// Which folders nothing may delete: those the pointer names, and those of the protected versions, except that a
+    /// version installed in two folders (re-signed) and named by the pointer keeps only the folder the pointer names:
+    /// its other folder is superseded and not worth keeping.
     /// </summary>
-    public IReadOnlyList<string> Prune(int keep, IReadOnlyCollection<(string Name, string Version)> protect)
+    private (Func<InstalledVersion, bool> IsProtected, Func<InstalledVersion, bool> IsSuperseded) Protection(
+        IReadOnlyList<InstalledVersion> installed, IReadOnlyCollection<(string Name, string Version)> protect)
+    {
+        var pointed = PointerFolders();
+        bool IsPointed(InstalledVersion v) => pointed.Contains(Normalized(v.Folder));
+        var pointedVersions = installed.Where(IsPointed).Select(v => (v.Name, v.Version)).ToHashSet();
+        bool IsSuperseded(InstalledVersion v) => !IsPointed(v) && pointedVersions.Contains((v.Name, v.Version));
+        return (v => IsPointed(v) || protect.Contains((v.Name, v.Version)) && !IsSuperseded(v), IsSuperseded);
+    }
+
+    /// <summary>
+    /// Deletes installed versions beyond the newest <paramref name="keep"/> (never those in <paramref name="protect"/>
+    /// nor a folder the pointer names), leftovers of interrupted installs, cache files no kept version references, and
+    /// abandoned downloads: a .part older than <see cref="PartialFileMaxAge"/>, or, while <paramref name="downloading"/>
+    /// is given, any .part that is not one of its files. Returns the versions deleted.
+    /// </summary>
+    public IReadOnlyList<string> Prune(int keep, IReadOnlyCollection<(string Name, string Version)> protect,
+        ModelManifest? downloading = null)
     {
         var deleted = new List<string>();
         var installed = Installed();
         var kept = Kept(installed, keep, protect);
         foreach (var version in installed.Except(kept))
         {
-            Directory.Delete(VersionDirectory(version.Name, version.Version), recursive: true);
+            Directory.Delete(version.Folder, recursive: true);
             deleted.Add($"{version.Name} {version.Version}");
         }
         if (Directory.Exists(VersionsDirectory))
         {
-            foreach (var leftover in Directory.EnumerateDirectories(VersionsDirectory, "*.installing-*", SearchOption.AllDirectories).ToList())
+            foreach (var leftover in Directory.EnumerateDirectories(VersionsDirectory, $"*{InstallingMarker}*", SearchOption.AllDirectories).ToList())
                 Directory.Delete(leftover, recursive: true);
         }
-        var referenced = kept.Where(v => v.Manifest is not null).SelectMany(v => v.Manifest!.Files).Select(f => f.Sha256)
-            .ToHashSet(StringComparer.Ordinal);
+        var referenced = kept.Where(v => v.Manifest is not null).SelectMany(v => v.Manifest!.Files)
+            .Concat(downloading?.Files ?? []).Select(f => f.Sha256).ToHashSet(StringComparer.Ordinal);
         if (Directory.Exists(CacheDirectory))
         {
+            var abandonedBefore = _time.GetUtcNow().UtcDateTime - PartialFileMaxAge;
             foreach (var file in Directory.EnumerateFiles(CacheDirectory).ToList())
             {
                 var fileName = Path.GetFileName(file);
-                // A .part is a download to resume; it is kept until a deployment that wants it succeeds or fails.
-                if (!fileName.EndsWith(".part", StringComparison.Ordinal) && !referenced.Contains(fileName))
+                if (fileName.EndsWith(".part", StringComparison.Ordinal))
+                {
+                    // A .part is a download to resume when its deployment is tried again; not for ever, nor past a newer download.
+                    var wanted = referenced.Contains(fileName[..^".part".Length]);
+                    if (downloading is not null ? !wanted : File.GetLastWriteTimeUtc(file) < abandonedBefore) File.Delete(file);
+                }
+                else if (!referenced.Contains(fileName))
+                {
                     File.Delete(file);
+                }
             }
         }
         return deleted;
     }
+
+    /// <summary>
+    /// Deletes the folders of a version whose deployment failed, except those nothing may delete (see
+    /// <see cref="Protection"/>): a failed version must not stay on disk and count as the newest. Its cache files go
+    /// with the next prune. Returns the folders deleted.
+    /// </summary>
+    public IReadOnlyList<string> Discard(string name, string version, IReadOnlyCollection<(string Name, string Version)> protect)
+    {
+        var deleted = new List<string>();
+        var all = Installed();
+        var isProtected = Protection(all, protect).IsProtected;
+        foreach (var installed in all.Where(v => v.Name == name && v.Version == version && !isProtected(v)))
+        {
+            Directory.Delete(installed.Folder, recursive: true);
+            deleted.Add(installed.Folder);
+        }
+        return deleted;
+    }
+
+    /// <summary>
+    /// Bytes the store takes on disk now: the cache (downloads in progress included), and every file under the state
+    /// directory that is not a hard link of a cached file (the pointer, copies where linking failed, leftovers).
+    /// </summary>
+    public long DiskUsage()
+    {
+        long bytes = 0;
+        var cached = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (Directory.Exists(CacheDirectory))
+        {
+            foreach (var file in new DirectoryInfo(CacheDirectory).EnumerateFiles())
+            {
+                bytes += file.Length;
+                cached[file.FullName] = file.Length;
+            }
+        }
+        if (!Directory.Exists(StateDirectory)) return bytes;
+        var linked = LinkedFromCache(cached);
+        foreach (var file in new DirectoryInfo(StateDirectory).EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            if (!cached.ContainsKey(file.FullName) && !linked.Contains(file.FullName)) bytes += file.Length;
+        }
+        return bytes;
+    }
+
+    // The files of installed versions that are hard links of cache files (same content, so counted once): a version file
+    // of the size its manifest lists whose cache file exists with that size. Where linking fell back to a copy this
+    // undercounts; the store links wherever the file system allows it.
+    private HashSet<string> LinkedFromCache(Dictionary<string, long> cached)
+    {
+        var linked = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var version in Installed().Where(v => v.Manifest is not null))
+        {
+            foreach (var entry in version.Manifest!.Files)
+            {
+                var file = new FileInfo(Path.Combine(version.Folder, entry.Path.Replace('/', Path.DirectorySeparatorChar)));
+                if (file.Exists && file.Length == entry.Size && cached.TryGetValue(CachedFile(entry.Sha256), out var size) && size == entry.Size)
+                    linked.Add(file.FullName);
+            }
+        }
+        return linked;
+    }
+
+    /// <summary>The folders the pointer names (serving and previous), full paths; never replaced or deleted.</summary>
+    private HashSet<string> PointerFolders()
+    {
+        var pointer = ReadPointer();
+        var folders = new HashSet<string>(StringComparer.Ordinal);
+        if (pointer is null) return folders;
+        folders.Add(Normalized(pointer.Path));
+        if (pointer.Previous is { } previous) folders.Add(Normalized(previous.Path));
+        return folders;
+    }
+
+    private static string Normalized(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 
     public static string Sha256OfFile(string path)
     {
@@ -227,5 +372,5 @@ public sealed class ModelStore
     private static extern int Link([MarshalAs(UnmanagedType.LPUTF8Str)] string existing, [MarshalAs(UnmanagedType.LPUTF8Str)] string created);
 }
 
-/// <summary>One installed version; <see cref="Manifest"/> is null when its manifest cannot be read.</summary>
-public sealed record InstalledVersion(string Name, string Version, ModelManifest? Manifest, DateTime InstalledAt);
+/// <summary>One installed version in <see cref="Folder"/>; <see cref="Manifest"/> is null when its manifest cannot be read.</summary>
+public sealed record InstalledVersion(string Name, string Version, ModelManifest? Manifest, DateTime InstalledAt, string Folder);

@@ -146,6 +146,41 @@ public sealed class ClassificationBatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task A_model_replaced_while_no_frames_come_is_released_without_waiting_for_the_next_frame()
+    {
+        var batcher = Batcher();
+        var running = batcher.RunAsync(CancellationToken.None);
+        var first = _slot.Current;
+        await batcher.Input.WriteAsync(Frame(0, 2));
+        (await ReadAsync(1)).Single().Dispose();
+
+        _slot.Publish(SeedModel.Load(_slot));
+
+        await Eventually.HoldsAsync(() => first.IsReleased, "the idle batcher let go of the replaced model");
+        batcher.Input.Complete();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_frame_without_crops_after_a_swap_is_stamped_with_the_new_model()
+    {
+        var batcher = Batcher();
+        var running = batcher.RunAsync(CancellationToken.None);
+        await batcher.Input.WriteAsync(Frame(0, 2));
+        (await ReadAsync(1)).Single().Dispose();
+
+        var second = SeedModel.Load(_slot);
+        _slot.Publish(second);
+        await batcher.Input.WriteAsync(Frame(1, 0));
+        var frame = (await ReadAsync(1)).Single();
+
+        Assert.Same(second, frame.Model);
+        batcher.Input.Complete();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+        frame.Dispose();
+    }
+
+    [Fact]
     public async Task A_model_that_fails_on_probation_hands_its_batch_to_the_version_rolled_back_to_and_no_frame_is_lost()
     {
         var batcher = Batcher(maxBatchSize: 3);

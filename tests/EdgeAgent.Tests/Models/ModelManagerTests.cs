@@ -10,7 +10,7 @@ namespace EdgeMlops.EdgeAgent.Tests.Models;
 /// The model manager against a real HTTP server serving the hub's device download API: what it downloads, what it
 /// refuses, what it reports, and that the current model keeps serving whenever a deployment fails.
 /// </summary>
-public sealed class ModelManagerTests : IAsyncLifetime
+public sealed partial class ModelManagerTests : IAsyncLifetime
 {
     private readonly FleetPackages _packages = new();
     private readonly TempDirectory _state = new("edgemlops-models-");
