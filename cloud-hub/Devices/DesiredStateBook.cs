@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using EdgeMlops.CloudHub.Broker;
 using EdgeMlops.CloudHub.Storage;
@@ -16,6 +17,10 @@ namespace EdgeMlops.CloudHub.Devices;
 public sealed class DesiredStateBook(HubDatabase database, IDesiredStatePublisher publisher, TimeProvider time, ILogger<DesiredStateBook> logger)
 {
     private readonly Lock _changeLock = new();
+
+    // One publisher at a time per device, each publishing the row as stored at that moment: a retained message the
+    // broker holds is then never older than one published before it (a republish read earlier cannot land last).
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _publishGates = new(StringComparer.Ordinal);
 
     /// <summary>The desired state stored for <paramref name="deviceId"/>, or null when none was ever set.</summary>
     public DesiredState? Current(string deviceId) =>
@@ -56,7 +61,7 @@ public sealed class DesiredStateBook(HubDatabase database, IDesiredStatePublishe
                 ON CONFLICT (device_id) DO UPDATE SET revision = ?2, json = ?3, updated_at = ?4
                 """, deviceId, state.Revision, json, UnixTime.ToMs(state.UpdatedAt)));
         }
-        await TryPublishAsync(state, cancellationToken).ConfigureAwait(false);
+        await TryPublishNewestAsync(deviceId, onlyUnpublished: false, cancellationToken).ConfigureAwait(false);
         return state;
     }
 
@@ -64,33 +69,51 @@ public sealed class DesiredStateBook(HubDatabase database, IDesiredStatePublishe
     /// <returns>How many were published.</returns>
     public async Task<int> PublishPendingAsync(bool all, CancellationToken cancellationToken)
     {
-        var rows = database.Read(connection => connection.Query<DesiredRow>(all
-            ? "SELECT device_id, revision, json, published_revision FROM desired_states"
-            : "SELECT device_id, revision, json, published_revision FROM desired_states WHERE published_revision < revision"));
+        var deviceIds = database.Read(connection => connection.QueryScalars<string>(all
+            ? "SELECT device_id FROM desired_states ORDER BY device_id"
+            : "SELECT device_id FROM desired_states WHERE published_revision < revision ORDER BY device_id"));
         var published = 0;
-        foreach (var row in rows)
+        foreach (var deviceId in deviceIds)
         {
-            if (await TryPublishAsync(Parse(row), cancellationToken).ConfigureAwait(false))
+            if (await TryPublishNewestAsync(deviceId, onlyUnpublished: !all, cancellationToken).ConfigureAwait(false))
                 published++;
         }
         return published;
     }
 
-    private async Task<bool> TryPublishAsync(DesiredState state, CancellationToken cancellationToken)
+    /// <summary>Publishes the device's desired state as stored now (unless already published and <paramref name="onlyUnpublished"/>).</summary>
+    /// <returns>Whether it was published.</returns>
+    private async Task<bool> TryPublishNewestAsync(string deviceId, bool onlyUnpublished, CancellationToken cancellationToken)
     {
+        var gate = _publishGates.GetOrAdd(deviceId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await publisher.PublishAsync(state, cancellationToken).ConfigureAwait(false);
+            var row = database.Read(connection => connection.Query<DesiredRow>(
+                "SELECT device_id, revision, json, published_revision FROM desired_states WHERE device_id = ?", deviceId)).FirstOrDefault();
+            if (row is null || (onlyUnpublished && row.PublishedRevision >= row.Revision))
+                return false;
+            var state = Parse(row);
+            try
+            {
+                await publisher.PublishAsync(state, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Broker not up, or the connection dropped mid-publish (MQTTnet's own exceptions): the stored state stays
+                // unpublished and the republisher tries again; neither the caller's change nor the hub fails for it.
+                logger.LogWarning("Desired state revision {Revision} of device {DeviceId} is stored but not published yet: {Reason}",
+                    state.Revision, state.DeviceId, e.Message);
+                return false;
+            }
+            database.Write(connection => connection.Execute(
+                "UPDATE desired_states SET published_revision = MAX(published_revision, ?2) WHERE device_id = ?1", state.DeviceId, state.Revision));
+            return true;
         }
-        catch (InvalidOperationException e)
+        finally
         {
-            logger.LogWarning("Desired state revision {Revision} of device {DeviceId} is stored but not published yet: {Reason}",
-                state.Revision, state.DeviceId, e.Message);
-            return false;
+            gate.Release();
         }
-        database.Write(connection => connection.Execute(
-            "UPDATE desired_states SET published_revision = MAX(published_revision, ?2) WHERE device_id = ?1", state.DeviceId, state.Revision));
-        return true;
     }
 
     private static DesiredState Parse(DesiredRow row) =>

@@ -102,11 +102,13 @@ public sealed class WebhookSender(WebhookNotifications notifications, IOptions<N
     private async Task DeliverAsync(HubNotification notification, NotificationOptions settings, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(notification, NotificationJsonContext.Default.HubNotification);
-        var signature = WebhookSignature.Compute(settings.WebhookSecret!, body);
         var delay = settings.RetryDelay;
         for (var attempt = 1; ; attempt++)
         {
-            var problem = await PostAsync(settings.WebhookUrl!, notification.Kind, body, signature, cancellationToken).ConfigureAwait(false);
+            // Signed per attempt: a retry carries the time it was sent, so the receiver's replay window holds for it too.
+            var sentAt = time.GetUtcNow().ToUnixTimeSeconds();
+            var signature = WebhookSignature.Compute(settings.WebhookSecret!, sentAt, body);
+            var problem = await PostAsync(settings.WebhookUrl!, notification.Kind, body, sentAt, signature, cancellationToken).ConfigureAwait(false);
             if (problem is null)
             {
                 notifications.DeliveredOne();
@@ -128,11 +130,12 @@ public sealed class WebhookSender(WebhookNotifications notifications, IOptions<N
     }
 
     /// <returns>Null when the receiver answered 2xx; otherwise what went wrong.</returns>
-    private async Task<string?> PostAsync(string url, string kind, byte[] body, string signature, CancellationToken cancellationToken)
+    private async Task<string?> PostAsync(string url, string kind, byte[] body, long sentAt, string signature, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         request.Headers.Add(WebhookSignature.Header, signature);
+        request.Headers.Add(WebhookSignature.TimestampHeader, sentAt.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add(EventHeader, kind);
         try
         {

@@ -162,8 +162,9 @@ public sealed class ModelRegistration(
             session = ClassifierSession.Create(package.ModelPath, signature,
                 new ClassifierRuntimeOptions { ExecutionProviders = ["CPU"], Preprocessing = PreprocessingPlacement.Host }, logger);
         }
-        catch (Exception e) when (e is ClassifierLoadException or NotSupportedException or ArgumentException)
+        catch (Exception e) when (e is ClassifierLoadException or NotSupportedException or ArgumentException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
         {
+            // OnnxRuntimeException: the graph loaded but its first run at load (warm-up) failed.
             throw new RegistrationRefusedException(RegistrationChecks.Graph, PackageLayout.ModelFile, e.Message, e);
         }
         using (session)
@@ -173,8 +174,10 @@ public sealed class ModelRegistration(
             {
                 outcome = CanarySetCheck.Run(package, session);
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (e is InvalidDataException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
             {
+                // A graph that loads but fails when run (an out-of-range index, a bad reshape) is the package's fault:
+                // refused and audited like any other canary failure, not a 500.
                 throw new RegistrationRefusedException(RegistrationChecks.Canary, PackageLayout.CanaryDirectory, e.Message, e);
             }
             return outcome.Passed

@@ -37,7 +37,7 @@ public static class RolloutEndpoints
         }).RequireAuthorization(OperatorPolicies.Operate);
 
     private static async Task<IResult> CreateAsync(HttpRequest request, RolloutStore store, IOptions<RolloutOptions> options, Registry.IModelCatalog catalog,
-        AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        Devices.IDeviceRegistry registry, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
     {
         var actor = OperatorClaims.NameOf(request.HttpContext.User);
         RolloutRequest? body;
@@ -53,6 +53,8 @@ public static class RolloutEndpoints
         var (plan, problem) = (body ?? new RolloutRequest(null, null)).ToPlan(options.Value);
         if (plan is not null && catalog.Resolve(plan.Model, plan.Requested) is null)
             problem = $"version: model '{plan.Model}' has no registered version or alias '{plan.Requested}'";
+        else if (plan?.FindUnenrolled(registry.IsEnrolled) is { } unenrolled)
+            problem = unenrolled;
         if (plan is null || problem is not null)
         {
             audit.Record(actor, RolloutAuditActions.Create, body?.Model ?? "?", $"refused: {problem}");

@@ -110,7 +110,7 @@ public sealed class RolloutEngine(
         if (RolloutStates.IsActive(rollout.State))
         {
             foreach (var device in devices.Where(d => d.MovedAt is not null && !d.RevertPending))
-                Follow(rollout, device, now);
+                await FollowAsync(rollout, device, now, cancellationToken).ConfigureAwait(false);
             if (rollout.State == RolloutStates.Running && FindAbortReason(rollout, devices) is { } abort)
                 Finish(rollout, RolloutStates.Aborted, abort, RolloutStates.Running);
             else if (rollout.State == RolloutStates.Running)
@@ -134,7 +134,7 @@ public sealed class RolloutEngine(
         var named = rollout.DeviceIds.Split(',', StringSplitOptions.RemoveEmptyEntries);
         var matched = RolloutTargets.Choose(named, selector, rollout.Percent, rollout.Model, rollout.Id, tags);
         // A device another active rollout is moving stays with it: a newer rollout supersedes only finished ones.
-        var chosen = matched.Where(id => HeldBy(id) is not { } other || other == rollout.Id).ToList();
+        var chosen = matched.Where(id => store.HeldBy(id, rollout.Id) is null).ToList();
         if (chosen.Count < matched.Count)
             logger.LogWarning("Rollout {RolloutId} leaves out {Count} devices that other active rollouts are moving", rollout.Id, matched.Count - chosen.Count);
         if (chosen.Count == 0)
@@ -150,21 +150,23 @@ public sealed class RolloutEngine(
         return true;
     }
 
-    /// <summary>The active rollout whose version the device's desired model names, if any.</summary>
-    private long? HeldBy(string deviceId) =>
-        desired.Current(deviceId) is { } state && DesiredModel.TryRead(state, out var model, out _)
-        && long.TryParse(model.RolloutId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
-        && store.Get(id) is { } holder && RolloutStates.IsActive(holder.State)
-            ? id
-            : null;
-
     /// <summary>Updates one moved device from what it last reported, or times it out.</summary>
-    private void Follow(RolloutRow rollout, RolloutDeviceRow device, DateTimeOffset now)
+    private async Task FollowAsync(RolloutRow rollout, RolloutDeviceRow device, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var nowMs = UnixTime.ToMs(now);
         var before = (device.State, device.Succeeded, device.BytesDone);
+        if (device.State == RolloutDeviceStates.Pending && !NamesRollout(device.DeviceId, rollout.Id))
+        {
+            // Marked moved but the desired state does not say so: the hub stopped (or the database refused the write)
+            // between the two writes of MoveAsync. Write the move again rather than wait for the device to time out.
+            logger.LogWarning("Rollout {RolloutId}: device {DeviceId} was marked moved but its desired model does not name the rollout; moving it again",
+                rollout.Id, device.DeviceId);
+            await desired.SetPropertyAsync(device.DeviceId, DesiredModel.PropertyName, Target(rollout).ToProperty(), cancellationToken).ConfigureAwait(false);
+        }
+        var probationOver = true;
         if (ReadDeployment(rollout, device.DeviceId) is { } report)
         {
+            probationOver = report.ProbationUntil is not { } until || until <= now;
             var state = report.State switch
             {
                 ModelDeploymentState.Pending => RolloutDeviceStates.Pending,
@@ -188,7 +190,9 @@ public sealed class RolloutEngine(
             device.BytesDone = report.BytesDone;
             device.BytesTotal = report.BytesTotal;
         }
-        if (device.State == RolloutDeviceStates.Active && !device.Succeeded && nowMs - device.ActiveSince >= rollout.WindowMs)
+        // Succeeded only once the box's own probation is over too: until then it may still roll back by itself, and a
+        // rollout that completed or released the next wave would never see it.
+        if (device.State == RolloutDeviceStates.Active && !device.Succeeded && nowMs - device.ActiveSince >= rollout.WindowMs && probationOver)
             device.Succeeded = true;
         if ((device.State == RolloutDeviceStates.Pending || RolloutDeviceStates.IsInProgress(device.State)) && nowMs - device.MovedAt >= rollout.DeviceTimeoutMs)
         {
@@ -265,18 +269,26 @@ public sealed class RolloutEngine(
         if (current?.Properties is { } properties && properties.TryGetValue(DesiredModel.PropertyName, out var model))
             previousDesired = model.GetRawText();
         var previousVersion = store.Reported(device.DeviceId)?.ModelVersion;
-        var target = new DesiredModel(rollout.Model, rollout.Version!, rollout.ManifestSha256!, rollout.Source!, RolloutStore.IdText(rollout.Id), rollout.ProbationSeconds);
-        // Stored before the desired state: a crash in between moves the device once more on restart, never loses what it had.
+        // Stored before the desired state: a crash in between moves the device once more (FollowAsync), never loses what it had.
         store.MarkMoved(rollout.Id, device.DeviceId, previousVersion, previousDesired, now);
-        await desired.SetPropertyAsync(device.DeviceId, DesiredModel.PropertyName, target.ToProperty(), cancellationToken).ConfigureAwait(false);
+        await desired.SetPropertyAsync(device.DeviceId, DesiredModel.PropertyName, Target(rollout).ToProperty(), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The desired model a moved device gets. The download source is the catalog's at move time, not the rollout's start:
+    /// a hub whose public URL changed mid-rollout sends later waves to where it can be reached now.
+    /// </summary>
+    private DesiredModel Target(RolloutRow rollout) =>
+        new(rollout.Model, rollout.Version!, rollout.ManifestSha256!, catalog.DownloadSource, RolloutStore.IdText(rollout.Id), rollout.ProbationSeconds);
+
+    /// <summary>Whether the device's stored desired model names rollout <paramref name="id"/>.</summary>
+    private bool NamesRollout(string deviceId, long id) =>
+        desired.Current(deviceId) is { } state && DesiredModel.TryRead(state, out var model, out _) && model.RolloutId == RolloutStore.IdText(id);
 
     /// <summary>Puts back the desired model the device had before the rollout moved it (unless a later rollout has moved it since).</summary>
     private async Task RevertAsync(RolloutRow rollout, RolloutDeviceRow device, CancellationToken cancellationToken)
     {
-        var ours = RolloutStore.IdText(rollout.Id);
-        var current = desired.Current(device.DeviceId);
-        var stillOurs = current is not null && DesiredModel.TryRead(current, out var now, out _) && now.RolloutId == ours;
+        var stillOurs = NamesRollout(device.DeviceId, rollout.Id);
         string reason;
         if (!stillOurs)
             reason = "left as it is: its desired model no longer names this rollout";

@@ -88,4 +88,11 @@ public sealed record RolloutPlan(
         : DeviceTimeout <= TimeSpan.Zero ? $"deviceTimeout: {DeviceTimeout} is not positive"
         : ProbationSeconds is < 0 ? $"probationSeconds: {ProbationSeconds} is negative"
         : null;
+
+    /// <summary>
+    /// The first device named by id that is not enrolled, as a problem naming it; null when all are. Checked at create:
+    /// a mistyped id would otherwise sit in the rollout, be moved, and only time out a wave later.
+    /// </summary>
+    public string? FindUnenrolled(Func<string, bool> isEnrolled) =>
+        Devices.FirstOrDefault(id => !isEnrolled(id)) is { } unknown ? $"devices: '{unknown}' is not an enrolled device" : null;
 }

@@ -112,6 +112,18 @@ public sealed class RolloutStore(HubDatabase database)
             return changed;
         });
 
+    /// <summary>
+    /// The active rollout, other than <paramref name="except"/>, that targets the device and has not reverted it (queued
+    /// for a later wave counts: that rollout will move it), or null.
+    /// </summary>
+    public long? HeldBy(string deviceId, long except) =>
+        database.Read(connection => connection.QueryScalars<long>($"""
+            SELECT d.rollout_id FROM rollout_devices d JOIN rollouts r ON r.id = d.rollout_id
+            WHERE d.device_id = ? AND d.rollout_id <> ? AND d.state <> '{RolloutDeviceStates.Reverted}'
+              AND r.state IN ('{RolloutStates.Pending}', '{RolloutStates.Running}', '{RolloutStates.Paused}')
+            ORDER BY d.rollout_id LIMIT 1
+            """, deviceId, except)).Cast<long?>().FirstOrDefault();
+
     /// <summary>The device was moved: its desired model now names the rollout's version.</summary>
     public void MarkMoved(long id, string deviceId, string? previousVersion, string? previousDesired, DateTimeOffset now) =>
         database.Write(connection => connection.Execute($"""

@@ -40,6 +40,8 @@ public sealed class RolloutCreateCommand : ICliCommand
             throw new UsageException($"--{problem}");
 
         using var store = HubStoreAccess.Open(db);
+        if (plan.FindUnenrolled(store.Devices.IsEnrolled) is { } unenrolled)
+            throw new UsageException($"--{unenrolled}");
         var id = new RolloutStore(store.Database).Create(plan, AuditLog.CliActor, DateTimeOffset.UtcNow);
         store.Audit.Record(AuditLog.CliActor, RolloutAuditActions.Create, RolloutStore.IdText(id), $"{AuditActions.Done}: {plan.Model} {plan.Requested}");
         output.WriteLine(JsonSerializer.Serialize(new { id, state = RolloutStates.Pending }, RolloutJson.Line));

@@ -28,8 +28,8 @@ public sealed class AliasMoveWebhookTests
 
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
         await Eventually.HoldsAsync(() => !receiver.Received.IsEmpty, "the webhook receives the alias move");
-        var (body, signature, _, _) = Assert.Single(receiver.Received);
-        Assert.True(WebhookSignature.Verify(Secret, body, signature));
+        var (body, signature, _, _, timestamp) = Assert.Single(receiver.Received);
+        Assert.True(WebhookSignature.Verify(Secret, timestamp, body, signature, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
         using var json = JsonDocument.Parse(body);
         Assert.Equal(ModelAliases.NotificationKind, json.RootElement.GetProperty("kind").GetString());
         Assert.Equal("vehicle-classifier@production", json.RootElement.GetProperty("subject").GetString());

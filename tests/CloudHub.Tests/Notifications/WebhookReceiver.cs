@@ -23,7 +23,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     public string Url { get; }
 
     /// <summary>Every POST in arrival order, with the status it was answered.</summary>
-    public ConcurrentQueue<(byte[] Body, string? Signature, string? Event, int Status)> Received { get; } = new();
+    public ConcurrentQueue<(byte[] Body, string? Signature, string? Event, int Status, string? Timestamp)> Received { get; } = new();
 
     public static async Task<WebhookReceiver> StartAsync(int failFirst = 0)
     {
@@ -38,7 +38,8 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer);
             var status = Interlocked.Decrement(ref receiver._failuresLeft) >= 0 ? StatusCodes.Status500InternalServerError : StatusCodes.Status204NoContent;
-            receiver.Received.Enqueue((buffer.ToArray(), request.Headers[WebhookSignature.Header], request.Headers[WebhookSender.EventHeader], status));
+            receiver.Received.Enqueue((buffer.ToArray(), request.Headers[WebhookSignature.Header], request.Headers[WebhookSender.EventHeader], status,
+                request.Headers[WebhookSignature.TimestampHeader]));
             return Results.StatusCode(status);
         });
         await app.StartAsync();

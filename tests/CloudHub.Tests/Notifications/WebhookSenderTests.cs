@@ -50,9 +50,15 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         }
         var attempts = _receiver.Received.ToList();
         Assert.Equal([500, 204], attempts.Select(a => a.Status));
-        Assert.All(attempts, a => Assert.True(WebhookSignature.Verify(Secret, a.Body, a.Signature), "the signature verifies with the secret"));
-        Assert.False(WebhookSignature.Verify("another-secret-entirely", attempts[0].Body, attempts[0].Signature));
+        var now = DateTimeOffset.UtcNow;
+        var window = TimeSpan.FromMinutes(5);
+        Assert.All(attempts, a => Assert.True(WebhookSignature.Verify(Secret, a.Timestamp, a.Body, a.Signature, now, window), "the signature verifies with the secret"));
+        Assert.False(WebhookSignature.Verify("another-secret-entirely", attempts[0].Timestamp, attempts[0].Body, attempts[0].Signature, now, window));
         Assert.Equal(attempts[0].Body, attempts[1].Body);
+        // Replayed later, or with its timestamp moved into the window, the same POST does not verify.
+        Assert.False(WebhookSignature.Verify(Secret, attempts[0].Timestamp, attempts[0].Body, attempts[0].Signature, now.AddMinutes(10), window));
+        var moved = (long.Parse(attempts[0].Timestamp!, System.Globalization.CultureInfo.InvariantCulture) + 600).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.False(WebhookSignature.Verify(Secret, moved, attempts[0].Body, attempts[0].Signature, now.AddMinutes(10), window));
         Assert.Equal("alias.moved", attempts[1].Event);
         using var json = JsonDocument.Parse(attempts[1].Body);
         Assert.Equal("vehicle-classifier@production", json.RootElement.GetProperty("subject").GetString());

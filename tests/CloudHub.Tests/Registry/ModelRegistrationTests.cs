@@ -100,6 +100,31 @@ public sealed class ModelRegistrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_model_that_fails_its_first_run_at_load_is_refused_by_the_graph_check_and_audited()
+    {
+        var model = TestPackages.WriteFailingOnEveryRunModel(_temp.File("failing.onnx"));
+        var package = TestPackages.Write(_temp.File("pkg"), modelPath: model);
+
+        var refused = await Assert.ThrowsAsync<RegistrationRefusedException>(() => Registration.RegisterAsync(package, "alice", null, CancellationToken.None));
+
+        Assert.Equal((RegistrationChecks.Graph, PackageLayout.ModelFile), (refused.Check, refused.File));
+        Assert.Contains("out of data bounds", refused.Message);
+        Assert.Contains(_hub.Get<AuditLog>().Page(null, 10), e => e.Action == ModelRegistration.AuditAction && e.Outcome.StartsWith("refused: graph", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_model_that_fails_when_the_canary_set_runs_is_refused_by_the_canary_check_and_audited()
+    {
+        var model = TestPackages.WriteFailingOnBatchesModel(_temp.File("failing.onnx"));
+        var package = TestPackages.Write(_temp.File("pkg"), modelPath: model);
+
+        var refused = await Assert.ThrowsAsync<RegistrationRefusedException>(() => Registration.RegisterAsync(package, "alice", null, CancellationToken.None));
+
+        Assert.Equal((RegistrationChecks.Canary, PackageLayout.CanaryDirectory), (refused.Check, refused.File));
+        Assert.Contains(_hub.Get<AuditLog>().Page(null, 10), e => e.Action == ModelRegistration.AuditAction && e.Outcome.StartsWith("refused: canary", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_model_whose_canary_precision_is_under_its_gate_is_refused_by_the_canary_check()
     {
         // Labels rotated by one: every canary image is read as another class, so precision falls far under the gate.

@@ -120,6 +120,20 @@ public sealed class RolloutApiTests : IAsyncLifetime
         Assert.Contains("edgemlops_hub_rollouts{state=\"rolled-back\"} 1", metrics);
     }
 
+    [Fact]
+    public async Task A_rollout_naming_a_device_that_is_not_enrolled_is_refused_naming_it_and_audited()
+    {
+        _hub.Enroll("box-1");
+        var operatorClient = _hub.ClientAs(OperatorRole.Operator);
+
+        var refused = await operatorClient.PostAsJsonAsync("/api/rollouts", new { model = RolloutFleet.Model, version = "2", devices = new[] { "box-1", "box-9" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("'box-9' is not an enrolled device", await refused.Content.ReadAsStringAsync());
+        Assert.Empty(_hub.Get<RolloutStore>().List());
+        Assert.Contains(AuditOf(RolloutAuditActions.Create), entry => entry.Outcome == "refused: devices: 'box-9' is not an enrolled device");
+    }
+
     private async Task ReportAsync(string deviceId, string serving, ModelDeploymentReport? deployment)
     {
         var state = new ReportedState(deviceId, DateTimeOffset.UtcNow, RolloutFleet.Model, serving, new OutboxBacklog(1, 0, 0, null, 0), Deployment: deployment);

@@ -275,4 +275,100 @@ public sealed class RolloutEngineTests
         Assert.Equal("every targeted device is in another active rollout", fleet.Rollout(blocked).Reason);
         Assert.Equal(RolloutStates.Running, fleet.Rollout(older).State);
     }
+
+    [Fact]
+    public async Task A_device_queued_for_a_later_wave_of_an_active_rollout_is_left_out_of_a_newer_one()
+    {
+        await using var fleet = new RolloutFleet(new TestCatalog("1", "2", "3"));
+        await fleet.AddDevicesAsync(2, "1");
+        var older = fleet.Create(new RolloutRequest(RolloutFleet.Model, "2", Devices: ["box-1", "box-2"], Canary: 1, WaveBase: 1, Window: Window));
+        await fleet.TickAsync();
+        var queued = fleet.DevicesOf(older).Single(d => d.State == RolloutDeviceStates.Queued).DeviceId;
+
+        var newer = fleet.Create(new RolloutRequest(RolloutFleet.Model, "3", Devices: [queued], WaveBase: 1, Window: Window));
+        await fleet.TickAsync();
+
+        Assert.Equal(RolloutStates.Aborted, fleet.Rollout(newer).State);
+        Assert.Equal("every targeted device is in another active rollout", fleet.Rollout(newer).Reason);
+        Assert.Null(fleet.DesiredVersion(queued));
+        await fleet.BoxesApplyAsync();
+        await fleet.AdvanceAsync(Window);
+        Assert.Equal("2", fleet.DesiredVersion(queued));
+    }
+
+    [Fact]
+    public async Task A_device_marked_moved_whose_desired_state_was_never_written_is_moved_again()
+    {
+        await using var fleet = new RolloutFleet(new TestCatalog("1", "2"));
+        await fleet.AddDevicesAsync(1, "1");
+        var id = fleet.Create(new RolloutRequest(RolloutFleet.Model, "2", Devices: ["box-1"], WaveBase: 1, Window: Window));
+        var now = fleet.Hub.Time.GetUtcNow();
+        // The hub stopped between the two writes of a move: marked moved in the rollout, the desired state never written.
+        fleet.Store.Start(id, "2", fleet.Catalog.Resolve(RolloutFleet.Model, "2")!.ManifestSha256, fleet.Catalog.DownloadSource, [("box-1", 0)], now);
+        fleet.Store.MarkMoved(id, "box-1", "1", null, now);
+        Assert.Null(fleet.DesiredVersion("box-1"));
+
+        await fleet.TickAsync();
+
+        Assert.Equal(("2", RolloutStore.IdText(id)), (fleet.DesiredVersion("box-1"), fleet.DesiredModelOf("box-1")!.RolloutId));
+        await fleet.BoxesApplyAsync();
+        await fleet.AdvanceAsync(Window);
+        Assert.Equal((RolloutStates.Completed, new RolloutCounters(1, 1, 1, 0, 0)), (fleet.Rollout(id).State, fleet.Counters(id)));
+    }
+
+    [Fact]
+    public async Task A_device_succeeds_only_once_its_probation_is_over_and_a_rollback_on_probation_counts_as_failed()
+    {
+        await using var fleet = new RolloutFleet(new TestCatalog("1", "2"));
+        var devices = await fleet.AddDevicesAsync(2, "1");
+        var id = fleet.Create(new RolloutRequest(RolloutFleet.Model, "2", Devices: devices, WaveBase: 1, WaveFactor: 1, Window: Window, ProbationSeconds: 300));
+        await fleet.TickAsync();
+        var first = fleet.DevicesOf(id).Single(d => d.MovedAt is not null).DeviceId;
+        var second = devices.Single(d => d != first);
+        await ActiveOnProbationAsync(first);
+
+        await fleet.AdvanceAsync(Window); // through the window, still on probation: the next wave waits
+        Assert.Null(fleet.DesiredVersion(second));
+        Assert.False(fleet.DevicesOf(id).Single(d => d.DeviceId == first).Succeeded);
+
+        await fleet.AdvanceAsync(TimeSpan.FromMinutes(3)); // probation over
+        Assert.True(fleet.DevicesOf(id).Single(d => d.DeviceId == first).Succeeded);
+        Assert.Equal("2", fleet.DesiredVersion(second));
+
+        await ActiveOnProbationAsync(second);
+        await fleet.AdvanceAsync(Window);
+        Assert.Equal(RolloutStates.Running, fleet.Rollout(id).State); // not completed while the last box may still roll back
+        await fleet.ReportAsync(second, "1", new ModelDeploymentReport(RolloutFleet.Model, "2", ModelDeploymentState.RolledBack, fleet.Hub.Time.GetUtcNow(),
+            RolloutStore.IdText(id), "probation: error rate over the limit", PreviousVersion: "1"));
+        await fleet.AdvanceAsync(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(RolloutDeviceStates.RolledBack, fleet.DevicesOf(id).Single(d => d.DeviceId == second).State);
+        Assert.Equal(1, fleet.Counters(id).Failed);
+        Assert.Equal(RolloutStates.Completed, fleet.Rollout(id).State); // 1 of 2 executed failed, under the abort minimum of 3
+
+        Task ActiveOnProbationAsync(string device)
+        {
+            var now = fleet.Hub.Time.GetUtcNow();
+            return fleet.ReportAsync(device, "2", new ModelDeploymentReport(RolloutFleet.Model, "2", ModelDeploymentState.Active, now, RolloutStore.IdText(id),
+                PreviousVersion: "1", ProbationUntil: now.AddMinutes(5)));
+        }
+    }
+
+    [Fact]
+    public async Task Each_wave_gets_the_download_source_the_catalog_names_when_it_is_moved()
+    {
+        var catalog = new TestCatalog("1", "2");
+        await using var fleet = new RolloutFleet(catalog);
+        await fleet.AddDevicesAsync(2, "1");
+        var id = fleet.Create(new RolloutRequest(RolloutFleet.Model, "2", Devices: ["box-1", "box-2"], Canary: 1, WaveBase: 1, Window: Window));
+        await fleet.TickAsync();
+        var canary = fleet.DevicesOf(id).Single(d => d.Wave == 0).DeviceId;
+        var later = fleet.DevicesOf(id).Single(d => d.Wave == 1).DeviceId;
+
+        catalog.DownloadSource = "https://hub.example.net/";
+        await fleet.BoxesApplyAsync();
+        await fleet.AdvanceAsync(Window);
+
+        Assert.Equal(("http://hub.test:8080/", "https://hub.example.net/"), (fleet.DesiredModelOf(canary)!.Source, fleet.DesiredModelOf(later)!.Source));
+    }
 }

@@ -31,7 +31,7 @@ internal sealed class TestCatalog : IModelCatalog
 
     public ModelVersionRef? Resolve(string name, string versionOrAlias) => _versions.GetValueOrDefault((name, versionOrAlias));
 
-    public string DownloadSource => "http://hub.test:8080/";
+    public string DownloadSource { get; set; } = "http://hub.test:8080/";
 }
 
 /// <summary>Records every notification.</summary>
