@@ -10,7 +10,7 @@ public sealed class RolloutCreateCommand : ICliCommand
 {
     public string Name => "rollout create";
     public string Usage => "--model NAME (--version V | --alias A) (--devices a,b | --selector S) [--percent P] [--canary N] [--wave-base N] [--wave-factor F] " +
-                           "[--window 2m] [--abort-threshold 0.2] [--abort-min 3] [--device-timeout 30m] [--db PATH]";
+                           "[--window 2m] [--abort-threshold 0.2] [--abort-min 3] [--device-timeout 30m] [--probation-seconds S] [--db PATH]";
     public string Summary => "Create a staged rollout of a model version or alias onto devices and/or a tag selector; the running hub resolves the version and starts it (an unknown version aborts it, saying so). Prints {\"id\",\"state\"}.";
 
     public Task<int> RunAsync(CommandArguments arguments, TextWriter output, CancellationToken cancellationToken)
@@ -32,7 +32,9 @@ public sealed class RolloutCreateCommand : ICliCommand
             arguments.Optional("window") is null ? null : arguments.Duration("window", defaults.Window),
             Number(arguments, "abort-threshold"),
             arguments.Optional("abort-min") is null ? null : arguments.Int("abort-min", defaults.AbortMin, 1),
-            arguments.Optional("device-timeout") is null ? null : arguments.Duration("device-timeout", defaults.DeviceTimeout));
+            arguments.Optional("device-timeout") is null ? null : arguments.Duration("device-timeout", defaults.DeviceTimeout),
+            // A device counts as succeeded only once its probation is over: the box's own default applies when absent.
+            arguments.Optional("probation-seconds") is null ? null : arguments.Int("probation-seconds", 0, 0));
         var db = arguments.Optional("db");
         arguments.RejectUnknown();
         var (plan, problem) = request.ToPlan(defaults);

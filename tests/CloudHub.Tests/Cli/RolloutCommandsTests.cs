@@ -31,9 +31,10 @@ public sealed class RolloutCommandsTests
         Assert.Equal(2, badSelector.ExitCode);
         Assert.Contains("'==' at position 5", badSelector.Error);
         var created = await CliRunner.RunAsync("rollout", "create", "--model", RolloutFleet.Model, "--version", "2", "--selector", "site=north",
-            "--canary", "1", "--window", "2m", "--db", db);
+            "--canary", "1", "--window", "2m", "--probation-seconds", "30", "--db", db);
         Assert.Equal(0, created.ExitCode);
         var id = JsonDocument.Parse(created.Output).RootElement.GetProperty("id").GetInt64();
+        Assert.Equal(30, fleet.Rollout(id).ProbationSeconds);
 
         await fleet.TickAsync();
         Assert.Equal(RolloutStates.Running, fleet.Rollout(id).State);
