@@ -43,12 +43,18 @@ internal sealed class HubProcess : IDisposable
     /// <summary>Enrolls a device in the hub's store with the operator CLI; returns its secret.</summary>
     public string Enroll(string deviceId)
     {
-        using var cli = new DotnetProcess("cloud-hub device enroll", BuiltPrograms.CloudHub, _directory,
-            ["device", "enroll", deviceId, "--db", DatabasePath]);
-        var exit = cli.WaitForExitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
-        Assert.True(exit == 0, $"device enroll exited {exit}:\n{cli.Stderr}");
-        using var json = JsonDocument.Parse(cli.Stdout);
+        using var json = JsonDocument.Parse(Cli("device", "enroll", deviceId));
         return json.RootElement.GetProperty("secret").GetString()!;
+    }
+
+    /// <summary>Runs an operator command (<c>cloud-hub ARGS --db this hub's store</c>); fails unless it exits 0; returns its stdout.</summary>
+    public string Cli(params string[] arguments)
+    {
+        using var cli = new DotnetProcess($"cloud-hub {string.Join(' ', arguments.Take(2))}", BuiltPrograms.CloudHub, _directory,
+            [.. arguments, "--db", DatabasePath]);
+        var exit = cli.WaitForExitAsync(TimeSpan.FromSeconds(120)).GetAwaiter().GetResult();
+        Assert.True(exit == 0, $"cloud-hub {string.Join(' ', arguments)} exited {exit}:\n{cli.Stdout}\n{cli.Stderr}");
+        return cli.Stdout;
     }
 
     public async Task StartAsync()
