@@ -94,7 +94,7 @@ public sealed class RolloutCrashTests
         var (online, away) = (rig.Agents[0], rig.Agents[1]);
         await away.StopAsync();
 
-        var id = await rig.CreateRolloutAsync(new { model = FleetRig.ModelName, version = FleetRig.V2, selector = "site=offline", window = Window });
+        var id = await rig.CreateRolloutAsync(new { model = FleetRig.ModelName, version = FleetRig.V2, selector = "site=offline", waveBase = 2, window = Window });
         await rig.WaitUntilServingAsync(online, FleetRig.V2);
         // The away device holds the rollout open: it has not reported v2, so the rollout cannot be complete.
         await Task.Delay(Window * 2);
