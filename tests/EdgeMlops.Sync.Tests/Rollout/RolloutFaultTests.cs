@@ -123,7 +123,7 @@ public sealed class RolloutFaultTests
         var box = rig.Agents[0];
 
         var id = await rig.CreateRolloutAsync(new { model = FleetRig.ModelName, version = FleetRig.V2, selector = "site=link", window = Window });
-        await RolloutFaultPackage.WaitForPartialDownloadAsync(box, rig);
+        await RolloutFaultPackage.WaitForModelMidwayAsync(link, rig);
         link.GoDown();
         await box.Process.WaitForLogAsync("retrying in", TimeSpan.FromSeconds(30), times: 2);
         link.ComeBack();
@@ -144,7 +144,7 @@ public sealed class RolloutFaultTests
         var box = rig.Agents[0];
 
         var id = await rig.CreateRolloutAsync(new { model = FleetRig.ModelName, version = FleetRig.V2, selector = "site=hubkill", window = Window });
-        await RolloutFaultPackage.WaitForPartialDownloadAsync(box, rig);
+        await RolloutFaultPackage.WaitForModelMidwayAsync(link, rig);
         rig.Hub.Kill();
         link.GoDown(); // the dead hub's connections go with it, not only once the relay has drained what it buffered
         link.ComeBack();
@@ -206,12 +206,20 @@ internal static class RolloutFaultPackage
         }
     }
 
-    /// <summary>Waits until the box holds part of the model file, not yet all of it: the moment to break the link.</summary>
-    public static async Task WaitForPartialDownloadAsync(FleetAgent box, FleetRig rig)
+    /// <summary>
+    /// Waits until the link has passed about half of v2's model file (the manifest, then the files in manifest order,
+    /// model.onnx among them): the moment to break the download mid-file. The box's own .part cannot tell: it is
+    /// written through a buffer larger than the file.
+    /// </summary>
+    public static async Task WaitForModelMidwayAsync(RolloutFaultLink link, FleetRig rig)
     {
-        var part = Path.Combine(box.StateDirectory, "cache", (await ModelFileAsync()).Sha256 + ".part");
-        await Eventually.HoldsAsync(() => File.Exists(part) && new FileInfo(part).Length > 0,
-            () => $"{box.DeviceId} to be part-way through model.onnx\n{rig.Logs()}", TimeSpan.FromSeconds(90));
+        var package = await FleetPackages.V2Async();
+        var files = (await FilesAsync()).DistinctBy(f => f.Sha256).ToList();
+        var model = files.FindIndex(f => f.Path == "model.onnx");
+        // HTTP headers (a few hundred bytes per file) make the real position a little later: still inside the file.
+        var midway = new FileInfo(Path.Combine(package, "manifest.json")).Length + files.Take(model).Sum(f => f.Size) + files[model].Size / 2;
+        await Eventually.HoldsAsync(() => link.BytesRelayed >= midway,
+            () => $"the download to pass byte {midway} (at {link.BytesRelayed})\n{rig.Logs()}", TimeSpan.FromSeconds(90));
     }
 
     private static async Task<IReadOnlyList<(string Path, string Sha256, long Size)>> FilesAsync()
