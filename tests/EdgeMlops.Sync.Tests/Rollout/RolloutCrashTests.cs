@@ -17,14 +17,8 @@ public sealed class RolloutCrashTests
     [Fact]
     public async Task An_agent_killed_mid_download_restarts_on_v1_downloads_again_and_the_rollout_completes_on_v2()
     {
-        var (rig, link) = await RolloutFaultPackage.StartBehindSlowLinkAsync("site=agentkill");
-        using var _ = rig;
-        using var __ = link;
-        await rig.StartAgentsAsync();
-        var box = rig.Agents[0];
-
-        var id = await rig.CreateRolloutAsync(new { model = FleetRig.ModelName, version = FleetRig.V2, selector = "site=agentkill", window = Window });
-        await RolloutFaultPackage.WaitForModelMidwayAsync(link, rig);
+        using var download = await SlowDownload.StartMidwayAsync("site=agentkill");
+        var (rig, box, id) = (download.Rig, download.Box, download.RolloutId);
         box.Process.KillHard();
         await box.Process.WaitForExitAsync(TimeSpan.FromSeconds(30));
         AssertPointerNames(box, FleetRig.V1, orNone: true);

@@ -116,14 +116,8 @@ public sealed class RolloutFaultTests
     [Fact]
     public async Task A_hub_unreachable_mid_download_is_retried_and_the_download_resumes_with_Range_when_it_is_back()
     {
-        var (rig, link) = await RolloutFaultPackage.StartBehindSlowLinkAsync("site=link");
-        using var _ = rig;
-        using var __ = link;
-        await rig.StartAgentsAsync(FleetAgent.DefaultCamera, "--Model:RetryInitialDelay=00:00:00.500", "--Model:RetryMaxDelay=00:00:01");
-        var box = rig.Agents[0];
-
-        var id = await rig.CreateRolloutAsync(new { model = FleetRig.ModelName, version = FleetRig.V2, selector = "site=link", window = Window });
-        await RolloutFaultPackage.WaitForModelMidwayAsync(link, rig);
+        using var download = await SlowDownload.StartMidwayAsync("site=link", "--Model:RetryInitialDelay=00:00:00.500", "--Model:RetryMaxDelay=00:00:01");
+        var (rig, link, box, id) = (download.Rig, download.Link, download.Box, download.RolloutId);
         link.GoDown();
         await box.Process.WaitForLogAsync("retrying in", TimeSpan.FromSeconds(30), times: 2);
         link.ComeBack();
@@ -137,14 +131,8 @@ public sealed class RolloutFaultTests
     [Fact]
     public async Task A_hub_killed_mid_download_and_restarted_lets_the_box_resume_with_Range_and_complete()
     {
-        var (rig, link) = await RolloutFaultPackage.StartBehindSlowLinkAsync("site=hubkill");
-        using var _ = rig;
-        using var __ = link;
-        await rig.StartAgentsAsync(FleetAgent.DefaultCamera, "--Model:RetryInitialDelay=00:00:00.500", "--Model:RetryMaxDelay=00:00:02");
-        var box = rig.Agents[0];
-
-        var id = await rig.CreateRolloutAsync(new { model = FleetRig.ModelName, version = FleetRig.V2, selector = "site=hubkill", window = Window });
-        await RolloutFaultPackage.WaitForModelMidwayAsync(link, rig);
+        using var download = await SlowDownload.StartMidwayAsync("site=hubkill", "--Model:RetryInitialDelay=00:00:00.500", "--Model:RetryMaxDelay=00:00:02");
+        var (rig, link, box, id) = (download.Rig, download.Link, download.Box, download.RolloutId);
         rig.Hub.Kill();
         link.GoDown(); // the dead hub's connections go with it, not only once the relay has drained what it buffered
         link.ComeBack();
@@ -171,12 +159,9 @@ public sealed class RolloutFaultTests
     }
 }
 
-/// <summary>What the fault tests need to know about v2's package: its model file, and a relay rate that makes its download last.</summary>
+/// <summary>What the fault tests need to know about v2's package: its files.</summary>
 internal static class RolloutFaultPackage
 {
-    /// <summary>Seconds the whole v2 package takes through a slow <see cref="RolloutFaultLink"/>.</summary>
-    private const double DownloadSeconds = 12;
-
     public static async Task<(string Sha256, long Size)> ModelFileAsync()
     {
         foreach (var file in await FilesAsync())
@@ -185,47 +170,65 @@ internal static class RolloutFaultPackage
         throw new InvalidOperationException("v2's manifest lists no model.onnx");
     }
 
-    /// <summary>A fleet of one box whose downloads go through a <see cref="RolloutFaultLink"/> slow enough to break mid-way.</summary>
-    public static async Task<(FleetRig Rig, RolloutFaultLink Link)> StartBehindSlowLinkAsync(string tag)
-    {
-        var rate = (int)Math.Max(4096, (await FilesAsync()).Sum(f => f.Size) / DownloadSeconds);
-        RolloutFaultLink? link = null;
-        try
-        {
-            var rig = await FleetRig.StartAsync(1, [tag], hub =>
-            {
-                link = new RolloutFaultLink(hub.HttpPort, rate);
-                return [$"--Hub:Registry:DownloadUrl={link.Url}"];
-            });
-            return (rig, link!);
-        }
-        catch
-        {
-            link?.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// Waits until the link has passed about half of v2's model file (the manifest, then the files in manifest order,
-    /// model.onnx among them): the moment to break the download mid-file. The box's own .part cannot tell: it is
-    /// written through a buffer larger than the file.
-    /// </summary>
-    public static async Task WaitForModelMidwayAsync(RolloutFaultLink link, FleetRig rig)
-    {
-        var package = await FleetPackages.V2Async();
-        var files = (await FilesAsync()).DistinctBy(f => f.Sha256).ToList();
-        var model = files.FindIndex(f => f.Path == "model.onnx");
-        // HTTP headers (a few hundred bytes per file) make the real position a little later: still inside the file.
-        var midway = new FileInfo(Path.Combine(package, "manifest.json")).Length + files.Take(model).Sum(f => f.Size) + files[model].Size / 2;
-        await Eventually.HoldsAsync(() => link.BytesRelayed >= midway,
-            () => $"the download to pass byte {midway} (at {link.BytesRelayed})\n{rig.Logs()}", TimeSpan.FromSeconds(90));
-    }
-
-    private static async Task<IReadOnlyList<(string Path, string Sha256, long Size)>> FilesAsync()
+    public static async Task<IReadOnlyList<(string Path, string Sha256, long Size)>> FilesAsync()
     {
         using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(await FleetPackages.V2Async(), "manifest.json")));
         return [.. manifest.RootElement.GetProperty("files").EnumerateArray()
             .Select(f => (f.GetProperty("path").GetString()!, f.GetProperty("sha256").GetString()!, f.GetProperty("size").GetInt64()))];
+    }
+}
+
+/// <summary>
+/// One box part-way through downloading v2: a fleet of one box whose downloads go through a <see cref="RolloutFaultLink"/>
+/// slow enough to break mid-file, the rollout of v2 onto it created, returned once about half of model.onnx has passed.
+/// </summary>
+internal sealed class SlowDownload(FleetRig rig, RolloutFaultLink link, long rolloutId) : IDisposable
+{
+    /// <summary>Seconds the whole v2 package takes through the link.</summary>
+    private const double DownloadSeconds = 12;
+
+    public FleetRig Rig { get; } = rig;
+    public RolloutFaultLink Link { get; } = link;
+    public FleetAgent Box => Rig.Agents[0];
+    public long RolloutId { get; } = rolloutId;
+
+    /// <summary>Starts it all under the tag <paramref name="tag"/>; <paramref name="agentSettings"/> go to the box's agent.</summary>
+    public static async Task<SlowDownload> StartMidwayAsync(string tag, params string[] agentSettings)
+    {
+        var files = (await RolloutFaultPackage.FilesAsync()).DistinctBy(f => f.Sha256).ToList();
+        var rate = (int)Math.Max(4096, files.Sum(f => f.Size) / DownloadSeconds);
+        RolloutFaultLink? link = null;
+        FleetRig? rig = null;
+        try
+        {
+            rig = await FleetRig.StartAsync(1, [tag], hub =>
+            {
+                link = new RolloutFaultLink(hub.HttpPort, rate);
+                return [$"--Hub:Registry:DownloadUrl={link.Url}"];
+            });
+            await rig.StartAgentsAsync(FleetAgent.DefaultCamera, agentSettings);
+            var id = await rig.CreateRolloutAsync(new { model = FleetRig.ModelName, version = FleetRig.V2, selector = tag, window = TimeSpan.FromSeconds(2) });
+            // The manifest, then the files in manifest order, model.onnx among them. HTTP headers (a few hundred bytes
+            // per file) make the real position a little later: still inside the file. The box's own .part cannot
+            // tell: it is written through a buffer larger than the file.
+            var model = files.FindIndex(f => f.Path == "model.onnx");
+            var midway = new FileInfo(Path.Combine(await FleetPackages.V2Async(), "manifest.json")).Length
+                         + files.Take(model).Sum(f => f.Size) + files[model].Size / 2;
+            await Eventually.HoldsAsync(() => link!.BytesRelayed >= midway,
+                () => $"the download to pass byte {midway} (at {link!.BytesRelayed})\n{rig.Logs()}", TimeSpan.FromSeconds(90));
+            return new SlowDownload(rig, link!, id);
+        }
+        catch
+        {
+            link?.Dispose();
+            rig?.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        Link.Dispose();
+        Rig.Dispose();
     }
 }
