@@ -91,6 +91,12 @@ internal sealed class FleetRig : IDisposable
     {
         foreach (var agent in _agents)
             agent.Start(camera, settings);
+        await WaitUntilStartedAsync();
+    }
+
+    /// <summary>Waits until every started agent serves <see cref="V1"/> and the hub holds an event it classified with it.</summary>
+    public async Task WaitUntilStartedAsync()
+    {
         foreach (var agent in _agents)
         {
             await WaitUntilServingAsync(agent, V1);
@@ -201,16 +207,20 @@ internal sealed class FleetRig : IDisposable
                   string.Join(", ", StoredEvents(agent).TakeLast(10).Select(e => $"{e.Seq}:{e.ModelVersion}")) + $"\n{Logs()}",
             timeout ?? TimeSpan.FromSeconds(90));
 
-    /// <summary>Frames each camera dropped, summed over every stats record the hub stored for the device, per stage.</summary>
+    /// <summary>
+    /// Items the device's pipeline dropped, per stage, summed over every stats interval the hub stored for it (an empty
+    /// dictionary after at least one interval; fails when the hub holds none, which would make "no drops" vacuous).
+    /// </summary>
     public IReadOnlyDictionary<string, long> StoredDrops(FleetAgent agent)
     {
         using var db = new SQLiteConnection(Hub.DatabasePath, SQLiteOpenFlags.ReadOnly);
         var totals = new Dictionary<string, long>();
-        foreach (var payload in db.QueryScalars<string>("SELECT payload FROM stats WHERE device_id = ?", agent.DeviceId))
+        var intervals = db.QueryScalars<string>("SELECT payload FROM stats WHERE device_id = ?", agent.DeviceId);
+        Assert.True(intervals.Count > 0, $"the hub holds no stats of {agent.DeviceId}");
+        foreach (var payload in intervals)
         {
             using var json = JsonDocument.Parse(payload);
-            if (!json.RootElement.TryGetProperty("drops", out var drops))
-                continue;
+            Assert.True(json.RootElement.TryGetProperty("drops", out var drops), $"a stats record of {agent.DeviceId} has no drops: {payload}");
             foreach (var stage in drops.EnumerateObject())
                 totals[stage.Name] = totals.GetValueOrDefault(stage.Name) + stage.Value.GetInt64();
         }
@@ -221,27 +231,7 @@ internal sealed class FleetRig : IDisposable
     public string Logs(int lines = 25) =>
         $"hub log:\n{Tail(Hub.Log, lines)}" + string.Concat(_agents.Select(a => $"\n{a.DeviceId} log:\n{Tail(a.Log, lines)}"));
 
-    public void Dispose()
-    {
-        // Every process is stopped even when one of them fails to: a test must not leave any behind.
-        try
-        {
-            foreach (var agent in _agents)
-                agent.Dispose();
-        }
-        finally
-        {
-            try
-            {
-                Hub.Dispose();
-            }
-            finally
-            {
-                _api.Dispose();
-                _directory.Dispose();
-            }
-        }
-    }
+    public void Dispose() => Disposal.All([.. _agents, Hub, _api, _directory]);
 
     internal static string Tail(string? log, int lines) =>
         log is null ? "" : string.Join('\n', log.Split('\n').TakeLast(lines));

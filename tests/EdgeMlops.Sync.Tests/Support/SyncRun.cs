@@ -139,33 +139,7 @@ internal sealed class SyncRun : IDisposable
             $"sent seqs 1..{sent.LastSeq}; stored {seqs.Count}, {duplicates} duplicates, {missing.Count} missing (first: {string.Join(", ", missing.Take(10))})");
     }
 
-    public void Dispose()
-    {
-        // Every process is stopped even when one of them fails to: a test must not leave any behind.
-        try
-        {
-            foreach (var agent in _agents)
-                agent.Dispose();
-        }
-        finally
-        {
-            try
-            {
-                Hub.Dispose();
-            }
-            finally
-            {
-                try
-                {
-                    Mosquitto?.Dispose();
-                }
-                finally
-                {
-                    _directory.Dispose();
-                }
-            }
-        }
-    }
+    public void Dispose() => Disposal.All([.. _agents, Hub, Mosquitto, _directory]);
 
     private static IEnumerable<long> LongRange(long first, long last)
     {
