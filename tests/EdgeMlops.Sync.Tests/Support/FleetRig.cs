@@ -43,12 +43,17 @@ internal sealed class FleetRig : IDisposable
     /// The hub with v1 and v2 registered, running; <paramref name="agents"/> devices enrolled and tagged with
     /// <paramref name="tags"/> (e.g. <c>site=north</c>) but not started (see <see cref="StartAgentsAsync"/>).
     /// </summary>
-    public static async Task<FleetRig> StartAsync(int agents, params string[] tags)
+    public static Task<FleetRig> StartAsync(int agents, params string[] tags) => StartAsync(agents, tags, null);
+
+    /// <summary>As <see cref="StartAsync(int, string[])"/>, with extra hub settings made from the hub (its ports known) before it starts.</summary>
+    public static async Task<FleetRig> StartAsync(int agents, string[] tags, Func<HubProcess, IEnumerable<string>>? hubSettings)
     {
         var v2 = await FleetPackages.V2Async();
         var rig = new FleetRig();
         try
         {
+            if (hubSettings is not null)
+                rig.Hub.Settings.AddRange(hubSettings(rig.Hub));
             var publishers = Path.Combine(BuiltPrograms.RepositoryRoot, "models", "keys");
             rig.Hub.Cli("model", "register", Path.Combine(BuiltPrograms.RepositoryRoot, "models", "vehicle-classifier"), "--trust", publishers);
             rig.Hub.Cli("model", "register", v2, "--trust", publishers);
@@ -179,6 +184,13 @@ internal sealed class FleetRig : IDisposable
             () => $"{agent.DeviceId} to report {version} {state}; it reports {ReportedDeployment(agent)?.ToString() ?? "no deployment"}\n{Logs()}",
             timeout ?? TimeSpan.FromSeconds(120));
 
+    /// <summary>The model version the device's desired state names (the hub's <c>desired_states</c>), or null.</summary>
+    public string? DesiredVersion(FleetAgent agent)
+    {
+        using var db = new SQLiteConnection(Hub.DatabasePath, SQLiteOpenFlags.ReadOnly);
+        return db.ExecuteScalar<string?>("SELECT json_extract(json, '$.properties.model.version') FROM desired_states WHERE device_id = ?", agent.DeviceId);
+    }
+
     /// <summary>The events the hub stored for the device, in seq order: (seq, label, modelVersion).</summary>
     public IReadOnlyList<StoredEvent> StoredEvents(FleetAgent agent)
     {
@@ -258,6 +270,10 @@ internal sealed class FleetAgent : IDisposable
     }
 
     public string DeviceId { get; }
+
+    /// <summary>The device's credential (its MQTT secret; HTTP Basic for downloads).</summary>
+    public string Secret => _secret;
+
     public string Database => Path.Combine(_directory, "agent.db");
     public string StateDirectory => Path.Combine(_directory, "models");
     public string Log => _process?.Stderr ?? "";

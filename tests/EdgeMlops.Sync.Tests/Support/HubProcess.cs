@@ -40,6 +40,9 @@ internal sealed class HubProcess : IDisposable
 
     public string Log => _process?.Stderr ?? "";
 
+    /// <summary>Extra <c>--Key=value</c> settings for every start (e.g. <c>Hub:Registry:DownloadUrl</c>).</summary>
+    public List<string> Settings { get; } = [];
+
     /// <summary>Enrolls a device in the hub's store with the operator CLI; returns its secret.</summary>
     public string Enroll(string deviceId)
     {
@@ -72,7 +75,7 @@ internal sealed class HubProcess : IDisposable
         _process?.Dispose();
         _starts++;
         _process = new DotnetProcess($"cloud-hub (start {_starts})", BuiltPrograms.CloudHub, _directory,
-            ["serve", "--db", DatabasePath, "--http", $"http://127.0.0.1:{HttpPort}", .. _brokerArguments]);
+            ["serve", "--db", DatabasePath, "--http", $"http://127.0.0.1:{HttpPort}", .. _brokerArguments, .. Settings]);
         await _process.WaitForLogAsync("Hub ready", TimeSpan.FromSeconds(60));
         // With an external broker "ready" can come before the subscription: a device publishing in between would get
         // "no matching subscribers" from mosquitto, and its records would be gone on the first start.
