@@ -297,6 +297,8 @@ internal sealed class FleetAgent : IDisposable
             "--camera", $"{camera}{separator}seed={_index}",
             "--Model:TrustedKeysDirectory=" + _rig.TrustDirectory,
             "--Model:StateDirectory=" + StateDirectory,
+            // A short probation: rollouts that do not name one wait for it before a device counts as succeeded.
+            "--Model:ProbationSeconds=2",
             "--Agent:StatsInterval=00:00:01",
             "--Metrics:Url=",
             .. settings,
