@@ -27,7 +27,10 @@ public sealed class ModelManager : BackgroundService
     private readonly ILogger<ModelManager> _logger;
     private readonly SemaphoreSlim _changing = new(1, 1);
     private readonly ShadowMode? _shadow;
+    private readonly Lock _inProgressLock = new();
     private ProbationWatch? _probation;
+    private CancellationTokenSource? _inProgress;
+    private bool _preempted;
 
     public ModelManager(DesiredStateStore desired, ModelSlot slot, ModelLoader loader, ModelStore store, ModelDownloader downloader,
         ModelValidation validation, DeploymentStatus status, IOptions<ModelOptions> options, TimeProvider time,
@@ -60,7 +63,7 @@ public sealed class ModelManager : BackgroundService
             {
                 var state = await _desired.WaitForChangeAsync(revision, stoppingToken).ConfigureAwait(false);
                 revision = state.Revision;
-                await ReconcileAsync(state, stoppingToken).ConfigureAwait(false);
+                await HandleAsync(state, stoppingToken).ConfigureAwait(false);
                 Interlocked.Exchange(ref _handledRevision, revision);
             }
         }
@@ -70,6 +73,97 @@ public sealed class ModelManager : BackgroundService
         finally
         {
             if (_probation is { } probation) await probation.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reconciles <paramref name="state"/> under a token of its own: a newer revision naming another model cancels it
+    /// (the loop takes that revision next, instead of finishing a deployment nobody wants), and a probation rollback
+    /// interrupts it (it starts over once the rollback is done). Whatever else goes wrong is logged and reported
+    /// failed: the manager keeps handling later desired states.
+    /// </summary>
+    private async Task HandleAsync(DesiredState state, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            using var watching = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var superseded = CancelWhenSupersededAsync(state, attempt, watching.Token);
+            lock (_inProgressLock)
+            {
+                _inProgress = attempt;
+                _preempted = false;
+            }
+            try
+            {
+                await ReconcileAsync(state, attempt.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (attempt.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+            {
+                bool preempted;
+                lock (_inProgressLock) preempted = _preempted;
+                if (preempted)
+                {
+                    _logger.LogInformation("Desired state revision {Revision} is handled again after the probation rollback that interrupted it", state.Revision);
+                    continue;
+                }
+                _logger.LogInformation("Desired state revision {Revision} was superseded by a newer one naming another model; its deployment stopped", state.Revision);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                _logger.LogError(e, "Handling desired state revision {Revision} failed unexpectedly", state.Revision);
+                if (DesiredModel.TryRead(state, out var desired, out _))
+                    Report(desired.Name, desired.Version, ModelDeploymentState.Failed, desired.RolloutId,
+                        reason: $"unexpected error: {e.GetType().Name}: {e.Message}", previous: _slot.HasModel ? _slot.Current.Version : null);
+                return;
+            }
+            finally
+            {
+                lock (_inProgressLock) _inProgress = null;
+                await watching.CancelAsync().ConfigureAwait(false);
+                await superseded.ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task CancelWhenSupersededAsync(DesiredState state, CancellationTokenSource attempt, CancellationToken cancellationToken)
+    {
+        var wanted = DesiredModel.TryRead(state, out var model, out _) ? model : null;
+        var seen = state.Revision;
+        try
+        {
+            while (true)
+            {
+                var newer = await _desired.WaitForChangeAsync(seen, cancellationToken).ConfigureAwait(false);
+                seen = newer.Revision;
+                // A newer revision that names the same model (a challenger or a rollout id changed) lets the deployment finish.
+                if (!SameModel(wanted, DesiredModel.TryRead(newer, out var next, out _) ? next : null))
+                {
+                    await attempt.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static bool SameModel(DesiredModel? a, DesiredModel? b) =>
+        a is null || b is null
+            ? a is null && b is null
+            : a.Name == b.Name && a.Version == b.Version && string.Equals(a.ManifestSha256, b.ManifestSha256, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A probation rollback goes first: the deployment in progress (a download may take many minutes) stops and starts over after it.</summary>
+    private void PreemptInProgress()
+    {
+        lock (_inProgressLock)
+        {
+            if (_inProgress is not { } attempt) return;
+            _preempted = true;
+            attempt.Cancel();
         }
     }
 
@@ -111,7 +205,7 @@ public sealed class ModelManager : BackgroundService
         {
             try
             {
-                await ApplyChallengerAsync(desired, cancellationToken).ConfigureAwait(false);
+                if (!cancellationToken.IsCancellationRequested) await ApplyChallengerAsync(desired, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -146,7 +240,7 @@ public sealed class ModelManager : BackgroundService
                 cancellationToken).ConfigureAwait(false);
             loaded = await UnderTimeoutAsync("verify", () => Verify(folder), cancellationToken).ConfigureAwait(false);
             var model = loaded;
-            await UnderTimeoutAsync("validate", () => _validation.Validate(model), cancellationToken).ConfigureAwait(false);
+            await UnderTimeoutAsync("validate", () => _validation.Validate(model), cancellationToken, uses: model).ConfigureAwait(false);
             _shadow.SetChallenger(loaded, wanted.Share);
             _logger.LogInformation("Shadow challenger {Name} {Version} runs on {Share:P0} of the crops", wanted.Name, wanted.Version, wanted.Share);
             loaded = null;
@@ -155,6 +249,11 @@ public sealed class ModelManager : BackgroundService
                                       or IOException or UnauthorizedAccessException or InvalidDataException)
         {
             _logger.LogWarning("Shadow challenger {Name} {Version} cannot run: {Reason}", wanted.Name, wanted.Version, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A runtime error of the challenger's session (ONNX Runtime, CUDA) must not end the manager.
+            _logger.LogError(e, "Shadow challenger {Name} {Version} cannot run: unexpected error", wanted.Name, wanted.Version);
         }
         finally
         {
@@ -181,14 +280,14 @@ public sealed class ModelManager : BackgroundService
 
             Report(name, version, ModelDeploymentState.Validating, rollout, previous: serving.Version);
             var model = loaded;
-            var result = await UnderTimeoutAsync("validate", () => _validation.Validate(model), cancellationToken).ConfigureAwait(false);
+            var result = await UnderTimeoutAsync("validate", () => _validation.Validate(model), cancellationToken, uses: model).ConfigureAwait(false);
             _logger.LogInformation("Model {Name} {Version} validated: canary macro precision {Precision}, batch latency {Latency:0.0} ms",
                 name, version, result.CanaryMacroPrecision?.ToString("0.####") ?? "n/a", result.BatchLatencyMs);
 
-            Activate(loaded, serving);
-            loaded = null;
             var probation = desired.ProbationSeconds ?? _options.ProbationSeconds;
             var until = probation > 0 ? _time.GetUtcNow().AddSeconds(probation) : (DateTimeOffset?)null;
+            Activate(loaded, serving, onProbation: until is not null);
+            loaded = null;
             Report(name, version, ModelDeploymentState.Active, rollout, previous: serving.Version, probationUntil: until);
             await StartProbationAsync(desired, until, revision).ConfigureAwait(false);
         }
@@ -207,6 +306,12 @@ public sealed class ModelManager : BackgroundService
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             Fail(name, version, rollout, serving, $"install: {e.Message}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A runtime error of the new session (ONNX Runtime, CUDA) fails this version, not the manager.
+            _logger.LogError(e, "Deployment of model {Name} {Version} failed unexpectedly", name, version);
+            Fail(name, version, rollout, serving, $"unexpected error: {e.GetType().Name}: {e.Message}");
         }
         finally
         {
@@ -285,10 +390,12 @@ public sealed class ModelManager : BackgroundService
     }
 
     /// <summary>Writes the pointer, then swaps: a box killed in between starts on the new, already validated version.</summary>
-    private void Activate(LoadedModel model, LoadedModel serving)
+    /// <param name="onProbation">Marked before the swap: an error in the first batch already means "roll back", not "stop the pipeline".</param>
+    private void Activate(LoadedModel model, LoadedModel serving, bool onProbation)
     {
         var previous = new ModelPointerEntry(serving.Name, serving.Version, serving.SourcePath);
         _store.WritePointer(new CurrentModelPointer(model.Name, model.Version, model.SourcePath, previous));
+        if (onProbation) model.Health.OnProbation = true;
         _slot.Publish(model);
         _logger.LogInformation("Model {Name} {Version} now serves (generation {Generation}); {PreviousName} {PreviousVersion} finishes its batches",
             model.Name, model.Version, model.Generation, serving.Name, serving.Version);
@@ -331,6 +438,8 @@ public sealed class ModelManager : BackgroundService
     /// <param name="cancellationToken">Ends with the probation: a deployment that replaces the version stops waiting here.</param>
     private async Task RollBackAsync(DesiredModel desired, string reason, long revision, CancellationToken cancellationToken)
     {
+        var serving = _slot.Current;
+        if (serving.Name == desired.Name && serving.Version == desired.Version) PreemptInProgress();
         await _changing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -373,18 +482,33 @@ public sealed class ModelManager : BackgroundService
         return File.Exists(path) ? ModelStore.Sha256OfFile(path) : null;
     }
 
-    private async Task<T> UnderTimeoutAsync<T>(string step, Func<T> work, CancellationToken cancellationToken)
+    /// <param name="uses">The model <paramref name="work"/> classifies with: held until the work ends, so a timeout
+    /// (after which the caller lets go of it) never disposes its session while native code still runs on it.</param>
+    private async Task<T> UnderTimeoutAsync<T>(string step, Func<T> work, CancellationToken cancellationToken, LoadedModel? uses = null)
     {
-        var running = Task.Run(work, CancellationToken.None);
+        if (uses is not null && !uses.TryHold())
+            throw new DeploymentFailedException($"{step}: model {uses.Name} {uses.Version} was let go before the step began");
+        var running = Task.Run(() =>
+        {
+            try
+            {
+                return work();
+            }
+            finally
+            {
+                uses?.Release();
+            }
+        }, CancellationToken.None);
         try
         {
             return await running.WaitAsync(_options.ValidationTimeout, _time, cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
             // The work cannot be interrupted; whatever it loads is let go when it finishes.
             _ = running.ContinueWith(t => { if (t.Result is LoadedModel late) late.Release(); },
                 CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            if (e is OperationCanceledException) throw;
             throw new DeploymentFailedException(
                 $"{step} did not finish within {_options.ValidationTimeout} ({ModelOptions.SectionName}:ValidationTimeout)");
         }

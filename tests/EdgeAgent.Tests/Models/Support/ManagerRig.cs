@@ -19,7 +19,8 @@ internal sealed class ManagerRig : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private long _revision;
 
-    public ManagerRig(FleetPackages packages, string stateDirectory, string initialPackage, Action<ModelOptions>? configure = null)
+    public ManagerRig(FleetPackages packages, string stateDirectory, string initialPackage, Action<ModelOptions>? configure = null,
+        Func<ModelOptions, ModelValidation>? validation = null)
     {
         Options = new ModelOptions
         {
@@ -39,7 +40,7 @@ internal sealed class ManagerRig : IAsyncDisposable
         var loader = SeedModel.Loader();
         new InitialModelLoadAccess(loader, Slot, Options).Load();
         Shadow = new ShadowMode(Status, Options, TimeProvider.System);
-        Manager = new ModelManager(Desired, Slot, loader, Store, Downloader, new ModelValidation(Options), Status,
+        Manager = new ModelManager(Desired, Slot, loader, Store, Downloader, validation?.Invoke(Options) ?? new ModelValidation(Options), Status,
             Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, Log, Shadow);
     }
 
@@ -73,6 +74,15 @@ internal sealed class ManagerRig : IAsyncDisposable
         var state = new DesiredState(DeviceId, revision, DateTimeOffset.UtcNow,
             new Dictionary<string, JsonElement> { [DesiredModel.PropertyName] = model });
         Assert.True(Desired.TryAccept(state, out var refusal), refusal);
+        return revision;
+    }
+
+    /// <summary>Hands the manager a desired state without a <c>"model"</c> property (the hub reverted to nothing).</summary>
+    public long DesireNoModel()
+    {
+        var revision = Interlocked.Increment(ref _revision);
+        Assert.True(Desired.TryAccept(new DesiredState(DeviceId, revision, DateTimeOffset.UtcNow, new Dictionary<string, JsonElement>()),
+            out var refusal), refusal);
         return revision;
     }
 

@@ -1,0 +1,168 @@
+using EdgeMlops.Contracts;
+using EdgeMlops.EdgeAgent.Models;
+using EdgeMlops.EdgeAgent.Tests.Models.Support;
+
+namespace EdgeMlops.EdgeAgent.Tests.Models;
+
+/// <summary>
+/// The model manager when things go wrong around a deployment: unexpected runtime errors, a validation that overruns
+/// its timeout, a newer desired state or a probation failure arriving while a deployment is still in progress.
+/// </summary>
+public sealed class ModelManagerRobustnessTests : IAsyncLifetime
+{
+    private readonly FleetPackages _packages = new();
+    private readonly TempDirectory _state = new("edgemlops-models-");
+    private ModelDownloadServer _server = null!;
+    private string _v1 = null!;
+    private string _v2 = null!;
+
+    public async Task InitializeAsync()
+    {
+        _v1 = _packages.Build("1.0.0");
+        _v2 = _packages.Build("2.0.0");
+        _server = await ModelDownloadServer.StartAsync(ManagerRig.DeviceId, ManagerRig.Secret);
+        _server.Serve(_v1);
+        _server.Serve(_v2);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _state.Dispose();
+        _packages.Dispose();
+    }
+
+    private ManagerRig Rig(Action<ModelOptions>? configure = null, Func<ModelOptions, ModelValidation>? validation = null) =>
+        new(_packages, _state.Path, _v1, configure, validation);
+
+    /// <summary>Throws what ONNX Runtime throws at run time (not one of the types the manager expects) for the first version it sees.</summary>
+    private sealed class FailingOnce(ModelOptions options, string version) : ModelValidation(options)
+    {
+        public override ValidationResult Validate(LoadedModel model) =>
+            model.Version == version ? throw new InvalidOperationException("[ErrorCode:RuntimeException] Non-zero status code returned while running Conv node")
+                : base.Validate(model);
+    }
+
+    /// <summary>Blocks inside validation until released, recording whether the model was let go under it meanwhile.</summary>
+    private sealed class BlockingValidation(ModelOptions options) : ModelValidation(options)
+    {
+        public TaskCompletionSource<LoadedModel> Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public ManualResetEventSlim Gate { get; } = new();
+        public bool? ReleasedUnderIt { get; private set; }
+        public TaskCompletionSource Left { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override ValidationResult Validate(LoadedModel model)
+        {
+            Entered.TrySetResult(model);
+            Gate.Wait(TimeSpan.FromSeconds(60));
+            ReleasedUnderIt = model.IsReleased;
+            Left.TrySetResult();
+            return new ValidationResult(null, 1);
+        }
+    }
+
+    [Fact]
+    public async Task An_unexpected_runtime_error_in_validation_fails_that_version_and_later_desired_states_are_still_handled()
+    {
+        var v3 = _packages.Build("3.0.0");
+        _server.Serve(v3);
+        await using var rig = Rig(validation: o => new FailingOnce(o, "3.0.0"));
+        await rig.StartAsync();
+
+        var failed = await rig.HandledAsync(rig.Desire(v3, _server));
+
+        Assert.Equal(ModelDeploymentState.Failed, failed.State);
+        Assert.Contains("Non-zero status code", failed.Reason);
+        Assert.Equal("1.0.0", rig.ServingVersion);
+        var next = await rig.HandledAsync(rig.Desire(_v2, _server));
+        Assert.Equal(ModelDeploymentState.Active, next.State);
+        Assert.Equal("2.0.0", rig.ServingVersion);
+    }
+
+    [Fact]
+    public async Task A_validation_over_its_timeout_fails_the_version_but_keeps_its_session_open_until_the_validation_ends()
+    {
+        BlockingValidation validation = null!;
+        await using var rig = Rig(o => o.ValidationTimeout = TimeSpan.FromSeconds(5), o => validation = new BlockingValidation(o));
+        await rig.StartAsync();
+
+        var report = await rig.HandledAsync(rig.Desire(_v2, _server));
+        var model = await validation.Entered.Task;
+
+        Assert.Equal(ModelDeploymentState.Failed, report.State);
+        Assert.Contains("validate did not finish", report.Reason);
+        Assert.False(model.IsReleased); // the native session still runs the validation
+        validation.Gate.Set();
+        await validation.Left.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(validation.ReleasedUnderIt);
+        await Eventually.HoldsAsync(() => model.IsReleased, "the timed-out model let go once its validation ended");
+        Assert.Equal("1.0.0", rig.ServingVersion);
+    }
+
+    [Fact]
+    public async Task A_newer_desired_revision_naming_another_model_cancels_the_deployment_in_progress()
+    {
+        var unreachable = new ModelDownloadServer(ManagerRig.DeviceId, ManagerRig.Secret); // never started: the download retries
+        var v3 = _packages.Build("3.0.0");
+        await using var rig = Rig();
+        await rig.StartAsync();
+        rig.Desire(v3, _server, source: unreachable.Source);
+        await Eventually.HoldsAsync(() => rig.Status.Deployment is { Version: "3.0.0", State: ModelDeploymentState.Downloading },
+            () => $"downloading 3.0.0; log: {rig.LogText()}");
+
+        var report = await rig.HandledAsync(rig.Desire(_v2, _server));
+
+        Assert.Equal(ModelDeploymentState.Active, report.State);
+        Assert.Equal("2.0.0", report.Version);
+        Assert.Equal("2.0.0", rig.ServingVersion);
+        Assert.Contains("superseded", rig.LogText());
+    }
+
+    [Fact]
+    public async Task A_swapped_in_version_is_on_probation_from_the_moment_it_serves()
+    {
+        await using var rig = Rig();
+        await rig.StartAsync();
+        bool? onProbationWhenFirstSeen = null;
+        using var watching = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var watcher = Task.Run(() =>
+        {
+            // What the batcher sees when it first leases the new version.
+            while (!watching.IsCancellationRequested)
+            {
+                var current = rig.Slot.Current;
+                if (current.Version == "2.0.0")
+                {
+                    onProbationWhenFirstSeen = current.Health.OnProbation;
+                    return;
+                }
+            }
+        });
+
+        await rig.HandledAsync(rig.Desire(_v2, _server, probationSeconds: 60));
+        await watcher;
+
+        Assert.True(onProbationWhenFirstSeen);
+    }
+
+    [Fact]
+    public async Task A_probation_failure_rolls_back_at_once_even_while_a_long_download_is_in_progress_and_that_deployment_starts_over()
+    {
+        var unreachable = new ModelDownloadServer(ManagerRig.DeviceId, ManagerRig.Secret);
+        var v3 = _packages.Build("3.0.0");
+        await using var rig = Rig();
+        await rig.StartAsync();
+        await rig.HandledAsync(rig.Desire(_v2, _server, probationSeconds: 60));
+        rig.Desire(v3, _server, source: unreachable.Source);
+        await Eventually.HoldsAsync(() => rig.Status.Deployment is { Version: "3.0.0", State: ModelDeploymentState.Downloading },
+            () => $"downloading 3.0.0; log: {rig.LogText()}");
+        var changes = rig.Status.Changes;
+
+        rig.Slot.Current.Health.InferenceFailed(new InvalidOperationException("CUDA error: an illegal memory access"));
+
+        await Eventually.HoldsAsync(() => rig.ServingVersion == "1.0.0", () => $"rolled back to 1.0.0; log: {rig.LogText()}");
+        Assert.Equal("1.0.0", rig.Store.ReadPointer()!.Version);
+        await Eventually.HoldsAsync(() => rig.Status.Changes > changes + 1 && rig.Status.Deployment is { Version: "3.0.0", State: ModelDeploymentState.Downloading },
+            () => $"3.0.0 downloading again after the rollback; log: {rig.LogText()}");
+    }
+}
