@@ -176,7 +176,9 @@ public sealed class ModelManager : BackgroundService
             {
                 _logger.LogWarning("Desired state revision {Revision} has a malformed model property: {Problem}", state.Revision, problem);
                 Report(DesiredModel.PropertyName, "unknown", ModelDeploymentState.Failed, null, reason: $"desired state revision {state.Revision}: {problem}");
+                return;
             }
+            await ReturnToConfiguredAsync(state.Revision, cancellationToken).ConfigureAwait(false);
             return;
         }
         await _changing.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -319,6 +321,60 @@ public sealed class ModelManager : BackgroundService
         }
     }
 
+    /// <summary>
+    /// The desired state names no model (the hub reverted a rollout on a box it had named none for): the box goes
+    /// back to its configured <see cref="ModelOptions.PackagePath"/>, unless it serves it already or never deployed
+    /// anything. Otherwise it would keep serving a version nobody wants any more.
+    /// </summary>
+    private async Task ReturnToConfiguredAsync(long revision, CancellationToken cancellationToken)
+    {
+        await _changing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        LoadedModel? loaded = null;
+        var serving = _slot.Current;
+        try
+        {
+            if (_shadow?.Challenger is not null)
+            {
+                _logger.LogInformation("Shadow challenger stopped");
+                _shadow.SetChallenger(null, 0);
+            }
+            if (_store.ReadPointer() is null || SamePath(serving.SourcePath, _options.PackagePath)) return;
+            _logger.LogInformation("Desired state revision {Revision} names no model; going back from {Name} {Version} to the configured package {Path}",
+                revision, serving.Name, serving.Version, _options.PackagePath);
+            loaded = await UnderTimeoutAsync("verify", () => _loader.Load(_options.PackagePath, _options.TrustedKeysDirectory,
+                _slot.NextGeneration(), _options.ExtractionDirectory), cancellationToken).ConfigureAwait(false);
+            var model = loaded;
+            await UnderTimeoutAsync("validate", () => _validation.Validate(model), cancellationToken, uses: model).ConfigureAwait(false);
+            await StopProbationAsync().ConfigureAwait(false);
+            Activate(loaded, serving, onProbation: false);
+            loaded = null;
+            Report(model.Name, model.Version, ModelDeploymentState.Active, null,
+                reason: $"desired state revision {revision} names no model: back to the configured package", previous: serving.Version);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogError(e, "Going back to the configured package {Path} failed; {Name} {Version} keeps serving", _options.PackagePath,
+                serving.Name, serving.Version);
+            Report(serving.Name, serving.Version, ModelDeploymentState.Failed, null,
+                reason: $"desired state revision {revision} names no model; going back to the configured package failed: {e.Message}");
+        }
+        finally
+        {
+            loaded?.Release();
+            _changing.Release();
+        }
+    }
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)),
+            StringComparison.Ordinal);
+
+    private async Task StopProbationAsync()
+    {
+        if (_probation is { } running) await running.DisposeAsync().ConfigureAwait(false);
+        _probation = null;
+    }
+
     private string HeldOnDisk(string name, string version)
     {
         _logger.LogInformation("Model {Name} {Version} is held on disk: no download", name, version);
@@ -427,8 +483,7 @@ public sealed class ModelManager : BackgroundService
 
     private async Task StartProbationAsync(DesiredModel desired, DateTimeOffset? until, long revision)
     {
-        if (_probation is { } running) await running.DisposeAsync().ConfigureAwait(false);
-        _probation = null;
+        await StopProbationAsync().ConfigureAwait(false);
         if (until is not { } end) return;
         _probation = ProbationWatch.Start(_slot.Current, end, _loader, _options, _time, _logger,
             (reason, token) => RollBackAsync(desired, reason, revision, token));

@@ -119,6 +119,26 @@ public sealed class ModelManagerRobustnessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_the_desired_model_is_removed_after_one_was_applied_the_box_goes_back_to_its_configured_package()
+    {
+        await using var rig = Rig();
+        await rig.StartAsync();
+        Assert.Equal(ModelDeploymentState.Active, (await rig.HandledAsync(rig.Desire(_v2, _server))).State);
+
+        var report = await rig.HandledAsync(rig.DesireNoModel());
+
+        Assert.Equal("1.0.0", rig.ServingVersion);
+        Assert.Equal(ModelDeploymentState.Active, report.State);
+        Assert.Equal("1.0.0", report.Version);
+        Assert.Equal("2.0.0", report.PreviousVersion);
+        Assert.Contains("configured package", report.Reason);
+        Assert.Equal("1.0.0", rig.Store.ReadPointer()!.Version); // a restart starts on it too
+        var changes = rig.Status.Changes;
+        await rig.HandledAsync(rig.DesireNoModel());
+        Assert.Equal(changes, rig.Status.Changes); // serving it already: nothing to do
+    }
+
+    [Fact]
     public async Task A_swapped_in_version_is_on_probation_from_the_moment_it_serves()
     {
         await using var rig = Rig();
