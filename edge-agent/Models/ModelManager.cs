@@ -59,6 +59,7 @@ public sealed class ModelManager : BackgroundService
         long revision = -1;
         try
         {
+            ResumeProbation();
             while (!stoppingToken.IsCancellationRequested)
             {
                 var state = await _desired.WaitForChangeAsync(revision, stoppingToken).ConfigureAwait(false);
@@ -198,7 +199,7 @@ public sealed class ModelManager : BackgroundService
             {
                 if (_status.Deployment is not { } last || last.Version != desired.Version || last.Name != desired.Name
                     || last.State is not (ModelDeploymentState.Active or ModelDeploymentState.RolledBack))
-                    Report(desired.Name, desired.Version, ModelDeploymentState.Active, desired.RolloutId);
+                    Report(desired.Name, desired.Version, ModelDeploymentState.Active, desired.RolloutId, probationUntil: ResumedProbationUntil(serving));
                 return;
             }
             await DeployAsync(desired, serving, state.Revision, cancellationToken).ConfigureAwait(false);
@@ -288,7 +289,7 @@ public sealed class ModelManager : BackgroundService
 
             var probation = desired.ProbationSeconds ?? _options.ProbationSeconds;
             var until = probation > 0 ? _time.GetUtcNow().AddSeconds(probation) : (DateTimeOffset?)null;
-            Activate(loaded, serving, onProbation: until is not null);
+            Activate(loaded, serving, until, revision, rollout);
             loaded = null;
             Report(name, version, ModelDeploymentState.Active, rollout, previous: serving.Version, probationUntil: until);
             await StartProbationAsync(desired, until, revision).ConfigureAwait(false);
@@ -346,7 +347,7 @@ public sealed class ModelManager : BackgroundService
             var model = loaded;
             await UnderTimeoutAsync("validate", () => _validation.Validate(model), cancellationToken, uses: model).ConfigureAwait(false);
             await StopProbationAsync().ConfigureAwait(false);
-            Activate(loaded, serving, onProbation: false);
+            Activate(loaded, serving, probationUntil: null, revision, rollout: null);
             loaded = null;
             Report(model.Name, model.Version, ModelDeploymentState.Active, null,
                 reason: $"desired state revision {revision} names no model: back to the configured package", previous: serving.Version);
@@ -446,12 +447,14 @@ public sealed class ModelManager : BackgroundService
     }
 
     /// <summary>Writes the pointer, then swaps: a box killed in between starts on the new, already validated version.</summary>
-    /// <param name="onProbation">Marked before the swap: an error in the first batch already means "roll back", not "stop the pipeline".</param>
-    private void Activate(LoadedModel model, LoadedModel serving, bool onProbation)
+    /// <param name="probationUntil">Recorded in the pointer, so a restart resumes the probation; the model is marked on
+    /// probation before the swap: an error in its first batch already means "roll back", not "stop the pipeline".</param>
+    private void Activate(LoadedModel model, LoadedModel serving, DateTimeOffset? probationUntil, long revision, string? rollout)
     {
         var previous = new ModelPointerEntry(serving.Name, serving.Version, serving.SourcePath);
-        _store.WritePointer(new CurrentModelPointer(model.Name, model.Version, model.SourcePath, previous));
-        if (onProbation) model.Health.OnProbation = true;
+        _store.WritePointer(new CurrentModelPointer(model.Name, model.Version, model.SourcePath, previous,
+            ProbationUntil: probationUntil, Revision: revision, RolloutId: rollout));
+        if (probationUntil is not null) model.Health.OnProbation = true;
         _slot.Publish(model);
         _logger.LogInformation("Model {Name} {Version} now serves (generation {Generation}); {PreviousName} {PreviousVersion} finishes its batches",
             model.Name, model.Version, model.Generation, serving.Name, serving.Version);
@@ -485,26 +488,52 @@ public sealed class ModelManager : BackgroundService
     {
         await StopProbationAsync().ConfigureAwait(false);
         if (until is not { } end) return;
-        _probation = ProbationWatch.Start(_slot.Current, end, _loader, _options, _time, _logger,
-            (reason, token) => RollBackAsync(desired, reason, revision, token));
+        WatchProbation(end, desired.RolloutId, revision);
     }
+
+    private void WatchProbation(DateTimeOffset until, string? rollout, long revision)
+    {
+        var model = _slot.Current;
+        _probation = ProbationWatch.Start(model, until, _loader, _options, _time, _logger,
+            (reason, token) => RollBackAsync(model.Name, model.Version, rollout, reason, revision, token));
+    }
+
+    /// <summary>
+    /// After a restart on a version whose probation had not ended (the pointer says until when), it goes on: the
+    /// version is watched and rolled back like right after its swap.
+    /// </summary>
+    private void ResumeProbation()
+    {
+        if (_store.ReadPointer() is not { ProbationUntil: { } until } pointer || until <= _time.GetUtcNow() || !_slot.HasModel) return;
+        var serving = _slot.Current;
+        if (serving.Name != pointer.Name || serving.Version != pointer.Version || !SamePath(serving.SourcePath, pointer.Path)) return;
+        _logger.LogInformation("Model {Name} {Version} was on probation until {Until:O} when the agent stopped; probation resumes",
+            serving.Name, serving.Version, until);
+        serving.Health.OnProbation = true;
+        WatchProbation(until, pointer.RolloutId, pointer.Revision ?? -1);
+    }
+
+    /// <summary>When the serving version is still on a probation resumed after a restart: what the Active report carries.</summary>
+    private DateTimeOffset? ResumedProbationUntil(LoadedModel serving) =>
+        _store.ReadPointer() is { ProbationUntil: { } until } pointer && until > _time.GetUtcNow()
+        && pointer.Name == serving.Name && pointer.Version == serving.Version ? until : null;
 
     /// <summary>Goes back to the pointer's previous version after a failed probation and reports rolled-back.</summary>
     /// <param name="cancellationToken">Ends with the probation: a deployment that replaces the version stops waiting here.</param>
-    private async Task RollBackAsync(DesiredModel desired, string reason, long revision, CancellationToken cancellationToken)
+    private async Task RollBackAsync(string name, string version, string? rollout, string reason, long revision, CancellationToken cancellationToken)
     {
         var serving = _slot.Current;
-        if (serving.Name == desired.Name && serving.Version == desired.Version) PreemptInProgress();
+        if (serving.Name == name && serving.Version == version) PreemptInProgress();
         await _changing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var failing = _slot.Current;
-            if (failing.Name != desired.Name || failing.Version != desired.Version) return; // already replaced
+            if (failing.Name != name || failing.Version != version) return; // already replaced
             if (_store.ReadPointer() is not { Previous: { } previous })
             {
                 _logger.LogError("Model {Name} {Version} failed probation ({Reason}) but there is no previous version to go back to",
                     failing.Name, failing.Version, reason);
-                Report(desired.Name, desired.Version, ModelDeploymentState.Failed, desired.RolloutId, reason: $"probation: {reason}; no previous version to roll back to");
+                Report(name, version, ModelDeploymentState.Failed, rollout, reason: $"probation: {reason}; no previous version to roll back to");
                 return;
             }
             var model = _loader.Load(previous.Path, _options.TrustedKeysDirectory, _slot.NextGeneration());
@@ -512,13 +541,13 @@ public sealed class ModelManager : BackgroundService
             _slot.Publish(model);
             _logger.LogWarning("Model {Name} {Version} failed probation ({Reason}); rolled back to {Previous}",
                 failing.Name, failing.Version, reason, previous.Version);
-            Report(desired.Name, desired.Version, ModelDeploymentState.RolledBack, desired.RolloutId,
+            Report(name, version, ModelDeploymentState.RolledBack, rollout,
                 reason: $"probation: {reason}", previous: previous.Version);
         }
         catch (Exception e) when (e is ModelPackageException or IOException or ClassifierLoadException)
         {
-            _logger.LogError(e, "Rolling back from {Name} {Version} failed; it keeps serving", desired.Name, desired.Version);
-            Report(desired.Name, desired.Version, ModelDeploymentState.Failed, desired.RolloutId,
+            _logger.LogError(e, "Rolling back from {Name} {Version} failed; it keeps serving", name, version);
+            Report(name, version, ModelDeploymentState.Failed, rollout,
                 reason: $"probation: {reason}; rollback failed: {e.Message}");
         }
         finally

@@ -139,6 +139,62 @@ public sealed class ModelManagerRobustnessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_a_restart_during_probation_the_probation_resumes_and_a_failure_then_still_rolls_back()
+    {
+        long revision;
+        await using (var rig = Rig())
+        {
+            await rig.StartAsync();
+            revision = rig.Desire(_v2, _server, probationSeconds: 600);
+            Assert.NotNull((await rig.HandledAsync(revision)).ProbationUntil);
+        }
+        await using var restarted = Rig();
+        await restarted.StartAsync();
+        Assert.Equal("2.0.0", restarted.ServingVersion);
+        var report = await restarted.HandledAsync(restarted.Desire(_v2, _server, probationSeconds: 600)); // the retained state again
+        Assert.Equal(ModelDeploymentState.Active, report.State);
+        Assert.NotNull(report.ProbationUntil);
+        Assert.True(restarted.Slot.Current.Health.OnProbation);
+
+        restarted.Slot.Current.Health.InferenceFailed(new InvalidOperationException("CUDA error: an illegal memory access"));
+
+        await Eventually.HoldsAsync(() => restarted.Status.Deployment?.State == ModelDeploymentState.RolledBack, () => restarted.LogText());
+        Assert.Equal("1.0.0", restarted.ServingVersion);
+    }
+
+    [Fact]
+    public async Task A_version_the_agent_keeps_restarting_on_during_probation_is_rolled_back_at_the_third_start_and_reported()
+    {
+        long revision;
+        await using (var rig = Rig())
+        {
+            await rig.StartAsync();
+            revision = rig.Desire(_v2, _server, probationSeconds: 600);
+            await rig.HandledAsync(revision);
+        }
+        // Two starts that died during probation (the manager never got to run).
+        for (int start = 1; start < InitialModelLoad.MaxProbationStarts; start++)
+        {
+            await using var crashed = Rig();
+            Assert.Equal("2.0.0", crashed.ServingVersion);
+        }
+
+        await using var third = Rig();
+
+        Assert.Equal("1.0.0", third.ServingVersion);
+        var report = third.Status.Deployment!;
+        Assert.Equal(ModelDeploymentState.RolledBack, report.State);
+        Assert.Equal("2.0.0", report.Version);
+        Assert.Contains("started 3 times during the probation", report.Reason);
+        Assert.Equal("rollout-1", report.RolloutId);
+        // The hub's retained state naming 2.0.0 is not deployed again; a newer revision would be.
+        await third.StartAsync();
+        Assert.Equal(revision, third.Desire(_v2, _server, probationSeconds: 600));
+        Assert.Equal(ModelDeploymentState.RolledBack, (await third.HandledAsync(revision)).State);
+        Assert.Equal("1.0.0", third.ServingVersion);
+    }
+
+    [Fact]
     public async Task A_swapped_in_version_is_on_probation_from_the_moment_it_serves()
     {
         await using var rig = Rig();

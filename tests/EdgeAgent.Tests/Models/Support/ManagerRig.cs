@@ -38,7 +38,7 @@ internal sealed class ManagerRig : IAsyncDisposable
         http.DefaultRequestHeaders.Authorization = ModelDownloader.BasicCredentials(DeviceId, Secret);
         Downloader = new ModelDownloader(http, Store, Options, DownloadLog);
         var loader = SeedModel.Loader();
-        new InitialModelLoadAccess(loader, Slot, Options).Load();
+        new InitialModelLoadAccess(loader, Slot, Options, Status).Load();
         Shadow = new ShadowMode(Status, Options, TimeProvider.System);
         Manager = new ModelManager(Desired, Slot, loader, Store, Downloader, validation?.Invoke(Options) ?? new ModelValidation(Options), Status,
             Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, Log, Shadow);
@@ -107,10 +107,11 @@ internal sealed class ManagerRig : IAsyncDisposable
     }
 
     /// <summary>The agent's start-up load (pointer first, then the configured package), without a host.</summary>
-    public sealed class InitialModelLoadAccess(ModelLoader loader, ModelSlot slot, ModelOptions options)
+    public sealed class InitialModelLoadAccess(ModelLoader loader, ModelSlot slot, ModelOptions options, DeploymentStatus status)
     {
         public void Load() =>
-            new InitialModelLoad(loader, slot, Microsoft.Extensions.Options.Options.Create(options), new FakeLogger<InitialModelLoad>())
+            new InitialModelLoad(loader, slot, Microsoft.Extensions.Options.Options.Create(options), status, TimeProvider.System,
+                    new FakeLogger<InitialModelLoad>())
                 .StartAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 }
