@@ -8,33 +8,8 @@ namespace EdgeMlops.EdgeAgent.Tests.Models;
 /// The model manager when things go wrong around a deployment: unexpected runtime errors, a validation that overruns
 /// its timeout, a newer desired state or a probation failure arriving while a deployment is still in progress.
 /// </summary>
-public sealed class ModelManagerRobustnessTests : IAsyncLifetime
+public sealed class ModelManagerRobustnessTests : ManagerTestBase
 {
-    private readonly FleetPackages _packages = new();
-    private readonly TempDirectory _state = new("edgemlops-models-");
-    private ModelDownloadServer _server = null!;
-    private string _v1 = null!;
-    private string _v2 = null!;
-
-    public async Task InitializeAsync()
-    {
-        _v1 = _packages.Build("1.0.0");
-        _v2 = _packages.Build("2.0.0");
-        _server = await ModelDownloadServer.StartAsync(ManagerRig.DeviceId, ManagerRig.Secret);
-        _server.Serve(_v1);
-        _server.Serve(_v2);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _state.Dispose();
-        _packages.Dispose();
-    }
-
-    private ManagerRig Rig(Action<ModelOptions>? configure = null, Func<ModelOptions, ModelValidation>? validation = null) =>
-        new(_packages, _state.Path, _v1, configure, validation);
-
     /// <summary>Throws what ONNX Runtime throws at run time (not one of the types the manager expects) for the first version it sees.</summary>
     private sealed class FailingOnce(ModelOptions options, string version) : ModelValidation(options)
     {
@@ -64,17 +39,17 @@ public sealed class ModelManagerRobustnessTests : IAsyncLifetime
     [Fact]
     public async Task An_unexpected_runtime_error_in_validation_fails_that_version_and_later_desired_states_are_still_handled()
     {
-        var v3 = _packages.Build("3.0.0");
-        _server.Serve(v3);
+        var v3 = Packages.Build("3.0.0");
+        Server.Serve(v3);
         await using var rig = Rig(validation: o => new FailingOnce(o, "3.0.0"));
         await rig.StartAsync();
 
-        var failed = await rig.HandledAsync(rig.Desire(v3, _server));
+        var failed = await rig.HandledAsync(rig.Desire(v3, Server));
 
         Assert.Equal(ModelDeploymentState.Failed, failed.State);
         Assert.Contains("Non-zero status code", failed.Reason);
         Assert.Equal("1.0.0", rig.ServingVersion);
-        var next = await rig.HandledAsync(rig.Desire(_v2, _server));
+        var next = await rig.HandledAsync(rig.Desire(V2, Server));
         Assert.Equal(ModelDeploymentState.Active, next.State);
         Assert.Equal("2.0.0", rig.ServingVersion);
     }
@@ -86,7 +61,7 @@ public sealed class ModelManagerRobustnessTests : IAsyncLifetime
         await using var rig = Rig(o => o.ValidationTimeout = TimeSpan.FromSeconds(5), o => validation = new BlockingValidation(o));
         await rig.StartAsync();
 
-        var report = await rig.HandledAsync(rig.Desire(_v2, _server));
+        var report = await rig.HandledAsync(rig.Desire(V2, Server));
         var model = await validation.Entered.Task;
 
         Assert.Equal(ModelDeploymentState.Failed, report.State);
@@ -103,14 +78,14 @@ public sealed class ModelManagerRobustnessTests : IAsyncLifetime
     public async Task A_newer_desired_revision_naming_another_model_cancels_the_deployment_in_progress()
     {
         var unreachable = new ModelDownloadServer(ManagerRig.DeviceId, ManagerRig.Secret); // never started: the download retries
-        var v3 = _packages.Build("3.0.0");
+        var v3 = Packages.Build("3.0.0");
         await using var rig = Rig();
         await rig.StartAsync();
-        rig.Desire(v3, _server, source: unreachable.Source);
+        rig.Desire(v3, Server, source: unreachable.Source);
         await Eventually.HoldsAsync(() => rig.Status.Deployment is { Version: "3.0.0", State: ModelDeploymentState.Downloading },
             () => $"downloading 3.0.0; log: {rig.LogText()}");
 
-        var report = await rig.HandledAsync(rig.Desire(_v2, _server));
+        var report = await rig.HandledAsync(rig.Desire(V2, Server));
 
         Assert.Equal(ModelDeploymentState.Active, report.State);
         Assert.Equal("2.0.0", report.Version);
@@ -123,7 +98,7 @@ public sealed class ModelManagerRobustnessTests : IAsyncLifetime
     {
         await using var rig = Rig();
         await rig.StartAsync();
-        Assert.Equal(ModelDeploymentState.Active, (await rig.HandledAsync(rig.Desire(_v2, _server))).State);
+        Assert.Equal(ModelDeploymentState.Active, (await rig.HandledAsync(rig.Desire(V2, Server))).State);
 
         var report = await rig.HandledAsync(rig.DesireNoModel());
 
@@ -145,13 +120,13 @@ public sealed class ModelManagerRobustnessTests : IAsyncLifetime
         await using (var rig = Rig())
         {
             await rig.StartAsync();
-            revision = rig.Desire(_v2, _server, probationSeconds: 600);
+            revision = rig.Desire(V2, Server, probationSeconds: 600);
             Assert.NotNull((await rig.HandledAsync(revision)).ProbationUntil);
         }
         await using var restarted = Rig();
         await restarted.StartAsync();
         Assert.Equal("2.0.0", restarted.ServingVersion);
-        var report = await restarted.HandledAsync(restarted.Desire(_v2, _server, probationSeconds: 600)); // the retained state again
+        var report = await restarted.HandledAsync(restarted.Desire(V2, Server, probationSeconds: 600)); // the retained state again
         Assert.Equal(ModelDeploymentState.Active, report.State);
         Assert.NotNull(report.ProbationUntil);
         Assert.True(restarted.Slot.Current.Health.OnProbation);
@@ -169,7 +144,7 @@ public sealed class ModelManagerRobustnessTests : IAsyncLifetime
         await using (var rig = Rig())
         {
             await rig.StartAsync();
-            revision = rig.Desire(_v2, _server, probationSeconds: 600);
+            revision = rig.Desire(V2, Server, probationSeconds: 600);
             await rig.HandledAsync(revision);
         }
         // Two starts that died during probation (the manager never got to run).
@@ -189,7 +164,7 @@ public sealed class ModelManagerRobustnessTests : IAsyncLifetime
         Assert.Equal("rollout-1", report.RolloutId);
         // The hub's retained state naming 2.0.0 is not deployed again; a newer revision would be.
         await third.StartAsync();
-        Assert.Equal(revision, third.Desire(_v2, _server, probationSeconds: 600));
+        Assert.Equal(revision, third.Desire(V2, Server, probationSeconds: 600));
         Assert.Equal(ModelDeploymentState.RolledBack, (await third.HandledAsync(revision)).State);
         Assert.Equal("1.0.0", third.ServingVersion);
     }
@@ -215,7 +190,7 @@ public sealed class ModelManagerRobustnessTests : IAsyncLifetime
             }
         });
 
-        await rig.HandledAsync(rig.Desire(_v2, _server, probationSeconds: 60));
+        await rig.HandledAsync(rig.Desire(V2, Server, probationSeconds: 60));
         await watcher;
 
         Assert.True(onProbationWhenFirstSeen);
@@ -225,11 +200,11 @@ public sealed class ModelManagerRobustnessTests : IAsyncLifetime
     public async Task A_probation_failure_rolls_back_at_once_even_while_a_long_download_is_in_progress_and_that_deployment_starts_over()
     {
         var unreachable = new ModelDownloadServer(ManagerRig.DeviceId, ManagerRig.Secret);
-        var v3 = _packages.Build("3.0.0");
+        var v3 = Packages.Build("3.0.0");
         await using var rig = Rig();
         await rig.StartAsync();
-        await rig.HandledAsync(rig.Desire(_v2, _server, probationSeconds: 60));
-        rig.Desire(v3, _server, source: unreachable.Source);
+        await rig.HandledAsync(rig.Desire(V2, Server, probationSeconds: 60));
+        rig.Desire(v3, Server, source: unreachable.Source);
         await Eventually.HoldsAsync(() => rig.Status.Deployment is { Version: "3.0.0", State: ModelDeploymentState.Downloading },
             () => $"downloading 3.0.0; log: {rig.LogText()}");
         var changes = rig.Status.Changes;
