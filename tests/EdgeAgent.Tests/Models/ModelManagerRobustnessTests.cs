@@ -116,13 +116,7 @@ public sealed class ModelManagerRobustnessTests : ManagerTestBase
     [Fact]
     public async Task After_a_restart_during_probation_the_probation_resumes_and_a_failure_then_still_rolls_back()
     {
-        long revision;
-        await using (var rig = Rig())
-        {
-            await rig.StartAsync();
-            revision = rig.Desire(V2, Server, probationSeconds: 600);
-            Assert.NotNull((await rig.HandledAsync(revision)).ProbationUntil);
-        }
+        await ActivateOnProbationAndStopAsync();
         await using var restarted = Rig();
         await restarted.StartAsync();
         Assert.Equal("2.0.0", restarted.ServingVersion);
@@ -140,13 +134,7 @@ public sealed class ModelManagerRobustnessTests : ManagerTestBase
     [Fact]
     public async Task A_version_the_agent_keeps_restarting_on_during_probation_is_rolled_back_at_the_third_start_and_reported()
     {
-        long revision;
-        await using (var rig = Rig())
-        {
-            await rig.StartAsync();
-            revision = rig.Desire(V2, Server, probationSeconds: 600);
-            await rig.HandledAsync(revision);
-        }
+        var revision = await ActivateOnProbationAndStopAsync();
         // Two starts that died during probation (the manager never got to run).
         for (int start = 1; start < InitialModelLoad.MaxProbationStarts; start++)
         {
@@ -167,6 +155,16 @@ public sealed class ModelManagerRobustnessTests : ManagerTestBase
         Assert.Equal(revision, third.Desire(V2, Server, probationSeconds: 600));
         Assert.Equal(ModelDeploymentState.RolledBack, (await third.HandledAsync(revision)).State);
         Assert.Equal("1.0.0", third.ServingVersion);
+    }
+
+    /// <summary>Deploys 2.0.0 with a long probation on a manager that then stops before the probation ends.</summary>
+    private async Task<long> ActivateOnProbationAndStopAsync()
+    {
+        await using var rig = Rig();
+        await rig.StartAsync();
+        var revision = rig.Desire(V2, Server, probationSeconds: 600);
+        Assert.NotNull((await rig.HandledAsync(revision)).ProbationUntil);
+        return revision;
     }
 
     [Fact]
