@@ -1,4 +1,5 @@
 using EdgeMlops.Configuration;
+using EdgeMlops.EdgeAgent.Hosting;
 using EdgeMlops.EdgeAgent.Models;
 using EdgeMlops.EdgeAgent.Telemetry;
 using EdgeMlops.Inference.Runtime;
@@ -13,6 +14,9 @@ public static class AgentProgram
     public const int Stopped = 0;
     public const int ConfigurationError = 2;
     public const int ModelRefused = 3;
+
+    /// <summary>A stage of the agent (the model manager, the sync) stopped on an error while it ran.</summary>
+    public const int StageFailed = 4;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -59,6 +63,12 @@ public static class AgentProgram
         {
             Console.Error.WriteLine($"edge-agent: model refused: {ex.Message}");
             return ModelRefused;
+        }
+        catch (AgentStageFailedException ex)
+        {
+            // Logged when it happened; the exit code tells a supervisor (systemd) to restart the agent.
+            Console.Error.WriteLine($"edge-agent: {ex.Message}");
+            return StageFailed;
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeMlops.EdgeAgent.Hosting;
 
@@ -13,10 +14,16 @@ public sealed record StageRegistration(AgentStage Stage, Type Service, Func<ISer
 /// reverse order, each stop awaited before the next begins. The order is stated by the stage, not by the order the
 /// services were registered in. Stages are resolved only when started, so a stage that depends on an earlier one
 /// (the pipeline on the loaded model) is built after that one is up.
+/// A <see cref="BackgroundService"/> stage whose loop ends on an error stops the agent (logged, and
+/// <see cref="StopAsync"/> throws <see cref="AgentStageFailedException"/>, so the agent exits non-zero): the host
+/// watches only the services registered with it, and a stage that died unseen would leave the agent running blind.
 /// </summary>
-internal sealed class OrderedStages(IEnumerable<StageRegistration> registrations, IServiceProvider services) : IHostedService
+internal sealed class OrderedStages(IEnumerable<StageRegistration> registrations, IServiceProvider services,
+    IHostApplicationLifetime? lifetime = null, ILogger<OrderedStages>? logger = null) : IHostedService
 {
     private readonly List<IHostedService> _started = [];
+    private readonly List<Task> _watching = [];
+    private AgentStageFailedException? _failure;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -27,6 +34,7 @@ internal sealed class OrderedStages(IEnumerable<StageRegistration> registrations
                 var stage = registration.Resolve(services);
                 await stage.StartAsync(cancellationToken);
                 _started.Add(stage);
+                if (stage is BackgroundService { ExecuteTask: { } running }) _watching.Add(WatchAsync(registration, running));
             }
             catch
             {
@@ -50,7 +58,42 @@ internal sealed class OrderedStages(IEnumerable<StageRegistration> registrations
         }
     }
 
+    private async Task WatchAsync(StageRegistration registration, Task running)
+    {
+        try
+        {
+            await running.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the stage's loop ends with its token.
+        }
+        catch (Exception e)
+        {
+            var failure = new AgentStageFailedException(registration.Stage, registration.Service, e);
+            Interlocked.CompareExchange(ref _failure, failure, null);
+            logger?.LogCritical(e, "The agent's {Stage} stage ({Service}) stopped on an error; the agent stops", registration.Stage,
+                registration.Service.Name);
+            lifetime?.StopApplication();
+        }
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await StopStagesAsync(cancellationToken);
+        try
+        {
+            await Task.WhenAll(_watching).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's shutdown timeout: a stage that does not end is the host's to report.
+        }
+        _watching.Clear();
+        if (Volatile.Read(ref _failure) is { } failure) throw failure;
+    }
+
+    private async Task StopStagesAsync(CancellationToken cancellationToken)
     {
         // Stages of one kind stop in the reverse order they started in, like the host would. A stage that fails to
         // stop does not keep the ones after it running: the store still commits and the sync still drains.
@@ -70,6 +113,13 @@ internal sealed class OrderedStages(IEnumerable<StageRegistration> registrations
         if (failures.Count == 1) ExceptionDispatchInfo.Throw(failures[0]);
         if (failures.Count > 1) throw new AggregateException("Several stages of the agent failed to stop.", failures);
     }
+}
+
+/// <summary>A stage of the agent stopped on an error while the agent ran.</summary>
+public sealed class AgentStageFailedException(AgentStage stage, Type service, Exception inner)
+    : Exception($"The agent's {stage} stage ({service.Name}) stopped on an error: {inner.Message}", inner)
+{
+    public AgentStage Stage { get; } = stage;
 }
 
 public static class StageServiceCollectionExtensions

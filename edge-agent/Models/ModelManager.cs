@@ -27,7 +27,10 @@ public sealed class ModelManager : BackgroundService
     private readonly ILogger<ModelManager> _logger;
     private readonly SemaphoreSlim _changing = new(1, 1);
     private readonly ShadowMode? _shadow;
+    private readonly Lock _inProgressLock = new();
     private ProbationWatch? _probation;
+    private CancellationTokenSource? _inProgress;
+    private bool _preempted;
 
     public ModelManager(DesiredStateStore desired, ModelSlot slot, ModelLoader loader, ModelStore store, ModelDownloader downloader,
         ModelValidation validation, DeploymentStatus status, IOptions<ModelOptions> options, TimeProvider time,
@@ -56,11 +59,12 @@ public sealed class ModelManager : BackgroundService
         long revision = -1;
         try
         {
+            ResumeProbation();
             while (!stoppingToken.IsCancellationRequested)
             {
                 var state = await _desired.WaitForChangeAsync(revision, stoppingToken).ConfigureAwait(false);
                 revision = state.Revision;
-                await ReconcileAsync(state, stoppingToken).ConfigureAwait(false);
+                await HandleAsync(state, stoppingToken).ConfigureAwait(false);
                 Interlocked.Exchange(ref _handledRevision, revision);
             }
         }
@@ -73,6 +77,97 @@ public sealed class ModelManager : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Reconciles <paramref name="state"/> under a token of its own: a newer revision naming another model cancels it
+    /// (the loop takes that revision next, instead of finishing a deployment nobody wants), and a probation rollback
+    /// interrupts it (it starts over once the rollback is done). Whatever else goes wrong is logged and reported
+    /// failed: the manager keeps handling later desired states.
+    /// </summary>
+    private async Task HandleAsync(DesiredState state, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            using var watching = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var superseded = CancelWhenSupersededAsync(state, attempt, watching.Token);
+            lock (_inProgressLock)
+            {
+                _inProgress = attempt;
+                _preempted = false;
+            }
+            try
+            {
+                await ReconcileAsync(state, attempt.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (attempt.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+            {
+                bool preempted;
+                lock (_inProgressLock) preempted = _preempted;
+                if (preempted)
+                {
+                    _logger.LogInformation("Desired state revision {Revision} is handled again after the probation rollback that interrupted it", state.Revision);
+                    continue;
+                }
+                _logger.LogInformation("Desired state revision {Revision} was superseded by a newer one naming another model; its deployment stopped", state.Revision);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                _logger.LogError(e, "Handling desired state revision {Revision} failed unexpectedly", state.Revision);
+                if (DesiredModel.TryRead(state, out var desired, out _))
+                    Report(desired.Name, desired.Version, ModelDeploymentState.Failed, desired.RolloutId,
+                        reason: $"unexpected error: {e.GetType().Name}: {e.Message}", previous: _slot.HasModel ? _slot.Current.Version : null);
+                return;
+            }
+            finally
+            {
+                lock (_inProgressLock) _inProgress = null;
+                await watching.CancelAsync().ConfigureAwait(false);
+                await superseded.ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task CancelWhenSupersededAsync(DesiredState state, CancellationTokenSource attempt, CancellationToken cancellationToken)
+    {
+        var wanted = DesiredModel.TryRead(state, out var model, out _) ? model : null;
+        var seen = state.Revision;
+        try
+        {
+            while (true)
+            {
+                var newer = await _desired.WaitForChangeAsync(seen, cancellationToken).ConfigureAwait(false);
+                seen = newer.Revision;
+                // A newer revision that names the same model (a challenger or a rollout id changed) lets the deployment finish.
+                if (!SameModel(wanted, DesiredModel.TryRead(newer, out var next, out _) ? next : null))
+                {
+                    await attempt.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static bool SameModel(DesiredModel? a, DesiredModel? b) =>
+        a is null || b is null
+            ? a is null && b is null
+            : a.Name == b.Name && a.Version == b.Version && string.Equals(a.ManifestSha256, b.ManifestSha256, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A probation rollback goes first: the deployment in progress (a download may take many minutes) stops and starts over after it.</summary>
+    private void PreemptInProgress()
+    {
+        lock (_inProgressLock)
+        {
+            if (_inProgress is not { } attempt) return;
+            _preempted = true;
+            attempt.Cancel();
+        }
+    }
+
     /// <summary>Compare, plan, execute, report: brings the slot to the desired model, or reports why it cannot.</summary>
     public async Task ReconcileAsync(DesiredState state, CancellationToken cancellationToken)
     {
@@ -82,7 +177,9 @@ public sealed class ModelManager : BackgroundService
             {
                 _logger.LogWarning("Desired state revision {Revision} has a malformed model property: {Problem}", state.Revision, problem);
                 Report(DesiredModel.PropertyName, "unknown", ModelDeploymentState.Failed, null, reason: $"desired state revision {state.Revision}: {problem}");
+                return;
             }
+            await ReturnToConfiguredAsync(state.Revision, cancellationToken).ConfigureAwait(false);
             return;
         }
         await _changing.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -102,7 +199,7 @@ public sealed class ModelManager : BackgroundService
             {
                 if (_status.Deployment is not { } last || last.Version != desired.Version || last.Name != desired.Name
                     || last.State is not (ModelDeploymentState.Active or ModelDeploymentState.RolledBack))
-                    Report(desired.Name, desired.Version, ModelDeploymentState.Active, desired.RolloutId);
+                    Report(desired.Name, desired.Version, ModelDeploymentState.Active, desired.RolloutId, probationUntil: ResumedProbationUntil(serving));
                 return;
             }
             await DeployAsync(desired, serving, state.Revision, cancellationToken).ConfigureAwait(false);
@@ -111,7 +208,7 @@ public sealed class ModelManager : BackgroundService
         {
             try
             {
-                await ApplyChallengerAsync(desired, cancellationToken).ConfigureAwait(false);
+                if (!cancellationToken.IsCancellationRequested) await ApplyChallengerAsync(desired, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -146,7 +243,7 @@ public sealed class ModelManager : BackgroundService
                 cancellationToken).ConfigureAwait(false);
             loaded = await UnderTimeoutAsync("verify", () => Verify(folder), cancellationToken).ConfigureAwait(false);
             var model = loaded;
-            await UnderTimeoutAsync("validate", () => _validation.Validate(model), cancellationToken).ConfigureAwait(false);
+            await UnderTimeoutAsync("validate", () => _validation.Validate(model), cancellationToken, uses: model).ConfigureAwait(false);
             _shadow.SetChallenger(loaded, wanted.Share);
             _logger.LogInformation("Shadow challenger {Name} {Version} runs on {Share:P0} of the crops", wanted.Name, wanted.Version, wanted.Share);
             loaded = null;
@@ -155,6 +252,11 @@ public sealed class ModelManager : BackgroundService
                                       or IOException or UnauthorizedAccessException or InvalidDataException)
         {
             _logger.LogWarning("Shadow challenger {Name} {Version} cannot run: {Reason}", wanted.Name, wanted.Version, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A runtime error of the challenger's session (ONNX Runtime, CUDA) must not end the manager.
+            _logger.LogError(e, "Shadow challenger {Name} {Version} cannot run: unexpected error", wanted.Name, wanted.Version);
         }
         finally
         {
@@ -180,14 +282,14 @@ public sealed class ModelManager : BackgroundService
 
             Report(name, version, ModelDeploymentState.Validating, rollout, previous: serving.Version);
             var model = loaded;
-            var result = await UnderTimeoutAsync("validate", () => _validation.Validate(model), cancellationToken).ConfigureAwait(false);
+            var result = await UnderTimeoutAsync("validate", () => _validation.Validate(model), cancellationToken, uses: model).ConfigureAwait(false);
             _logger.LogInformation("Model {Name} {Version} validated: canary macro precision {Precision}, batch latency {Latency:0.0} ms",
                 name, version, result.CanaryMacroPrecision?.ToString("0.####") ?? "n/a", result.BatchLatencyMs);
 
-            Activate(loaded, serving);
-            loaded = null;
             var probation = desired.ProbationSeconds ?? _options.ProbationSeconds;
             var until = probation > 0 ? _time.GetUtcNow().AddSeconds(probation) : (DateTimeOffset?)null;
+            Activate(loaded, serving, until, revision, rollout);
+            loaded = null;
             Report(name, version, ModelDeploymentState.Active, rollout, previous: serving.Version, probationUntil: until);
             await StartProbationAsync(desired, until, revision).ConfigureAwait(false);
         }
@@ -207,10 +309,70 @@ public sealed class ModelManager : BackgroundService
         {
             Fail(name, version, rollout, serving, $"install: {e.Message}");
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A runtime error of the new session (ONNX Runtime, CUDA) fails this version, not the manager.
+            _logger.LogError(e, "Deployment of model {Name} {Version} failed unexpectedly", name, version);
+            Fail(name, version, rollout, serving, $"unexpected error: {e.GetType().Name}: {e.Message}");
+        }
         finally
         {
             loaded?.Release();
         }
+    }
+
+    /// <summary>
+    /// The desired state names no model (the hub reverted a rollout on a box it had named none for): the box goes
+    /// back to its configured <see cref="ModelOptions.PackagePath"/>, unless it serves it already or never deployed
+    /// anything. Otherwise it would keep serving a version nobody wants any more.
+    /// </summary>
+    private async Task ReturnToConfiguredAsync(long revision, CancellationToken cancellationToken)
+    {
+        await _changing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        LoadedModel? loaded = null;
+        var serving = _slot.Current;
+        try
+        {
+            if (_shadow?.Challenger is not null)
+            {
+                _logger.LogInformation("Shadow challenger stopped");
+                _shadow.SetChallenger(null, 0);
+            }
+            if (_store.ReadPointer() is null || SamePath(serving.SourcePath, _options.PackagePath)) return;
+            _logger.LogInformation("Desired state revision {Revision} names no model; going back from {Name} {Version} to the configured package {Path}",
+                revision, serving.Name, serving.Version, _options.PackagePath);
+            loaded = await UnderTimeoutAsync("verify", () => _loader.Load(_options.PackagePath, _options.TrustedKeysDirectory,
+                _slot.NextGeneration(), _options.ExtractionDirectory), cancellationToken).ConfigureAwait(false);
+            var model = loaded;
+            await UnderTimeoutAsync("validate", () => _validation.Validate(model), cancellationToken, uses: model).ConfigureAwait(false);
+            await StopProbationAsync().ConfigureAwait(false);
+            Activate(loaded, serving, probationUntil: null, revision, rollout: null);
+            loaded = null;
+            Report(model.Name, model.Version, ModelDeploymentState.Active, null,
+                reason: $"desired state revision {revision} names no model: back to the configured package", previous: serving.Version);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogError(e, "Going back to the configured package {Path} failed; {Name} {Version} keeps serving", _options.PackagePath,
+                serving.Name, serving.Version);
+            Report(serving.Name, serving.Version, ModelDeploymentState.Failed, null,
+                reason: $"desired state revision {revision} names no model; going back to the configured package failed: {e.Message}");
+        }
+        finally
+        {
+            loaded?.Release();
+            _changing.Release();
+        }
+    }
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)),
+            StringComparison.Ordinal);
+
+    private async Task StopProbationAsync()
+    {
+        if (_probation is { } running) await running.DisposeAsync().ConfigureAwait(false);
+        _probation = null;
     }
 
     private string HeldOnDisk(string name, string version, string folder)
@@ -289,10 +451,14 @@ public sealed class ModelManager : BackgroundService
     }
 
     /// <summary>Writes the pointer, then swaps: a box killed in between starts on the new, already validated version.</summary>
-    private void Activate(LoadedModel model, LoadedModel serving)
+    /// <param name="probationUntil">Recorded in the pointer, so a restart resumes the probation; the model is marked on
+    /// probation before the swap: an error in its first batch already means "roll back", not "stop the pipeline".</param>
+    private void Activate(LoadedModel model, LoadedModel serving, DateTimeOffset? probationUntil, long revision, string? rollout)
     {
         var previous = new ModelPointerEntry(serving.Name, serving.Version, serving.SourcePath);
-        _store.WritePointer(new CurrentModelPointer(model.Name, model.Version, model.SourcePath, previous));
+        _store.WritePointer(new CurrentModelPointer(model.Name, model.Version, model.SourcePath, previous,
+            ProbationUntil: probationUntil, Revision: revision, RolloutId: rollout));
+        if (probationUntil is not null) model.Health.OnProbation = true;
         _slot.Publish(model);
         _logger.LogInformation("Model {Name} {Version} now serves (generation {Generation}); {PreviousName} {PreviousVersion} finishes its batches",
             model.Name, model.Version, model.Generation, serving.Name, serving.Version);
@@ -339,27 +505,54 @@ public sealed class ModelManager : BackgroundService
 
     private async Task StartProbationAsync(DesiredModel desired, DateTimeOffset? until, long revision)
     {
-        if (_probation is { } running) await running.DisposeAsync().ConfigureAwait(false);
-        _probation = null;
+        await StopProbationAsync().ConfigureAwait(false);
         if (until is not { } end) return;
-        _probation = ProbationWatch.Start(_slot.Current, end, _loader, _options, _time, _logger,
-            (reason, token) => RollBackAsync(desired, reason, revision, token));
+        WatchProbation(end, desired.RolloutId, revision);
     }
+
+    private void WatchProbation(DateTimeOffset until, string? rollout, long revision)
+    {
+        var model = _slot.Current;
+        _probation = ProbationWatch.Start(model, until, _loader, _options, _time, _logger,
+            (reason, token) => RollBackAsync(model.Name, model.Version, rollout, reason, revision, token));
+    }
+
+    /// <summary>
+    /// After a restart on a version whose probation had not ended (the pointer says until when), it goes on: the
+    /// version is watched and rolled back like right after its swap.
+    /// </summary>
+    private void ResumeProbation()
+    {
+        if (_store.ReadPointer() is not { ProbationUntil: { } until } pointer || until <= _time.GetUtcNow() || !_slot.HasModel) return;
+        var serving = _slot.Current;
+        if (serving.Name != pointer.Name || serving.Version != pointer.Version || !SamePath(serving.SourcePath, pointer.Path)) return;
+        _logger.LogInformation("Model {Name} {Version} was on probation until {Until:O} when the agent stopped; probation resumes",
+            serving.Name, serving.Version, until);
+        serving.Health.OnProbation = true;
+        WatchProbation(until, pointer.RolloutId, pointer.Revision ?? -1);
+    }
+
+    /// <summary>When the serving version is still on a probation resumed after a restart: what the Active report carries.</summary>
+    private DateTimeOffset? ResumedProbationUntil(LoadedModel serving) =>
+        _store.ReadPointer() is { ProbationUntil: { } until } pointer && until > _time.GetUtcNow()
+        && pointer.Name == serving.Name && pointer.Version == serving.Version ? until : null;
 
     /// <summary>Goes back to the pointer's previous version after a failed probation and reports rolled-back.</summary>
     /// <param name="cancellationToken">Ends with the probation: a deployment that replaces the version stops waiting here.</param>
-    private async Task RollBackAsync(DesiredModel desired, string reason, long revision, CancellationToken cancellationToken)
+    private async Task RollBackAsync(string name, string version, string? rollout, string reason, long revision, CancellationToken cancellationToken)
     {
+        var serving = _slot.Current;
+        if (serving.Name == name && serving.Version == version) PreemptInProgress();
         await _changing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var failing = _slot.Current;
-            if (failing.Name != desired.Name || failing.Version != desired.Version) return; // already replaced
+            if (failing.Name != name || failing.Version != version) return; // already replaced
             if (_store.ReadPointer() is not { Previous: { } previous })
             {
                 _logger.LogError("Model {Name} {Version} failed probation ({Reason}) but there is no previous version to go back to",
                     failing.Name, failing.Version, reason);
-                Report(desired.Name, desired.Version, ModelDeploymentState.Failed, desired.RolloutId, reason: $"probation: {reason}; no previous version to roll back to");
+                Report(name, version, ModelDeploymentState.Failed, rollout, reason: $"probation: {reason}; no previous version to roll back to");
                 return;
             }
             var model = _loader.Load(previous.Path, _options.TrustedKeysDirectory, _slot.NextGeneration());
@@ -367,13 +560,13 @@ public sealed class ModelManager : BackgroundService
             _slot.Publish(model);
             _logger.LogWarning("Model {Name} {Version} failed probation ({Reason}); rolled back to {Previous}",
                 failing.Name, failing.Version, reason, previous.Version);
-            Report(desired.Name, desired.Version, ModelDeploymentState.RolledBack, desired.RolloutId,
+            Report(name, version, ModelDeploymentState.RolledBack, rollout,
                 reason: $"probation: {reason}", previous: previous.Version);
         }
         catch (Exception e) when (e is ModelPackageException or IOException or ClassifierLoadException)
         {
-            _logger.LogError(e, "Rolling back from {Name} {Version} failed; it keeps serving", desired.Name, desired.Version);
-            Report(desired.Name, desired.Version, ModelDeploymentState.Failed, desired.RolloutId,
+            _logger.LogError(e, "Rolling back from {Name} {Version} failed; it keeps serving", name, version);
+            Report(name, version, ModelDeploymentState.Failed, rollout,
                 reason: $"probation: {reason}; rollback failed: {e.Message}");
         }
         finally
@@ -392,18 +585,33 @@ public sealed class ModelManager : BackgroundService
         return File.Exists(path) ? ModelStore.Sha256OfFile(path) : null;
     }
 
-    private async Task<T> UnderTimeoutAsync<T>(string step, Func<T> work, CancellationToken cancellationToken)
+    /// <param name="uses">The model <paramref name="work"/> classifies with: held until the work ends, so a timeout
+    /// (after which the caller lets go of it) never disposes its session while native code still runs on it.</param>
+    private async Task<T> UnderTimeoutAsync<T>(string step, Func<T> work, CancellationToken cancellationToken, LoadedModel? uses = null)
     {
-        var running = Task.Run(work, CancellationToken.None);
+        if (uses is not null && !uses.TryHold())
+            throw new DeploymentFailedException($"{step}: model {uses.Name} {uses.Version} was let go before the step began");
+        var running = Task.Run(() =>
+        {
+            try
+            {
+                return work();
+            }
+            finally
+            {
+                uses?.Release();
+            }
+        }, CancellationToken.None);
         try
         {
             return await running.WaitAsync(_options.ValidationTimeout, _time, cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
             // The work cannot be interrupted; whatever it loads is let go when it finishes.
             _ = running.ContinueWith(t => { if (t.Result is LoadedModel late) late.Release(); },
                 CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            if (e is OperationCanceledException) throw;
             throw new DeploymentFailedException(
                 $"{step} did not finish within {_options.ValidationTimeout} ({ModelOptions.SectionName}:ValidationTimeout)");
         }

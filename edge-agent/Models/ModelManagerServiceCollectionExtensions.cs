@@ -33,7 +33,8 @@ public static class ModelManagerServiceCollectionExtensions
                 provider.GetRequiredService<IOptions<ModelOptions>>().Value, provider.GetRequiredService<ILogger<ModelDownloader>>());
         });
         services.TryAddSingleton(provider => new ShadowMode(provider.GetRequiredService<DeploymentStatus>(),
-            provider.GetRequiredService<IOptions<ModelOptions>>().Value, provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<IOptions<ModelOptions>>().Value, provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<ShadowMode>>()));
         services.AddSingleton<IMetricsSource, ModelMetrics>();
         services.TryAddSingleton<ModelManager>();
         services.AddAgentStage<ModelManager>(AgentStage.Models);

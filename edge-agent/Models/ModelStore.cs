@@ -11,8 +11,14 @@ namespace EdgeMlops.EdgeAgent.Models;
 /// </summary>
 /// <param name="RolledBackRevision">The desired-state revision whose version failed probation and was rolled back from:
 /// not deployed again (after a restart the hub's retained state names it still) until the hub sends a newer revision.</param>
+/// <param name="ProbationUntil">When the version's probation ends; a box restarted before resumes it.</param>
+/// <param name="ProbationStarts">How often the agent started on the version during its probation: a version that
+/// keeps crashing the agent is rolled back at start (<see cref="InitialModelLoad.MaxProbationStarts"/>).</param>
+/// <param name="Revision">The desired-state revision the version was deployed for.</param>
+/// <param name="RolloutId">The rollout that deployed it, for the reports after a restart.</param>
 public sealed record CurrentModelPointer(string Name, string Version, string Path, ModelPointerEntry? Previous = null,
-    long? RolledBackRevision = null);
+    long? RolledBackRevision = null, DateTimeOffset? ProbationUntil = null, int ProbationStarts = 0, long? Revision = null,
+    string? RolloutId = null);
 
 /// <summary>A version and the package (folder or .zip) it loads from.</summary>
 public sealed record ModelPointerEntry(string Name, string Version, string Path);

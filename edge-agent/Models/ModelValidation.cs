@@ -2,6 +2,7 @@ using System.Diagnostics;
 using EdgeMlops.Inference.Evaluation;
 using EdgeMlops.Inference.Runtime;
 using EdgeMlops.Packaging;
+using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
 
 namespace EdgeMlops.EdgeAgent.Models;
@@ -14,13 +15,26 @@ public sealed record ValidationResult(double? CanaryMacroPrecision, double Batch
 /// reaches the manifest's gate, and a full batch classifies within <see cref="ModelOptions.LatencyBudgetMs"/>.
 /// Loading itself (with the configured execution providers, so a TensorRT engine is built here) is the loader's.
 /// </summary>
-public sealed class ModelValidation(ModelOptions options)
+public class ModelValidation(ModelOptions options)
 {
     // Batches timed after one warm-up; the median is compared with the budget, so one hiccup does not fail a version.
     private const int TimedBatches = 3;
 
     /// <exception cref="DeploymentFailedException">A check failed; the message names it and the package folder.</exception>
-    public ValidationResult Validate(LoadedModel model)
+    public virtual ValidationResult Validate(LoadedModel model)
+    {
+        try
+        {
+            return Check(model);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            // A runtime error of the new session (a kernel ONNX Runtime cannot run here, CUDA) refuses the version.
+            throw new DeploymentFailedException($"{model.Package.Directory}: ONNX Runtime failed running the model: {e.Message}", e);
+        }
+    }
+
+    private ValidationResult Check(LoadedModel model)
     {
         var session = model.Session;
         var folder = model.Package.Directory;

@@ -1,5 +1,6 @@
 using EdgeMlops.Inference.Evaluation;
 using EdgeMlops.Inference.Runtime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeMlops.EdgeAgent.Models;
 
@@ -83,6 +84,12 @@ public sealed class ProbationWatch : IAsyncDisposable
                 }
             }
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Ending quietly would leave the version unwatched; rethrowing would end the manager that disposes the watch.
+            logger.LogError(e, "Probation of model {Name} {Version} stopped on an unexpected error; the version keeps serving unwatched",
+                model.Name, model.Version);
+        }
         finally
         {
             model.Health.OnProbation = false;
@@ -106,7 +113,7 @@ public sealed class ProbationWatch : IAsyncDisposable
                 var outcome = CanarySetCheck.Run(model.Package, _session);
                 return outcome.Passed ? null : $"periodic canary check: {outcome.Problem}";
             }
-            catch (Exception e) when (e is InvalidDataException or IOException or ClassifierLoadException)
+            catch (Exception e) when (e is InvalidDataException or IOException or ClassifierLoadException or OnnxRuntimeException)
             {
                 return $"periodic canary check: {e.Message}";
             }

@@ -26,13 +26,15 @@ public sealed class ShadowMode : IAsyncDisposable, IDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly ILogger? _logger;
     private double _share;
     private long _offered;
     private long _dropped;
     private int _disposed;
 
-    public ShadowMode(DeploymentStatus status, ModelOptions options, TimeProvider time)
+    public ShadowMode(DeploymentStatus status, ModelOptions options, TimeProvider time, ILogger<ShadowMode>? logger = null)
     {
+        _logger = logger;
         _status = status;
         _window = options.ShadowWindow;
         _time = time;
@@ -46,6 +48,11 @@ public sealed class ShadowMode : IAsyncDisposable, IDisposable
     public long Compared => Interlocked.Read(ref _compared);
 
     private long _compared;
+
+    /// <summary>Challenger batches that failed (their crops are not compared); the champion is never affected.</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
+    private long _failures;
 
     /// <summary>Crops the queue had no room for (the challenger is slower than the share asks).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -108,6 +115,15 @@ public sealed class ShadowMode : IAsyncDisposable, IDisposable
                         }
                         Interlocked.Add(ref _compared, batch.Count);
                     }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // One bad batch (an ONNX Runtime or OpenCV error) must not end shadowing unseen: count it,
+                        // log the first of each window, go on with the next batch.
+                        Interlocked.Increment(ref _failures);
+                        if (window.Failures++ == 0)
+                            _logger?.LogWarning(e, "Shadow challenger {Name} {Version} failed a batch of {Crops} crops: {Reason}; further failures in this window are only counted",
+                                model.Name, model.Version, batch.Count, e.Message);
+                    }
                     finally
                     {
                         foreach (var item in batch) item.Crop.Dispose();
@@ -117,6 +133,9 @@ public sealed class ShadowMode : IAsyncDisposable, IDisposable
                 var now = _time.GetUtcNow();
                 if (now - window.Start >= _window && window.Crops > 0)
                 {
+                    if (window.Failures > 1)
+                        _logger?.LogWarning("Shadow challenger {Name} {Version} failed {Failures} batches in the window since {Start:O}",
+                            window.Model?.Name, window.Model?.Version, window.Failures, window.Start);
                     _status.Report(window.ToReport(now));
                     window = new Window(now) { Model = window.Model };
                 }
@@ -173,6 +192,7 @@ public sealed class ShadowMode : IAsyncDisposable, IDisposable
         public LoadedModel? Model { get; init; }
         public LatencyHistogram Latency { get; } = new();
         public long Crops { get; private set; }
+        public long Failures { get; set; }
         private long _agreed;
         private double _championConfidence;
         private double _challengerConfidence;

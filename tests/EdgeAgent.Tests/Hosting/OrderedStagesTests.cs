@@ -1,6 +1,8 @@
 using EdgeMlops.EdgeAgent.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace EdgeMlops.EdgeAgent.Tests.Hosting;
 
@@ -49,6 +51,41 @@ public sealed class OrderedStagesTests
         Assert.Equal(
             ["start model", "start sync", "start store", "start pipeline", "stop pipeline", "stop store", "stop sync", "stop model"],
             journal.Entries);
+    }
+
+    /// <summary>A long loop that dies on an error it did not expect, as the model manager did on an ONNX Runtime error.</summary>
+    private sealed class FaultingLoop(Journal journal) : BackgroundService
+    {
+        public TaskCompletionSource Fail { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            await Fail.Task.WaitAsync(stoppingToken);
+            lock (journal) journal.Entries.Add("loop failed");
+            throw new InvalidOperationException("Non-zero status code returned while running Conv node");
+        }
+    }
+
+    [Fact]
+    public async Task A_background_stage_that_fails_while_running_stops_the_agent_with_its_error()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var journal = new Journal();
+        var log = new FakeLogCollector();
+        builder.Services.AddSingleton(journal);
+        builder.Logging.AddProvider(new FakeLoggerProvider(log));
+        builder.Services.AddSingleton<StoreStage>().AddAgentStage<StoreStage>(AgentStage.Store);
+        builder.Services.AddSingleton<FaultingLoop>().AddAgentStage<FaultingLoop>(AgentStage.Model);
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        host.Services.GetRequiredService<FaultingLoop>().Fail.SetResult();
+
+        var stopped = await Assert.ThrowsAsync<AgentStageFailedException>(() => host.WaitForShutdownAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(AgentStage.Model, stopped.Stage);
+        Assert.Contains("Non-zero status code", stopped.Message);
+        Assert.Equal(["start store", "loop failed", "stop store"], journal.Entries);
+        Assert.Contains(log.GetSnapshot(), r => r.Level == LogLevel.Critical && r.Message.Contains("Model stage", StringComparison.Ordinal));
     }
 
     [Fact]

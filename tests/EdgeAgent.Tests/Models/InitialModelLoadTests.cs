@@ -31,7 +31,7 @@ public sealed class InitialModelLoadTests : IDisposable
 
     private static LoadedModel Start(ModelOptions options, ModelSlot slot)
     {
-        new ManagerRig.InitialModelLoadAccess(SeedModel.Loader(), slot, options).Load();
+        new ManagerRig.InitialModelLoadAccess(SeedModel.Loader(), slot, options, new DeploymentStatus()).Load();
         return slot.Current;
     }
 

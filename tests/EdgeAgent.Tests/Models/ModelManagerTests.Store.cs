@@ -17,7 +17,7 @@ public sealed partial class ModelManagerTests
         await using var rig = Rig();
         await rig.StartAsync();
 
-        var report = await rig.HandledAsync(rig.Desire(Served(_packages.Build("2.3.0", key: publisher)), _server));
+        var report = await rig.HandledAsync(rig.Desire(Served(Packages.Build("2.3.0", key: publisher)), Server));
 
         Assert.Equal(ModelDeploymentState.Failed, report.State);
         Assert.Empty(rig.Store.Installed());
@@ -26,23 +26,23 @@ public sealed partial class ModelManagerTests
 
     private string Served(string package)
     {
-        _server.Serve(package);
+        Server.Serve(package);
         return package;
     }
 
     [Fact]
     public async Task Files_already_in_the_state_directory_count_against_the_disk_budget()
     {
-        await using var rig = Rig(o => o.DiskBudgetBytes = ModelStore.DistinctBytes([FleetPackages.Manifest(_v2)]) + 10_000);
+        await using var rig = Rig(o => o.DiskBudgetBytes = ModelStore.DistinctBytes([FleetPackages.Manifest(V2)]) + 10_000);
         Directory.CreateDirectory(rig.Store.StateDirectory);
         await File.WriteAllBytesAsync(Path.Combine(rig.Store.StateDirectory, "left-behind.bin"), new byte[20_000]);
         await rig.StartAsync();
 
-        var report = await rig.HandledAsync(rig.Desire(_v2, _server));
+        var report = await rig.HandledAsync(rig.Desire(V2, Server));
 
         Assert.Equal(ModelDeploymentState.Failed, report.State);
         Assert.Contains("DiskBudgetBytes", report.Reason);
-        Assert.Equal(0, _server.FileRequests);
+        Assert.Equal(0, Server.FileRequests);
         Assert.Equal("1.0.0", rig.ServingVersion);
     }
 
@@ -55,7 +55,7 @@ public sealed partial class ModelManagerTests
         await File.WriteAllBytesAsync(stale, new byte[1000]);
         await rig.StartAsync();
 
-        var report = await rig.HandledAsync(rig.Desire(_v2, _server));
+        var report = await rig.HandledAsync(rig.Desire(V2, Server));
 
         Assert.Equal(ModelDeploymentState.Active, report.State);
         Assert.False(File.Exists(stale));
@@ -65,20 +65,20 @@ public sealed partial class ModelManagerTests
     public async Task A_re_signed_version_is_deployed_beside_the_serving_folder_which_stays_as_it_was()
     {
         using var copies = new TempDirectory("edgemlops-packages-");
-        var first = CopyOf(_v2, copies.Combine("first"));
-        Directory.Delete(_v2, recursive: true);
+        var first = CopyOf(V2, copies.Combine("first"));
+        Directory.Delete(V2, recursive: true);
         // The same version signed again (as the hub does after a re-registration): another manifest, another hash.
-        var again = _packages.Build("2.0.0", draft => draft with { CreatedAt = DateTimeOffset.UtcNow.AddMinutes(1) });
+        var again = Packages.Build("2.0.0", draft => draft with { CreatedAt = DateTimeOffset.UtcNow.AddMinutes(1) });
         Assert.NotEqual(FleetPackages.ManifestSha256(first), FleetPackages.ManifestSha256(again));
-        _server.Serve(first);
+        Server.Serve(first);
         await using var rig = Rig();
         await rig.StartAsync();
-        Assert.Equal(ModelDeploymentState.Active, (await rig.HandledAsync(rig.Desire(first, _server))).State);
+        Assert.Equal(ModelDeploymentState.Active, (await rig.HandledAsync(rig.Desire(first, Server))).State);
         var serving = rig.Slot.Current.SourcePath;
         var servingModel = await File.ReadAllBytesAsync(Path.Combine(serving, PackageLayout.ModelFile));
-        _server.Serve(again);
+        Server.Serve(again);
 
-        var report = await rig.HandledAsync(rig.Desire(again, _server));
+        var report = await rig.HandledAsync(rig.Desire(again, Server));
 
         Assert.Equal(ModelDeploymentState.Active, report.State);
         var now = rig.Slot.Current.SourcePath;

@@ -10,32 +10,8 @@ namespace EdgeMlops.EdgeAgent.Tests.Models;
 /// The model manager against a real HTTP server serving the hub's device download API: what it downloads, what it
 /// refuses, what it reports, and that the current model keeps serving whenever a deployment fails.
 /// </summary>
-public sealed partial class ModelManagerTests : IAsyncLifetime
+public sealed partial class ModelManagerTests : ManagerTestBase
 {
-    private readonly FleetPackages _packages = new();
-    private readonly TempDirectory _state = new("edgemlops-models-");
-    private ModelDownloadServer _server = null!;
-    private string _v1 = null!;
-    private string _v2 = null!;
-
-    public async Task InitializeAsync()
-    {
-        _v1 = _packages.Build("1.0.0");
-        _v2 = _packages.Build("2.0.0");
-        _server = await ModelDownloadServer.StartAsync(ManagerRig.DeviceId, ManagerRig.Secret);
-        _server.Serve(_v1);
-        _server.Serve(_v2);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _state.Dispose();
-        _packages.Dispose();
-    }
-
-    private ManagerRig Rig(Action<ModelOptions>? configure = null) => new(_packages, _state.Path, _v1, configure);
-
     [Fact]
     public async Task A_desired_version_is_downloaded_verified_validated_and_swapped_in_and_reported_active()
     {
@@ -44,14 +20,14 @@ public sealed partial class ModelManagerTests : IAsyncLifetime
         var steps = new List<ModelDeploymentState>();
         _ = RecordStatesAsync(rig.Status, steps);
 
-        var report = await rig.HandledAsync(rig.Desire(_v2, _server));
+        var report = await rig.HandledAsync(rig.Desire(V2, Server));
 
         Assert.Equal(ModelDeploymentState.Active, report.State);
         Assert.Equal("2.0.0", report.Version);
         Assert.Equal("1.0.0", report.PreviousVersion);
         Assert.Equal("rollout-1", report.RolloutId);
         Assert.Equal("2.0.0", rig.ServingVersion);
-        Assert.Equal(FleetPackages.Manifest(_v2).Files.Count, _server.FileRequests);
+        Assert.Equal(FleetPackages.Manifest(V2).Files.Count, Server.FileRequests);
         // Each step is reported in order (a watcher may miss one that passed quickly, never see them out of order).
         lock (steps)
         {
@@ -64,44 +40,44 @@ public sealed partial class ModelManagerTests : IAsyncLifetime
     [Fact]
     public async Task A_second_version_sharing_files_downloads_only_the_files_the_cache_lacks()
     {
-        var v3 = _packages.Build("3.0.0", retrainedCanaryImage: true);
-        _server.Serve(v3);
+        var v3 = Packages.Build("3.0.0", retrainedCanaryImage: true);
+        Server.Serve(v3);
         await using var rig = Rig();
         await rig.StartAsync();
-        await rig.HandledAsync(rig.Desire(_v2, _server));
-        var before = _server.FileRequests;
+        await rig.HandledAsync(rig.Desire(V2, Server));
+        var before = Server.FileRequests;
 
-        var report = await rig.HandledAsync(rig.Desire(v3, _server));
+        var report = await rig.HandledAsync(rig.Desire(v3, Server));
 
         Assert.Equal(ModelDeploymentState.Active, report.State);
-        Assert.Equal(1, _server.FileRequests - before); // the one re-encoded canary image; the model and the rest are cached
+        Assert.Equal(1, Server.FileRequests - before); // the one re-encoded canary image; the model and the rest are cached
         Assert.Equal("3.0.0", rig.ServingVersion);
     }
 
     [Fact]
     public async Task A_download_cut_midway_resumes_with_a_range_request_and_completes()
     {
-        var model = FleetPackages.Manifest(_v2).Files.Single(f => f.Path == PackageLayout.ModelFile);
-        _server.CutOnce(model.Sha256, model.Size / 2);
+        var model = FleetPackages.Manifest(V2).Files.Single(f => f.Path == PackageLayout.ModelFile);
+        Server.CutOnce(model.Sha256, model.Size / 2);
         await using var rig = Rig();
         await rig.StartAsync();
 
-        var report = await rig.HandledAsync(rig.Desire(_v2, _server));
+        var report = await rig.HandledAsync(rig.Desire(V2, Server));
 
         Assert.Equal(ModelDeploymentState.Active, report.State);
-        Assert.Equal(2, _server.Requests.Count(r => r.EndsWith(model.Sha256, StringComparison.Ordinal)));
+        Assert.Equal(2, Server.Requests.Count(r => r.EndsWith(model.Sha256, StringComparison.Ordinal)));
         Assert.Contains(rig.DownloadLog.Collector.GetSnapshot(), r => r.Message.StartsWith("Resuming model.onnx at byte", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_tampered_file_fails_the_deployment_naming_the_file_and_the_old_model_keeps_serving()
     {
-        var model = FleetPackages.Manifest(_v2).Files.Single(f => f.Path == PackageLayout.ModelFile);
-        _server.Tamper(model.Sha256);
+        var model = FleetPackages.Manifest(V2).Files.Single(f => f.Path == PackageLayout.ModelFile);
+        Server.Tamper(model.Sha256);
         await using var rig = Rig();
         await rig.StartAsync();
 
-        var report = await rig.HandledAsync(rig.Desire(_v2, _server));
+        var report = await rig.HandledAsync(rig.Desire(V2, Server));
 
         Assert.Equal(ModelDeploymentState.Failed, report.State);
         Assert.Contains("model.onnx", report.Reason);
@@ -116,12 +92,12 @@ public sealed partial class ModelManagerTests : IAsyncLifetime
         await using var rig = Rig();
         await rig.StartAsync();
 
-        var report = await rig.HandledAsync(rig.Desire(_v2, _server, manifestSha256: new string('a', 64)));
+        var report = await rig.HandledAsync(rig.Desire(V2, Server, manifestSha256: new string('a', 64)));
 
         Assert.Equal(ModelDeploymentState.Failed, report.State);
         Assert.Contains("manifest", report.Reason);
         Assert.Contains(new string('a', 64), report.Reason);
-        Assert.Equal(0, _server.FileRequests);
+        Assert.Equal(0, Server.FileRequests);
         Assert.Equal("1.0.0", rig.ServingVersion);
     }
 
@@ -129,12 +105,12 @@ public sealed partial class ModelManagerTests : IAsyncLifetime
     public async Task A_package_signed_by_a_key_the_box_does_not_trust_fails_verification()
     {
         using var publisher = SigningKey.Generate();
-        var untrusted = _packages.Build("2.1.0", key: publisher);
-        _server.Serve(untrusted);
+        var untrusted = Packages.Build("2.1.0", key: publisher);
+        Server.Serve(untrusted);
         await using var rig = Rig();
         await rig.StartAsync();
 
-        var report = await rig.HandledAsync(rig.Desire(untrusted, _server));
+        var report = await rig.HandledAsync(rig.Desire(untrusted, Server));
 
         Assert.Equal(ModelDeploymentState.Failed, report.State);
         Assert.StartsWith("verify", report.Reason);
@@ -145,16 +121,16 @@ public sealed partial class ModelManagerTests : IAsyncLifetime
     public async Task A_version_whose_canary_set_falls_under_its_gate_fails_validation()
     {
         // Two labels swapped: the graph still answers, but car images now score as vans.
-        var swapped = _packages.Build("2.2.0", draft => draft with
+        var swapped = Packages.Build("2.2.0", draft => draft with
         {
             Labels = [draft.Labels[1], draft.Labels[0], .. draft.Labels.Skip(2)],
             Gate = new CanaryGate { MinMacroPrecision = 0.9 },
         });
-        _server.Serve(swapped);
+        Server.Serve(swapped);
         await using var rig = Rig();
         await rig.StartAsync();
 
-        var report = await rig.HandledAsync(rig.Desire(swapped, _server));
+        var report = await rig.HandledAsync(rig.Desire(swapped, Server));
 
         Assert.Equal(ModelDeploymentState.Failed, report.State);
         Assert.Contains("canary", report.Reason);
@@ -168,12 +144,12 @@ public sealed partial class ModelManagerTests : IAsyncLifetime
         await using var rig = Rig(o => o.DiskBudgetBytes = 1000);
         await rig.StartAsync();
 
-        var report = await rig.HandledAsync(rig.Desire(_v2, _server));
+        var report = await rig.HandledAsync(rig.Desire(V2, Server));
 
         Assert.Equal(ModelDeploymentState.Failed, report.State);
         Assert.Contains("DiskBudgetBytes 1000", report.Reason);
-        Assert.Contains(ModelStore.DistinctBytes([FleetPackages.Manifest(_v2)]).ToString(), report.Reason);
-        Assert.Equal(0, _server.FileRequests);
+        Assert.Contains(ModelStore.DistinctBytes([FleetPackages.Manifest(V2)]).ToString(), report.Reason);
+        Assert.Equal(0, Server.FileRequests);
         Assert.Equal("1.0.0", rig.ServingVersion);
     }
 
@@ -181,10 +157,10 @@ public sealed partial class ModelManagerTests : IAsyncLifetime
     public async Task While_the_hub_is_unreachable_the_download_retries_and_completes_once_it_is_back()
     {
         var later = new ModelDownloadServer(ManagerRig.DeviceId, ManagerRig.Secret);
-        later.Serve(_v2);
+        later.Serve(V2);
         await using var rig = Rig();
         await rig.StartAsync();
-        var revision = rig.Desire(_v2, _server, source: later.Source);
+        var revision = rig.Desire(V2, Server, source: later.Source);
         await Eventually.HoldsAsync(() => rig.Status.Deployment?.State == ModelDeploymentState.Downloading, "downloading while the hub is down");
         await Task.Delay(300); // a few attempts fail meanwhile
 
@@ -204,7 +180,7 @@ public sealed partial class ModelManagerTests : IAsyncLifetime
         await using (var rig = Rig())
         {
             await rig.StartAsync();
-            Assert.Equal(ModelDeploymentState.Active, (await rig.HandledAsync(rig.Desire(_v2, _server))).State);
+            Assert.Equal(ModelDeploymentState.Active, (await rig.HandledAsync(rig.Desire(V2, Server))).State);
         }
 
         await using var restarted = Rig();
@@ -219,17 +195,17 @@ public sealed partial class ModelManagerTests : IAsyncLifetime
     {
         await using var rig = Rig();
         await rig.StartAsync();
-        await rig.HandledAsync(rig.Desire(_v2, _server));
-        var v3 = _packages.Build("3.0.0");
-        _server.Serve(v3);
-        await rig.HandledAsync(rig.Desire(v3, _server));
-        var requests = _server.Requests.Count;
+        await rig.HandledAsync(rig.Desire(V2, Server));
+        var v3 = Packages.Build("3.0.0");
+        Server.Serve(v3);
+        await rig.HandledAsync(rig.Desire(v3, Server));
+        var requests = Server.Requests.Count;
 
-        var report = await rig.HandledAsync(rig.Desire(_v2, _server));
+        var report = await rig.HandledAsync(rig.Desire(V2, Server));
 
         Assert.Equal(ModelDeploymentState.Active, report.State);
         Assert.Equal("2.0.0", rig.ServingVersion);
-        Assert.Equal(requests, _server.Requests.Count);
+        Assert.Equal(requests, Server.Requests.Count);
     }
 
     [Fact]
@@ -237,11 +213,11 @@ public sealed partial class ModelManagerTests : IAsyncLifetime
     {
         await using var rig = Rig(o => o.KeepVersions = 2);
         await rig.StartAsync();
-        var versions = new[] { "3.0.0", "4.0.0", "5.0.0" }.Select(v => _packages.Build(v, retrainedCanaryImage: true)).ToList();
-        foreach (var version in versions) _server.Serve(version);
+        var versions = new[] { "3.0.0", "4.0.0", "5.0.0" }.Select(v => Packages.Build(v, retrainedCanaryImage: true)).ToList();
+        foreach (var version in versions) Server.Serve(version);
 
-        foreach (var version in versions.Prepend(_v2))
-            Assert.Equal(ModelDeploymentState.Active, (await rig.HandledAsync(rig.Desire(version, _server))).State);
+        foreach (var version in versions.Prepend(V2))
+            Assert.Equal(ModelDeploymentState.Active, (await rig.HandledAsync(rig.Desire(version, Server))).State);
 
         Assert.Equal(["4.0.0", "5.0.0"], rig.Store.Installed().Select(v => v.Version).Order());
         var referenced = rig.Store.Installed().SelectMany(v => v.Manifest!.Files).Select(f => f.Sha256).ToHashSet();
@@ -268,7 +244,7 @@ public sealed partial class ModelManagerTests : IAsyncLifetime
     {
         await using var rig = Rig(o => o.LatencyBudgetMs = 10_000);
         await rig.StartAsync();
-        var report = await rig.HandledAsync(rig.Desire(_v2, _server, probationSeconds: 30));
+        var report = await rig.HandledAsync(rig.Desire(V2, Server, probationSeconds: 30));
         Assert.Equal(ModelDeploymentState.Active, report.State);
         Assert.NotNull(report.ProbationUntil);
 
@@ -290,43 +266,43 @@ public sealed partial class ModelManagerTests : IAsyncLifetime
         await using (var rig = Rig())
         {
             await rig.StartAsync();
-            revision = rig.Desire(_v2, _server, probationSeconds: 30);
+            revision = rig.Desire(V2, Server, probationSeconds: 30);
             await rig.HandledAsync(revision);
             rig.Slot.Current.Health.InferenceFailed(new InvalidOperationException("boom"));
             await Eventually.HoldsAsync(() => rig.Status.Deployment?.State == ModelDeploymentState.RolledBack, () => rig.LogText());
         }
         await using var restarted = Rig();
         await restarted.StartAsync();
-        var requests = _server.Requests.Count;
+        var requests = Server.Requests.Count;
 
         // The hub's retained state arrives again with the same revision.
-        Assert.Equal(revision, restarted.Desire(_v2, _server, probationSeconds: 30));
+        Assert.Equal(revision, restarted.Desire(V2, Server, probationSeconds: 30));
         var report = await restarted.HandledAsync(revision);
 
         Assert.Equal(ModelDeploymentState.RolledBack, report.State);
         Assert.Equal("1.0.0", restarted.ServingVersion);
-        Assert.Equal(requests, _server.Requests.Count);
-        Assert.Equal(ModelDeploymentState.Active, (await restarted.HandledAsync(restarted.Desire(_v2, _server))).State);
+        Assert.Equal(requests, Server.Requests.Count);
+        Assert.Equal(ModelDeploymentState.Active, (await restarted.HandledAsync(restarted.Desire(V2, Server))).State);
         Assert.Equal("2.0.0", restarted.ServingVersion);
     }
 
     [Fact]
     public async Task A_desired_challenger_is_fetched_and_validated_to_run_in_shadow_without_being_swapped_in_and_stops_when_dropped()
     {
-        var v3 = _packages.Build("3.0.0");
-        _server.Serve(v3);
+        var v3 = Packages.Build("3.0.0");
+        Server.Serve(v3);
         await using var rig = Rig();
         await rig.StartAsync();
-        var champion = FleetPackages.Manifest(_v2);
+        var champion = FleetPackages.Manifest(V2);
 
-        var report = await rig.HandledAsync(rig.Desire(new DesiredModel(champion.Name, "2.0.0", FleetPackages.ManifestSha256(_v2), _server.Source,
+        var report = await rig.HandledAsync(rig.Desire(new DesiredModel(champion.Name, "2.0.0", FleetPackages.ManifestSha256(V2), Server.Source,
             Challenger: new DesiredChallenger(champion.Name, "3.0.0", FleetPackages.ManifestSha256(v3), 0.25))));
 
         Assert.Equal(ModelDeploymentState.Active, report.State);
         Assert.Equal("2.0.0", rig.ServingVersion);
         Assert.Equal("3.0.0", rig.Shadow.Challenger?.Version);
 
-        await rig.HandledAsync(rig.Desire(_v2, _server));
+        await rig.HandledAsync(rig.Desire(V2, Server));
 
         Assert.Null(rig.Shadow.Challenger);
         Assert.Equal("2.0.0", rig.ServingVersion);
@@ -338,7 +314,7 @@ public sealed partial class ModelManagerTests : IAsyncLifetime
         await using var rig = Rig();
         await rig.StartAsync();
 
-        var report = await rig.HandledAsync(rig.Desire(_v2, _server, probationSeconds: 1));
+        var report = await rig.HandledAsync(rig.Desire(V2, Server, probationSeconds: 1));
 
         Assert.Equal(ModelDeploymentState.Active, report.State);
         await Eventually.HoldsAsync(() => rig.LogText().Contains("passed probation"), () => rig.LogText());
@@ -349,13 +325,13 @@ public sealed partial class ModelManagerTests : IAsyncLifetime
     [Fact]
     public async Task A_new_deployment_during_probation_replaces_the_watched_version_without_a_rollback()
     {
-        var v3 = _packages.Build("3.0.0");
-        _server.Serve(v3);
+        var v3 = Packages.Build("3.0.0");
+        Server.Serve(v3);
         await using var rig = Rig();
         await rig.StartAsync();
-        await rig.HandledAsync(rig.Desire(_v2, _server, probationSeconds: 60));
+        await rig.HandledAsync(rig.Desire(V2, Server, probationSeconds: 60));
 
-        var report = await rig.HandledAsync(rig.Desire(v3, _server, probationSeconds: 60));
+        var report = await rig.HandledAsync(rig.Desire(v3, Server, probationSeconds: 60));
 
         Assert.Equal(ModelDeploymentState.Active, report.State);
         Assert.Equal("3.0.0", rig.ServingVersion);

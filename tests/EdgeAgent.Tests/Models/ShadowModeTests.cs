@@ -3,6 +3,7 @@ using EdgeMlops.EdgeAgent.Inference;
 using EdgeMlops.EdgeAgent.Models;
 using EdgeMlops.EdgeAgent.Tests.Models.Support;
 using EdgeMlops.Packaging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using OpenCvSharp;
@@ -73,6 +74,25 @@ public sealed class ShadowModeTests : IAsyncLifetime
         Assert.All(frames, f => Assert.Same(champion, f.Model)); // the challenger never produced a result
         frames.ForEach(f => f.Dispose());
         crops.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
+    public async Task A_challenger_batch_that_fails_is_logged_and_counted_and_shadowing_goes_on_with_the_next_batch()
+    {
+        var log = new FakeLogger<ShadowMode>();
+        await using var shadow = new ShadowMode(_status, new ModelOptions { ShadowWindow = TimeSpan.FromMinutes(1) }, _time, log);
+        var challenger = SeedModel.Loader().Load(_packages.Build("9.0.0-challenger", draft => draft with { Gate = null }), _packages.TrustDirectory, 1);
+        shadow.SetChallenger(challenger, share: 1.0);
+        var labels = _slot.Current.Labels;
+        using var broken = new Mat(); // OpenCV refuses to resize an empty image
+        using var crop = new Mat(64, 64, MatType.CV_8UC3, Scalar.All(90));
+
+        shadow.Offer([broken], new float[labels.Count], labels);
+        await Eventually.HoldsAsync(() => shadow.Failures == 1, () => $"{shadow.Failures} failed batches");
+        shadow.Offer([crop], new float[labels.Count], labels);
+
+        await Eventually.HoldsAsync(() => shadow.Compared == 1, () => $"{shadow.Compared} compared after the failed batch");
+        Assert.Contains(log.Collector.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Warning && r.Message.Contains("9.0.0-challenger failed a batch", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -19,7 +19,8 @@ internal sealed class ManagerRig : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private long _revision;
 
-    public ManagerRig(FleetPackages packages, string stateDirectory, string initialPackage, Action<ModelOptions>? configure = null)
+    public ManagerRig(FleetPackages packages, string stateDirectory, string initialPackage, Action<ModelOptions>? configure = null,
+        Func<ModelOptions, ModelValidation>? validation = null)
     {
         Options = new ModelOptions
         {
@@ -37,9 +38,9 @@ internal sealed class ManagerRig : IAsyncDisposable
         http.DefaultRequestHeaders.Authorization = ModelDownloader.BasicCredentials(DeviceId, Secret);
         Downloader = new ModelDownloader(http, Store, Options, DownloadLog);
         var loader = SeedModel.Loader();
-        new InitialModelLoadAccess(loader, Slot, Options).Load();
+        new InitialModelLoadAccess(loader, Slot, Options, Status).Load();
         Shadow = new ShadowMode(Status, Options, TimeProvider.System);
-        Manager = new ModelManager(Desired, Slot, loader, Store, Downloader, new ModelValidation(Options), Status,
+        Manager = new ModelManager(Desired, Slot, loader, Store, Downloader, validation?.Invoke(Options) ?? new ModelValidation(Options), Status,
             Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, Log, Shadow);
     }
 
@@ -76,6 +77,15 @@ internal sealed class ManagerRig : IAsyncDisposable
         return revision;
     }
 
+    /// <summary>Hands the manager a desired state without a <c>"model"</c> property (the hub reverted to nothing).</summary>
+    public long DesireNoModel()
+    {
+        var revision = Interlocked.Increment(ref _revision);
+        Assert.True(Desired.TryAccept(new DesiredState(DeviceId, revision, DateTimeOffset.UtcNow, new Dictionary<string, JsonElement>()),
+            out var refusal), refusal);
+        return revision;
+    }
+
     /// <summary>Waits until the manager handled <paramref name="revision"/>; returns its last deployment report.</summary>
     public async Task<ModelDeploymentReport> HandledAsync(long revision)
     {
@@ -97,10 +107,11 @@ internal sealed class ManagerRig : IAsyncDisposable
     }
 
     /// <summary>The agent's start-up load (pointer first, then the configured package), without a host.</summary>
-    public sealed class InitialModelLoadAccess(ModelLoader loader, ModelSlot slot, ModelOptions options)
+    public sealed class InitialModelLoadAccess(ModelLoader loader, ModelSlot slot, ModelOptions options, DeploymentStatus status)
     {
         public void Load() =>
-            new InitialModelLoad(loader, slot, Microsoft.Extensions.Options.Options.Create(options), new FakeLogger<InitialModelLoad>())
+            new InitialModelLoad(loader, slot, Microsoft.Extensions.Options.Options.Create(options), status, TimeProvider.System,
+                    new FakeLogger<InitialModelLoad>())
                 .StartAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 }
