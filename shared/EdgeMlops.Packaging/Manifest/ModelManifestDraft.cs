@@ -33,6 +33,20 @@ public sealed record ModelManifestDraft
     /// <summary>When the package is written; converted to UTC.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>The draft a manifest was written from (its file list and signature left out), to write it again changed.</summary>
+    public static ModelManifestDraft From(ModelManifest manifest) => new()
+    {
+        Name = manifest.Name,
+        Version = manifest.Version,
+        Labels = manifest.Labels,
+        Input = manifest.Input,
+        Output = manifest.Output,
+        Lineage = manifest.Lineage,
+        Metrics = manifest.Metrics,
+        Gate = manifest.Gate,
+        CreatedAt = manifest.CreatedAt,
+    };
+
     internal ModelManifest ToUnsignedManifest(IReadOnlyList<PackageFileEntry> files) => new()
     {
         FormatVersion = ModelManifest.CurrentFormatVersion,

@@ -17,18 +17,7 @@ internal static class TestPackages
     public static string Write(string directory, Func<ModelManifestDraft, ModelManifestDraft>? change = null, SigningKey? key = null, string? modelPath = null)
     {
         var seed = ModelPackageVerifier.Verify(RepositoryPaths.SeedModel, TrustedKeys.FromDirectory(RepositoryPaths.Keys)).Manifest;
-        var draft = new ModelManifestDraft
-        {
-            Name = seed.Name,
-            Version = seed.Version,
-            Labels = seed.Labels,
-            Input = seed.Input,
-            Output = seed.Output,
-            Lineage = seed.Lineage,
-            Metrics = seed.Metrics,
-            Gate = seed.Gate,
-            CreatedAt = seed.CreatedAt,
-        };
+        var draft = ModelManifestDraft.From(seed);
         using var devKey = key is null ? DevKey() : null;
         ModelPackageWriter.Write(directory, modelPath ?? Path.Combine(RepositoryPaths.SeedModel, PackageLayout.ModelFile), change?.Invoke(draft) ?? draft,
             key ?? devKey!, Path.Combine(RepositoryPaths.SeedModel, PackageLayout.CanaryDirectory));

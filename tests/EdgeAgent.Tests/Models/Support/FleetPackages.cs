@@ -31,18 +31,7 @@ internal sealed class FleetPackages : IDisposable
         bool retrainedCanaryImage = false)
     {
         var manifest = _seed.Manifest;
-        var draft = new ModelManifestDraft
-        {
-            Name = manifest.Name,
-            Version = version,
-            Labels = manifest.Labels,
-            Input = manifest.Input,
-            Output = manifest.Output,
-            Lineage = manifest.Lineage,
-            Metrics = manifest.Metrics,
-            Gate = manifest.Gate,
-            CreatedAt = DateTimeOffset.UtcNow,
-        };
+        var draft = ModelManifestDraft.From(manifest) with { Version = version, CreatedAt = DateTimeOffset.UtcNow };
         if (change is not null) draft = change(draft);
         var canary = _seed.CanarySetDirectory!;
         if (retrainedCanaryImage)
