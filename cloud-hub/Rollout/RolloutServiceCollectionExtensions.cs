@@ -11,8 +11,8 @@ public static class RolloutServiceCollectionExtensions
 {
     /// <summary>
     /// Staged rollouts (<c>Hub:Rollout</c>), device tags, the coordinator and its metrics. Needs <c>AddHubStorage</c>,
-    /// <c>AddHubDevices</c> and an <see cref="Registry.IModelCatalog"/>; notifications go nowhere until a real
-    /// <see cref="IHubNotifications"/> is registered.
+    /// <c>AddHubDevices</c>, <c>AddHubRegistry</c> (the <see cref="Registry.IModelCatalog"/>) and
+    /// <c>AddHubNotifications</c> (the <see cref="IHubNotifications"/>).
     /// </summary>
     public static IServiceCollection AddHubRollout(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,9 +20,6 @@ public static class RolloutServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RolloutOptions>, RolloutOptionsValidator>());
         services.AddBoundSection<RolloutOptions>(RolloutOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
-        // Fallbacks only: the registry registers the real ones, before this is called.
-        services.TryAddSingleton<IHubNotifications, NoHubNotifications>();
-        services.TryAddSingleton<Registry.IModelCatalog, NoModelCatalog>();
         services.TryAddSingleton<DeviceTags>();
         services.TryAddSingleton<RolloutStore>();
         services.TryAddSingleton<RolloutEngine>();

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeMlops.CloudHub.Tests.Rollout;
 
-/// <summary>A model catalog holding whatever the test registers: the registry's stand-in until it merges.</summary>
+/// <summary>A model catalog holding whatever the test names, so engine tests need not register real packages.</summary>
 internal sealed class TestCatalog : IModelCatalog
 {
     private readonly Dictionary<(string, string), ModelVersionRef> _versions = [];
