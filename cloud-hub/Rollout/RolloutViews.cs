@@ -19,12 +19,16 @@ public sealed record RolloutCounters(int Targeted, int Applied, int Succeeded, i
 public sealed record RolloutStateDetail(long RolloutId, string Model, string Version, string State, string? Reason, RolloutCounters Counters);
 
 /// <summary>One device in a rollout as the API shows it.</summary>
+/// <param name="Reverting">
+/// The rollout was aborted or rolled back and the coordinator has not yet written this device's previous desired model
+/// back: the rollout's state changes first, its devices follow on the same pass.
+/// </param>
 public sealed record RolloutDeviceView(
     string DeviceId, int Wave, string State, string? Reason, DateTimeOffset Since, DateTimeOffset? MovedAt, bool Succeeded,
-    string? PreviousVersion, long? BytesDone, long? BytesTotal)
+    string? PreviousVersion, long? BytesDone, long? BytesTotal, bool Reverting)
 {
     public static RolloutDeviceView From(RolloutDeviceRow row) => new(row.DeviceId, row.Wave, row.State, row.Reason, UnixTime.FromMs(row.StateAt),
-        UnixTime.FromMs(row.MovedAt), row.Succeeded, row.PreviousVersion, row.BytesDone, row.BytesTotal);
+        UnixTime.FromMs(row.MovedAt), row.Succeeded, row.PreviousVersion, row.BytesDone, row.BytesTotal, row.RevertPending);
 }
 
 /// <summary>A rollout as the API shows it; <paramref name="Devices"/> only when one rollout is asked for.</summary>

@@ -23,7 +23,10 @@ internal static class HubSchema
         SchemaMigration.Sql(3, "desired state per device", Version3),
         SchemaMigration.Sql(4, "model registry: versions, files, aliases and their moves", Version4),
         SchemaMigration.Sql(5, "rollouts and device tags", Version5),
-        SchemaMigration.Sql(6, "evidence of cloned devices", Version6))
+        SchemaMigration.Sql(6, "evidence of cloned devices", Version6),
+        SchemaMigration.Sql(7, "precision reports", Version7),
+        SchemaMigration.Sql(8, "reviews of samples", Version8),
+        SchemaMigration.Sql(9, "alerts", Version9))
     {
         // "EMHB": marks the file as a hub database, so --db pointed at another file is refused untouched.
         ApplicationId = 0x454D4842,
@@ -273,6 +276,86 @@ internal static class HubSchema
             cleared_at       INTEGER,            -- set by the operator who cleared it; NULL while raised
             cleared_by       TEXT,
             left_epoch       INTEGER             -- the epoch the device was told to leave when cleared
+        );
+        """;
+
+    /// <summary>
+    /// Precision reports from the boxes (outbox kind <c>precision</c>): the record as received, and one row per report and
+    /// predicted class, which is what aggregation reads.
+    /// </summary>
+    private const string Version7 = """
+        CREATE TABLE precision_reports (
+            device_id     TEXT NOT NULL,
+            epoch         INTEGER NOT NULL,
+            seq           INTEGER NOT NULL,
+            camera_id     TEXT NOT NULL,           -- '' for the canary set
+            model_name    TEXT NOT NULL,
+            model_version TEXT NOT NULL,
+            source        TEXT NOT NULL,           -- canary, estimated, truth or feed
+            window_start  INTEGER NOT NULL,
+            window_end    INTEGER NOT NULL,
+            created_at    INTEGER NOT NULL,
+            received_at   INTEGER NOT NULL,
+            payload       TEXT NOT NULL,           -- the PrecisionReport JSON
+            PRIMARY KEY (device_id, epoch, seq)
+        );
+        CREATE INDEX precision_reports_by_camera ON precision_reports (device_id, camera_id, model_name, source, window_end);
+
+        CREATE TABLE precision_counts (
+            device_id     TEXT NOT NULL,
+            epoch         INTEGER NOT NULL,
+            seq           INTEGER NOT NULL,
+            label         TEXT NOT NULL,           -- the predicted class
+            camera_id     TEXT NOT NULL,
+            model_name    TEXT NOT NULL,
+            model_version TEXT NOT NULL,
+            source        TEXT NOT NULL,
+            window_end    INTEGER NOT NULL,
+            predicted     REAL NOT NULL,
+            correct       REAL NOT NULL,
+            PRIMARY KEY (device_id, epoch, seq, label)
+        ) WITHOUT ROWID;
+        CREATE INDEX precision_counts_by_camera ON precision_counts (device_id, camera_id, model_name, source, window_end);
+        """;
+
+    /// <summary>
+    /// Reviews of samples: every label a reviewer gave (kept, never overwritten), and per sample the outcome precision
+    /// reads: the agreed label, or a conflict when reviewers disagree.
+    /// </summary>
+    private const string Version8 = """
+        CREATE TABLE review_labels (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            device_id     TEXT NOT NULL,           -- the sample record's key
+            epoch         INTEGER NOT NULL,
+            seq           INTEGER NOT NULL,
+            reviewer      TEXT NOT NULL,           -- the operator's name, or simulated-reviewer
+            label         TEXT NOT NULL,           -- a class of the model's label set, not-a-vehicle or unsure
+            labelled_at   INTEGER NOT NULL,
+            withdrawn_at  INTEGER                  -- set when the reviewer undid it; the row stays
+        );
+        CREATE INDEX review_labels_by_sample ON review_labels (device_id, epoch, seq);
+
+        CREATE TABLE review_outcomes (
+            device_id     TEXT NOT NULL,
+            epoch         INTEGER NOT NULL,
+            seq           INTEGER NOT NULL,
+            camera_id     TEXT NOT NULL,
+            model_name    TEXT NOT NULL,
+            model_version TEXT NOT NULL,
+            predicted     TEXT NOT NULL,           -- the model's label for the sample
+            label         TEXT,                    -- the agreed label (a class or not-a-vehicle); NULL for unsure or conflict
+            state         TEXT NOT NULL,           -- labelled, unsure or conflict
+            time          INTEGER NOT NULL,        -- the sample's capturedAt
+            decided_at    INTEGER NOT NULL,
+            PRIMARY KEY (device_id, epoch, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX review_outcomes_by_camera ON review_outcomes (device_id, camera_id, model_name, time);
+        """;
+
+    /// <summary>Alerts (one open per device, camera, model and rule), their lifecycle history, and webhook deliveries.</summary>
+    private const string Version9 = """
+        CREATE TABLE alerts (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT
         );
         """;
 }

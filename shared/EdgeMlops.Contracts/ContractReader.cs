@@ -70,7 +70,7 @@ public static class ContractReader
 
     /// <summary>
     /// Reads the message inside an outbox record as the type its <see cref="OutboxRecord.Kind"/> names:
-    /// <see cref="VehicleEvent"/>, <see cref="CameraStats"/> or <see cref="ReviewSampleInfo"/>. A payload over
+    /// <see cref="VehicleEvent"/>, <see cref="CameraStats"/>, <see cref="ReviewSampleInfo"/> or <see cref="PrecisionReport"/>. A payload over
     /// <see cref="PayloadLimits.RecordBytes"/> is refused as <see cref="RejectionKind.Oversized"/> before it is read.
     /// </summary>
     public static bool TryReadPayload(OutboxRecord record,
@@ -91,6 +91,8 @@ public static class ContractReader
                 return TryReadElement(record.Payload, ContractsJsonContext.Default.CameraStats, FieldLimits.FindProblem, ContractValidator.FindProblem, out message, out rejection);
             case OutboxKinds.Sample:
                 return TryReadElement(record.Payload, ContractsJsonContext.Default.ReviewSampleInfo, FieldLimits.FindProblem, ContractValidator.FindProblem, out message, out rejection);
+            case OutboxKinds.Precision:
+                return TryReadElement(record.Payload, ContractsJsonContext.Default.PrecisionReport, FieldLimits.FindProblem, ContractValidator.FindProblem, out message, out rejection);
             default:
                 message = null;
                 rejection = new PayloadRejection(RejectionKind.Invalid, $"record {record.Seq} has unknown kind '{ContractValidator.Shown(record.Kind)}'");

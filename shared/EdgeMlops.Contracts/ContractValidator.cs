@@ -66,8 +66,43 @@ public static class ContractValidator
         ?? Probability(message.Confidence, "confidence")
         ?? Probabilities(message.Probabilities)
         ?? (SampleReasons.IsKnown(message.Reason) ? null
-            : $"reason must be '{SampleReasons.LowConfidence}' or '{SampleReasons.Random}', got '{Shown(message.Reason)}'")
+            : $"reason must be one of {string.Join(", ", SampleReasons.All)}, got '{Shown(message.Reason)}'")
         ?? OptionalText(message.TruthLabel, "truthLabel");
+
+    /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
+    public static string? FindProblem(PrecisionReport message) =>
+        FieldLimits.FindProblem(message)
+        ?? Version(message.V)
+        ?? Device(message.DeviceId)
+        ?? (PrecisionSources.IsFromDevice(message.Source) ? null
+            : $"source must be one of {PrecisionSources.Canary}, {PrecisionSources.Estimated}, {PrecisionSources.Truth}, {PrecisionSources.Feed}, got '{Shown(message.Source)}'")
+        ?? (message.Source == PrecisionSources.Canary ? (message.CameraId is null ? null : "cameraId must be left out of a canary report")
+            : Text(message.CameraId, "cameraId"))
+        ?? Text(message.ModelName, "modelName")
+        ?? Text(message.ModelVersion, "modelVersion")
+        ?? (message.WindowEnd < message.WindowStart ? "windowEnd is earlier than windowStart" : null)
+        ?? ClassPrecisions(message.Classes)
+        ?? (message.Drift is { } drift ? Drift(drift) : null);
+
+    /// <summary>The first problem with <paramref name="message"/>, or null when it is valid.</summary>
+    public static string? FindProblem(ReviewedPrecision message)
+    {
+        if (FieldLimits.FindProblem(message) is { } tooLong)
+            return tooLong;
+        if (message.Cameras is null)
+            return "reviewedPrecision.cameras is missing";
+        foreach (var camera in message.Cameras)
+        {
+            var problem = camera is null ? "reviewedPrecision.cameras holds a null"
+                : Text(camera.CameraId, "cameraId") ?? Text(camera.ModelVersion, "modelVersion")
+                  ?? Probability(camera.Precision, "precision") ?? Probability(camera.Lower, "lower") ?? Probability(camera.Upper, "upper")
+                  ?? (camera.Lower <= camera.Precision && camera.Precision <= camera.Upper ? null : "lower <= precision <= upper does not hold")
+                  ?? NotNegative(camera.Samples, "samples");
+            if (problem is not null)
+                return problem;
+        }
+        return null;
+    }
 
     /// <summary>
     /// The first problem with the batch's envelope, or null when it is valid. The records' payloads are checked one by
@@ -225,6 +260,33 @@ public static class ContractValidator
 
     private static string? Probability(double value, string field) =>
         double.IsFinite(value) && value is >= 0 and <= 1 ? null : $"{field} must be a finite number in [0, 1], got {value}";
+
+    private static string? ClassPrecisions(IReadOnlyDictionary<string, ClassPrecision>? classes)
+    {
+        if (classes is null)
+            return "classes is missing";
+        foreach (var (label, figure) in classes)
+        {
+            var problem = Text(label, "a classes key")
+                ?? (figure is null ? $"classes[{Shown(label)}] is null"
+                    : NotNegative(figure.Predicted, $"classes[{Shown(label)}].predicted")
+                      ?? NotNegative(figure.Correct, $"classes[{Shown(label)}].correct")
+                      ?? (figure.Correct <= figure.Predicted ? null : $"classes[{Shown(label)}].correct is over predicted"));
+            if (problem is not null)
+                return problem;
+        }
+        return null;
+    }
+
+    private static string? Drift(DriftSignals drift) =>
+        NotNegative(drift.Events, "drift.events")
+        ?? NotNegative(drift.ClassMixPsi, "drift.classMixPsi")
+        ?? Probability(drift.ClassMixJs, "drift.classMixJs")
+        ?? NotNegative(drift.ConfidencePsi, "drift.confidencePsi")
+        ?? Probability(drift.ConfidenceJs, "drift.confidenceJs")
+        ?? (drift.MeanBrightness is { } b ? NotNegative(b, "drift.meanBrightness") : null)
+        ?? (drift.MeanContrast is { } c ? NotNegative(c, "drift.meanContrast") : null)
+        ?? (drift.MeanBoxArea is { } a ? Probability(a, "drift.meanBoxArea") : null);
 
     private static string? TopK(IReadOnlyList<LabelProbability>? topK)
     {

@@ -20,4 +20,7 @@ namespace EdgeMlops.Contracts;
 [JsonSerializable(typeof(ReportedState))]
 [JsonSerializable(typeof(DesiredState))]
 [JsonSerializable(typeof(DesiredModel))]
+[JsonSerializable(typeof(PrecisionReport))]
+[JsonSerializable(typeof(ReviewedPrecision))]
+[JsonSerializable(typeof(AlertMessage))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

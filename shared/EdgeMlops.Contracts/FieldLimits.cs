@@ -62,6 +62,20 @@ public static class FieldLimits
         ?? Text(message.TruthLabel, "truthLabel", LabelLength);
 
     /// <summary>The first field of <paramref name="message"/> over its limit, or null when all are within them.</summary>
+    public static string? FindProblem(PrecisionReport message) =>
+        Text(message.CameraId, "cameraId", IdLength)
+        ?? Text(message.ModelName, "modelName", IdLength)
+        ?? Text(message.ModelVersion, "modelVersion", IdLength)
+        ?? Text(message.Source, "source", IdLength)
+        ?? Keys(message.Classes, "classes", Classes, LabelLength);
+
+    /// <summary>The first field of <paramref name="message"/> over its limit, or null when all are within them.</summary>
+    public static string? FindProblem(ReviewedPrecision message) =>
+        message.Cameras is { Count: > Stages } ? $"reviewedPrecision.cameras has {message.Cameras.Count} entries, over the limit of {Stages}"
+        : message.Cameras?.Select(c => c is null ? null : Text(c.CameraId, "cameraId", IdLength) ?? Text(c.ModelVersion, "modelVersion", IdLength))
+            .FirstOrDefault(p => p is not null);
+
+    /// <summary>The first field of <paramref name="message"/> over its limit, or null when all are within them.</summary>
     public static string? FindProblem(SampleHeader message) =>
         message.Info is { } info && FindProblem(info) is { } problem ? $"info.{problem}" : null;
 

@@ -11,6 +11,7 @@ namespace EdgeMlops.Contracts;
 /// <param name="DesiredRevision">The revision of the desired state the device last applied, when it has received one.</param>
 /// <param name="Deployment">Progress on the model version the desired state names; absent before the first one.</param>
 /// <param name="Shadow">Champion/challenger statistics of the last window, while a challenger runs.</param>
+/// <param name="ReviewedPrecision">Precision measured at the hub from reviews, as the desired state last told the box (echoed so the hub sees the box has it).</param>
 public sealed record ReportedState(
     string DeviceId,
     DateTimeOffset At,
@@ -19,7 +20,8 @@ public sealed record ReportedState(
     OutboxBacklog Outbox,
     long? DesiredRevision = null,
     ModelDeploymentReport? Deployment = null,
-    ShadowReport? Shadow = null) : IDeviceMessage
+    ShadowReport? Shadow = null,
+    IReadOnlyList<CameraReviewedPrecision>? ReviewedPrecision = null) : IDeviceMessage
 {
     /// <inheritdoc />
     [JsonPropertyOrder(-1)]

@@ -53,6 +53,21 @@ public static class Topics
     }
 
     /// <summary>
+    /// The retained topic of one alert: <c>edgemlops/v1/alerts/{rule}/{deviceId}/{cameraId}/{model}</c>. One topic per
+    /// (rule, device, camera, model), which is also the key alerts are deduplicated by.
+    /// </summary>
+    /// <exception cref="ArgumentException">A part is not a valid topic level (or the device id is not valid).</exception>
+    public static string AlertOf(string rule, string deviceId, string cameraId, string model)
+    {
+        if (DeviceIds.FindProblem(deviceId) is { } deviceProblem)
+            throw new ArgumentException(deviceProblem, nameof(deviceId));
+        foreach (var (value, name) in new[] { (rule, "alert rule"), (cameraId, "camera id"), (model, "model name") })
+            if (TopicLevel.FindProblem(value, name, MaxAlertNameLength) is { } problem)
+                throw new ArgumentException(problem, name);
+        return $"{AlertsRoot}/{rule}/{deviceId}/{cameraId}/{model}";
+    }
+
+    /// <summary>
     /// Takes a per-device topic apart. False for anything else: another root, an unknown channel, extra levels or an
     /// invalid device id.
     /// </summary>

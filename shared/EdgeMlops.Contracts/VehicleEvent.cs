@@ -17,6 +17,7 @@ namespace EdgeMlops.Contracts;
 /// <param name="ModelVersion">The classifier's version: every event says which model produced it.</param>
 /// <param name="TruthLabel">The true class, when the source carries ground truth (synthetic video, a roadside feed).</param>
 /// <param name="CrossedLine">Whether the track crossed the camera's counting line, when the camera has one.</param>
+/// <param name="NeedsReview">True when <paramref name="Confidence"/> is under the model's certainty threshold: the box did not act alone, a human must look (its crop is always sampled); absent when the model has no threshold.</param>
 public sealed record VehicleEvent(
     string DeviceId,
     string CameraId,
@@ -31,7 +32,8 @@ public sealed record VehicleEvent(
     string ModelName,
     string ModelVersion,
     string? TruthLabel = null,
-    bool? CrossedLine = null) : IDeviceMessage
+    bool? CrossedLine = null,
+    bool? NeedsReview = null) : IDeviceMessage
 {
     /// <inheritdoc />
     [JsonPropertyOrder(-1)]

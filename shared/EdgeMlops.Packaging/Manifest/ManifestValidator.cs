@@ -52,6 +52,11 @@ internal static partial class ManifestValidator
             }
         }
 
+        if (manifest.Monitoring is { } monitoring)
+        {
+            CheckMonitoring(problems, monitoring, manifest.Labels);
+        }
+
         if (manifest.CreatedAt.Offset != TimeSpan.Zero)
         {
             problems.Add($"createdAt: must be UTC, found offset {manifest.CreatedAt.Offset}");
@@ -228,4 +233,40 @@ internal static partial class ManifestValidator
 
     [GeneratedRegex(@"^[0-9a-f]{64}\z")]
     private static partial Regex Sha256Hex();
+
+    private static void CheckMonitoring(List<string> problems, ModelMonitoring monitoring, IReadOnlyList<string> labels)
+    {
+        if (!double.IsFinite(monitoring.Temperature) || monitoring.Temperature <= 0)
+        {
+            problems.Add($"monitoring.temperature: must be a positive number, found {monitoring.Temperature}");
+        }
+
+        if (monitoring.CertaintyThreshold is { } threshold && (!double.IsFinite(threshold) || threshold is < 0 or > 1))
+        {
+            problems.Add($"monitoring.certaintyThreshold: must be between 0 and 1, found {threshold}");
+        }
+
+        if (monitoring.Reference is not { } reference)
+        {
+            return;
+        }
+
+        foreach (var (label, share) in reference.ClassMix)
+        {
+            if (!labels.Contains(label))
+            {
+                problems.Add($"monitoring.reference.classMix: '{label}' is not one of the labels");
+            }
+            else if (!double.IsFinite(share) || share is < 0 or > 1)
+            {
+                problems.Add($"monitoring.reference.classMix[{label}]: must be between 0 and 1, found {share}");
+            }
+        }
+
+        if (reference.ConfidenceHistogram.Count != ReferenceDistributions.ConfidenceBins
+            || reference.ConfidenceHistogram.Any(share => !double.IsFinite(share) || share is < 0 or > 1))
+        {
+            problems.Add($"monitoring.reference.confidenceHistogram: must hold {ReferenceDistributions.ConfidenceBins} shares between 0 and 1");
+        }
+    }
 }

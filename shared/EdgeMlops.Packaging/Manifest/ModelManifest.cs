@@ -49,6 +49,13 @@ public sealed record ModelManifest
     /// </summary>
     public CanaryGate? Gate { get; init; }
 
+    /// <summary>
+    /// What the box needs to watch the model without labels: the calibration of its probabilities, the certainty
+    /// threshold under which a human must look, and the reference distributions drift is measured against;
+    /// <c>null</c>: uncalibrated (temperature 1), no threshold, no drift signals.
+    /// </summary>
+    public ModelMonitoring? Monitoring { get; init; }
+
     /// <summary>Signature over the canonical form of everything above; <c>null</c> while unsigned.</summary>
     public ManifestSignature? Signature { get; init; }
 }

@@ -30,6 +30,9 @@ public sealed record ModelManifestDraft
     /// <inheritdoc cref="ModelManifest.Gate"/>
     public CanaryGate? Gate { get; init; }
 
+    /// <inheritdoc cref="ModelManifest.Monitoring"/>
+    public ModelMonitoring? Monitoring { get; init; }
+
     /// <summary>When the package is written; converted to UTC.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 
@@ -44,6 +47,7 @@ public sealed record ModelManifestDraft
         Lineage = manifest.Lineage,
         Metrics = manifest.Metrics,
         Gate = manifest.Gate,
+        Monitoring = manifest.Monitoring,
         CreatedAt = manifest.CreatedAt,
     };
 
@@ -60,5 +64,6 @@ public sealed record ModelManifestDraft
         Metrics = Metrics,
         CreatedAt = CreatedAt.ToUniversalTime(),
         Gate = Gate,
+        Monitoring = Monitoring,
     };
 }

@@ -141,7 +141,9 @@ internal sealed class FleetRig : IDisposable
         await Eventually.HoldsAsync(() =>
             {
                 view = RolloutAsync(id).GetAwaiter().GetResult();
-                return view.GetProperty("state").GetString() == state;
+                // An aborted or rolled-back rollout changes state first and reverts its devices after, on the same pass.
+                return view.GetProperty("state").GetString() == state
+                       && !view.GetProperty("devices").EnumerateArray().Any(d => d.GetProperty("reverting").GetBoolean());
             },
             () => $"rollout {id} to be {state}; it is:\n{view}\n{Logs()}", timeout ?? TimeSpan.FromSeconds(120));
         return view;
