@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeMlops.CloudHub.Ingest;
 using EdgeMlops.CloudHub.Devices;
+using EdgeMlops.CloudHub.Monitoring;
 using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Registry;
 using EdgeMlops.CloudHub.Rollout;
@@ -23,6 +24,7 @@ public static class HubApiEndpoints
         api.MapGet("/devices", DeviceTagEndpoints.ListDevices);
         api.MapDeviceTags();
         api.MapRollouts();
+        api.MapPrecision();
         api.MapGet("/devices/{deviceId}", GetDevice);
         api.MapPost("/devices", EnrollAsync).RequireAuthorization(OperatorPolicies.Administer);
         api.MapDelete("/devices/{deviceId}", Revoke).RequireAuthorization(OperatorPolicies.Administer);

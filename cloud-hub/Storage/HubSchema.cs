@@ -280,42 +280,56 @@ internal static class HubSchema
         """;
 
     /// <summary>
-    /// Precision reports from the boxes (outbox kind <c>precision</c>): the record as received, and one row per report and
-    /// predicted class, which is what aggregation reads.
+    /// Precision reports from the boxes (outbox kind <c>precision</c>): the record as received, with its drift signals in
+    /// columns, and one row per report and predicted class, which is what aggregation reads.
     /// </summary>
+    /// <remarks>
+    /// precision_counts is clustered by (device, camera, window start): a camera's week by hour is one range of the
+    /// table, read without a second index, and ingest appends at each camera's end. It needs no key of its own for
+    /// idempotency: its rows are written only when the report's row was new. Reports are indexed for drift only where
+    /// they carry drift signals (estimates of models with a reference), which keeps the index off the other sources' inserts.
+    /// </remarks>
     private const string Version7 = """
         CREATE TABLE precision_reports (
-            device_id     TEXT NOT NULL,
-            epoch         INTEGER NOT NULL,
-            seq           INTEGER NOT NULL,
-            camera_id     TEXT NOT NULL,           -- '' for the canary set
-            model_name    TEXT NOT NULL,
-            model_version TEXT NOT NULL,
-            source        TEXT NOT NULL,           -- canary, estimated, truth or feed
-            window_start  INTEGER NOT NULL,
-            window_end    INTEGER NOT NULL,
-            created_at    INTEGER NOT NULL,
-            received_at   INTEGER NOT NULL,
-            payload       TEXT NOT NULL,           -- the PrecisionReport JSON
+            device_id       TEXT NOT NULL,
+            epoch           INTEGER NOT NULL,
+            seq             INTEGER NOT NULL,
+            camera_id       TEXT NOT NULL,         -- '' for the canary set
+            model_name      TEXT NOT NULL,
+            model_version   TEXT NOT NULL,
+            source          TEXT NOT NULL,         -- canary, estimated, truth or feed
+            window_start    INTEGER NOT NULL,
+            window_end      INTEGER NOT NULL,
+            drift_events    INTEGER,               -- the drift signals, NULL when the report has none
+            class_mix_psi   REAL,
+            class_mix_js    REAL,
+            confidence_psi  REAL,
+            confidence_js   REAL,
+            mean_brightness REAL,
+            mean_contrast   REAL,
+            mean_box_area   REAL,
+            created_at      INTEGER NOT NULL,
+            received_at     INTEGER NOT NULL,
+            payload         TEXT NOT NULL,         -- the PrecisionReport JSON
             PRIMARY KEY (device_id, epoch, seq)
         );
-        CREATE INDEX precision_reports_by_camera ON precision_reports (device_id, camera_id, model_name, source, window_end);
+        CREATE INDEX precision_reports_drift ON precision_reports (device_id, camera_id, window_start)
+            WHERE drift_events IS NOT NULL;
 
         CREATE TABLE precision_counts (
             device_id     TEXT NOT NULL,
+            camera_id     TEXT NOT NULL,           -- '' for the canary set
+            window_start  INTEGER NOT NULL,        -- the report's window start: a report counts where its window starts
             epoch         INTEGER NOT NULL,
             seq           INTEGER NOT NULL,
             label         TEXT NOT NULL,           -- the predicted class
-            camera_id     TEXT NOT NULL,
             model_name    TEXT NOT NULL,
             model_version TEXT NOT NULL,
             source        TEXT NOT NULL,
-            window_end    INTEGER NOT NULL,
             predicted     REAL NOT NULL,
             correct       REAL NOT NULL,
-            PRIMARY KEY (device_id, epoch, seq, label)
+            PRIMARY KEY (device_id, camera_id, window_start, epoch, seq, label)
         ) WITHOUT ROWID;
-        CREATE INDEX precision_counts_by_camera ON precision_counts (device_id, camera_id, model_name, source, window_end);
         """;
 
     /// <summary>
