@@ -1,12 +1,14 @@
 using EdgeMlops.CloudHub.Cli.Commands;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeMlops.CloudHub.Cli;
 
 public static class CliServiceCollectionExtensions
 {
-    /// <summary>Every operator command (<c>model</c>, <c>fleet-key</c>, <c>synthetic</c>, <c>device</c>, <c>rollout</c>, <c>operator</c>, <c>broker</c>), in the order usage lists them.</summary>
+    /// <summary>Every operator command (<c>model</c>, <c>fleet-key</c>, <c>synthetic</c>, <c>device</c>, <c>rollout</c>, <c>operator</c>, <c>precision</c>, <c>broker</c>), in the order usage lists them.</summary>
     public static IServiceCollection AddOperatorCommands(this IServiceCollection services)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ICliCommand, ModelBootstrapCommand>();
         services.AddSingleton<ICliCommand, ModelVerifyCommand>();
         services.AddSingleton<ICliCommand, ModelInspectCommand>();
@@ -29,6 +31,7 @@ public static class CliServiceCollectionExtensions
         services.AddSingleton<ICliCommand, OperatorAddCommand>();
         services.AddSingleton<ICliCommand, OperatorListCommand>();
         services.AddSingleton<ICliCommand, OperatorRevokeCommand>();
+        services.AddSingleton<ICliCommand, PrecisionCommand>();
         services.AddSingleton<ICliCommand, BrokerMosquittoConfigCommand>();
         return services;
     }
