@@ -79,10 +79,7 @@ public sealed class PrecisionReader(HubDatabase database) : IPrecisionReader
             FROM precision_counts WHERE window_start >= ? AND window_start < ?
             """);
         var arguments = new List<object> { from, bucketMs, from, to };
-        Filter(sql, arguments, "device_id", query.DeviceId);
-        Filter(sql, arguments, "camera_id", query.CameraId);
-        Filter(sql, arguments, "model_name", query.ModelName);
-        Filter(sql, arguments, "model_version", query.ModelVersion);
+        FilterSeries(sql, arguments, query);
         Filter(sql, arguments, "source", query.Source);
         sql.Append(" GROUP BY device_id, camera_id, model_name, model_version, source, label, bucket");
         return (sql.ToString(), arguments.ToArray());
@@ -96,12 +93,18 @@ public sealed class PrecisionReader(HubDatabase database) : IPrecisionReader
             FROM review_outcomes WHERE state = 'labelled' AND time >= ? AND time < ?
             """);
         var arguments = new List<object> { from, bucketMs, from, to };
+        FilterSeries(sql, arguments, query);
+        sql.Append(" GROUP BY device_id, camera_id, model_name, model_version, predicted, bucket");
+        return (sql.ToString(), arguments.ToArray());
+    }
+
+    /// <summary>The filters both tables share: device, camera, model name and version.</summary>
+    private static void FilterSeries(StringBuilder sql, List<object> arguments, PrecisionQuery query)
+    {
         Filter(sql, arguments, "device_id", query.DeviceId);
         Filter(sql, arguments, "camera_id", query.CameraId);
         Filter(sql, arguments, "model_name", query.ModelName);
         Filter(sql, arguments, "model_version", query.ModelVersion);
-        sql.Append(" GROUP BY device_id, camera_id, model_name, model_version, predicted, bucket");
-        return (sql.ToString(), arguments.ToArray());
     }
 
     private static void Filter(StringBuilder sql, List<object> arguments, string column, string? value)
