@@ -3,6 +3,7 @@ using EdgeMlops.CloudHub.Ingest;
 using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Review;
 using EdgeMlops.CloudHub.Rollout;
 using EdgeMlops.CloudHub.Storage;
 using EdgeMlops.Contracts;
@@ -43,6 +44,7 @@ public static class HubApiEndpoints
         operators.MapDelete("/{name}", RevokeOperator);
         app.MapRegistry();
         api.MapCloneEvidence();
+        api.MapReview();
         return app;
     }
 

@@ -6,6 +6,7 @@ using EdgeMlops.CloudHub.Ingest;
 using EdgeMlops.CloudHub.Notifications;
 using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Review;
 using EdgeMlops.CloudHub.Rollout;
 using EdgeMlops.CloudHub.Storage;
 using EdgeMlops.Configuration;
@@ -34,6 +35,7 @@ public static class CloudHubServiceCollectionExtensions
         services.AddHubNotifications(configuration);
         services.AddHubRegistry(configuration);
         services.AddHubRollout(configuration);
+        services.AddHubReview(configuration);
         services.AddOptions<HubHttpOptions>().Bind(configuration.GetSection(HubHttpOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubHttpOptions>, HubHttpOptionsValidator>());
         // The sections bound above: their keys are the only Hub:* keys the host accepts (see HubApp.Build).
