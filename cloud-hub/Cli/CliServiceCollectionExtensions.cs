@@ -4,7 +4,7 @@ namespace EdgeMlops.CloudHub.Cli;
 
 public static class CliServiceCollectionExtensions
 {
-    /// <summary>Every operator command (<c>model</c>, <c>fleet-key</c>, <c>synthetic</c>, <c>device</c>, <c>rollout</c>, <c>operator</c>, <c>broker</c>), in the order usage lists them.</summary>
+    /// <summary>Every operator command (<c>model</c>, <c>fleet-key</c>, <c>synthetic</c>, <c>device</c>, <c>rollout</c>, <c>operator</c>, <c>review</c>, <c>broker</c>), in the order usage lists them.</summary>
     public static IServiceCollection AddOperatorCommands(this IServiceCollection services)
     {
         services.AddSingleton<ICliCommand, ModelBootstrapCommand>();
@@ -29,6 +29,9 @@ public static class CliServiceCollectionExtensions
         services.AddSingleton<ICliCommand, OperatorAddCommand>();
         services.AddSingleton<ICliCommand, OperatorListCommand>();
         services.AddSingleton<ICliCommand, OperatorRevokeCommand>();
+        services.AddSingleton<ICliCommand, ReviewNextCommand>();
+        services.AddSingleton<ICliCommand, ReviewLabelCommand>();
+        services.AddSingleton<ICliCommand, ReviewStatsCommand>();
         services.AddSingleton<ICliCommand, BrokerMosquittoConfigCommand>();
         return services;
     }
