@@ -125,7 +125,7 @@ public static class HubApiEndpoints
     }
 
     /// <summary>The JSON body, or a 400 showing <paramref name="example"/> when it is not JSON of that shape.</summary>
-    private static async Task<(T? Body, IResult? Problem)> ReadBodyAsync<T>(HttpRequest request, string example, CancellationToken cancellationToken)
+    internal static async Task<(T? Body, IResult? Problem)> ReadBodyAsync<T>(HttpRequest request, string example, CancellationToken cancellationToken)
     {
         try
         {

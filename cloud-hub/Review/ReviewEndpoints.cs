@@ -1,4 +1,3 @@
-using System.Text.Json;
 using EdgeMlops.CloudHub.Api;
 using EdgeMlops.CloudHub.Ingest;
 using EdgeMlops.CloudHub.Operators;
@@ -72,15 +71,9 @@ public static class ReviewEndpoints
     {
         if (KeyOf(deviceId, epoch, seq, out var key) is { } bad)
             return bad;
-        LabelRequest? body;
-        try
-        {
-            body = await request.ReadFromJsonAsync<LabelRequest>(cancellationToken);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return ApiProblems.BadParameter("body", $"the body must be JSON such as {{\"label\": \"car\"}}: {e.Message}");
-        }
+        var (body, badBody) = await HubApiEndpoints.ReadBodyAsync<LabelRequest>(request, """{"label": "car"}""", cancellationToken);
+        if (badBody is not null)
+            return badBody;
         if (string.IsNullOrWhiteSpace(body?.Label))
             return ApiProblems.BadParameter("label", "label is missing; give a class of the model, not-a-vehicle or unsure, e.g. {\"label\": \"car\"}");
         var result = review.Label(key, body.Label, OperatorClaims.NameOf(request.HttpContext.User));

@@ -101,8 +101,10 @@ public sealed class ReviewService(ReviewStore store, ModelLabelSets labelSets, A
     }
 
     /// <summary>The answers allowed for the sample: its model's classes, <c>not-a-vehicle</c>, <c>unsure</c>.</summary>
-    public IReadOnlyList<string> AllowedLabels(ReviewSampleRow row) =>
-        labelSets.AllowedAnswers(row.ModelName, row.ModelVersion, Info(row)?.Probabilities.Keys ?? [row.PredictedLabel]);
+    public IReadOnlyList<string> AllowedLabels(ReviewSampleRow row) => AllowedLabels(row, Info(row));
+
+    private IReadOnlyList<string> AllowedLabels(ReviewSampleRow row, ReviewSampleInfo? info) =>
+        labelSets.AllowedAnswers(row.ModelName, row.ModelVersion, info?.Probabilities.Keys ?? [row.PredictedLabel]);
 
     /// <summary>The synthetic truth the sample carries, if any (what the simulated reviewer answers from).</summary>
     public static string? TruthOf(ReviewSampleRow row) => Info(row)?.TruthLabel;
@@ -118,7 +120,7 @@ public sealed class ReviewService(ReviewStore store, ModelLabelSets labelSets, A
             .ToList();
         return new ReviewItemView(row.DeviceId, row.Epoch, row.Seq, row.Key.ToString(), row.CameraId, row.ModelName, row.ModelVersion,
             row.PredictedLabel, row.Confidence, top3, row.Reason, row.Reason == SampleReasons.NeedsReview, UnixTime.FromMs(row.Time),
-            ImageUrl(row.Key), row.State ?? ReviewStates.Unlabelled, row.AgreedLabel, labels, AllowedLabels(row));
+            ImageUrl(row.Key), row.State ?? ReviewStates.Unlabelled, row.AgreedLabel, labels, AllowedLabels(row, info));
     }
 
     /// <summary>The route that serves the sample's crop.</summary>

@@ -78,39 +78,35 @@ public sealed class ReviewStore(HubDatabase database)
     /// standing label if any (the row stays), and decides the sample's outcome anew. False when there is no such sample.
     /// </summary>
     public bool AddLabel(SampleKey key, string reviewer, bool simulated, string label, DateTimeOffset now) =>
-        database.Write(connection =>
+        ChangeLabels(key, UnixTime.ToMs(now), (connection, at) =>
         {
-            var added = false;
-            connection.RunInTransaction(() =>
-            {
-                if (Sample(connection, key) is not { } sample)
-                    return;
-                var at = UnixTime.ToMs(now);
-                WithdrawStanding(connection, key, reviewer, at);
-                connection.Execute(
-                    "INSERT INTO review_labels (device_id, epoch, seq, reviewer, simulated, label, labelled_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    key.DeviceId, key.Epoch, key.Seq, reviewer, simulated ? 1 : 0, label, at);
-                Decide(connection, sample, at);
-                added = true;
-            });
-            return added;
+            WithdrawStanding(connection, key, reviewer, at);
+            connection.Execute(
+                "INSERT INTO review_labels (device_id, epoch, seq, reviewer, simulated, label, labelled_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                key.DeviceId, key.Epoch, key.Seq, reviewer, simulated ? 1 : 0, label, at);
+            return true;
         });
 
     /// <summary>Withdraws <paramref name="reviewer"/>'s standing label of the sample and decides its outcome anew; false when they had none.</summary>
     public bool Withdraw(SampleKey key, string reviewer, DateTimeOffset now) =>
+        ChangeLabels(key, UnixTime.ToMs(now), (connection, at) => WithdrawStanding(connection, key, reviewer, at) > 0);
+
+    /// <summary>
+    /// Runs <paramref name="change"/> on the sample's labels and, when it changed something, decides the outcome anew,
+    /// all in one transaction; false when there is no such sample or nothing changed.
+    /// </summary>
+    private bool ChangeLabels(SampleKey key, long at, Func<SQLiteConnection, long, bool> change) =>
         database.Write(connection =>
         {
-            var withdrawn = false;
+            var changed = false;
             connection.RunInTransaction(() =>
             {
-                if (Sample(connection, key) is not { } sample)
+                if (Sample(connection, key) is not { } sample || !change(connection, at))
                     return;
-                var at = UnixTime.ToMs(now);
-                withdrawn = WithdrawStanding(connection, key, reviewer, at) > 0;
-                if (withdrawn)
-                    Decide(connection, sample, at);
+                Decide(connection, sample, at);
+                changed = true;
             });
-            return withdrawn;
+            return changed;
         });
 
     /// <summary>Devices with a label given or withdrawn at or after <paramref name="sinceMs"/> (Unix ms).</summary>

@@ -3,6 +3,7 @@ using EdgeMlops.CloudHub.Ingest;
 using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Registry;
 using EdgeMlops.CloudHub.Review;
+using EdgeMlops.Contracts;
 
 namespace EdgeMlops.CloudHub.Cli.Commands;
 
@@ -33,6 +34,15 @@ internal sealed class ReviewCli : IDisposable
     public SampleFiles Files { get; }
 
     public static string Reviewer => AuditLog.CliActor;
+
+    /// <summary>The <c>--device</c> option, checked.</summary>
+    public static string? DeviceOption(CommandArguments arguments)
+    {
+        var device = arguments.Optional("device");
+        return device is not null && DeviceIds.FindProblem(device) is { } badId
+            ? throw new UsageException($"--device '{device}': {badId}.")
+            : device;
+    }
 
     public void Dispose() => _access.Dispose();
 

@@ -12,9 +12,7 @@ public sealed class ReviewNextCommand : ICliCommand
 
     public Task<int> RunAsync(CommandArguments arguments, TextWriter output, CancellationToken cancellationToken)
     {
-        var device = arguments.Optional("device");
-        if (device is not null && DeviceIds.FindProblem(device) is { } badId)
-            throw new UsageException($"--device '{device}': {badId}.");
+        var device = ReviewCli.DeviceOption(arguments);
         var reason = arguments.Optional("reason");
         if (reason is not null && !SampleReasons.IsKnown(reason))
             throw new UsageException($"--reason must be one of {string.Join(", ", SampleReasons.All)}; got '{reason}'.");

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using EdgeMlops.CloudHub.Rollout;
-using EdgeMlops.Contracts;
 
 namespace EdgeMlops.CloudHub.Cli.Commands;
 
@@ -13,9 +12,7 @@ public sealed class ReviewStatsCommand : ICliCommand
 
     public Task<int> RunAsync(CommandArguments arguments, TextWriter output, CancellationToken cancellationToken)
     {
-        var device = arguments.Optional("device");
-        if (device is not null && DeviceIds.FindProblem(device) is { } badId)
-            throw new UsageException($"--device '{device}': {badId}.");
+        var device = ReviewCli.DeviceOption(arguments);
         var db = arguments.Optional("db");
         arguments.RejectUnknown();
         using var review = ReviewCli.Open(db);
