@@ -247,7 +247,7 @@ public sealed class ReviewApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Stats_count_samples_per_state_reason_and_camera_and_tell_simulated_labels_from_human_ones()
+    public async Task Stats_and_metrics_count_samples_per_state_reason_and_camera_and_tell_simulated_labels_from_human_ones()
     {
         await _hub.IngestAsync(Device, ReviewSamples.Frame(Device, 1, camera: "cam-1", reason: SampleReasons.Random));
         await _hub.IngestAsync(Device, ReviewSamples.Frame(Device, 2, camera: "cam-1"));
@@ -275,5 +275,10 @@ public sealed class ReviewApiTests : IAsyncLifetime
         Assert.Equal(ReviewStore.SimulatedReviewerName, label.GetProperty("reviewer").GetString());
         Assert.False(item.TryGetProperty("truthLabel", out _));
         Assert.Equal(0, (await Viewer.GetFromJsonAsync<JsonElement>("/api/review/stats?device=box-2")).GetProperty("samples").GetInt64());
+
+        var metrics = await Viewer.GetStringAsync("/metrics");
+        Assert.Contains("edgemlops_hub_review_samples{state=\"labelled\"} 2", metrics);
+        Assert.Contains("edgemlops_hub_review_samples{state=\"conflict\"} 0", metrics);
+        Assert.Contains("edgemlops_hub_review_labels{by=\"simulated\"} 1", metrics);
     }
 }
