@@ -4,6 +4,7 @@ using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Monitoring;
 using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Review;
 using EdgeMlops.CloudHub.Rollout;
 using EdgeMlops.CloudHub.Storage;
 using EdgeMlops.Contracts;
@@ -45,6 +46,7 @@ public static class HubApiEndpoints
         operators.MapDelete("/{name}", RevokeOperator);
         app.MapRegistry();
         api.MapCloneEvidence();
+        api.MapReview();
         return app;
     }
 
@@ -125,7 +127,7 @@ public static class HubApiEndpoints
     }
 
     /// <summary>The JSON body, or a 400 showing <paramref name="example"/> when it is not JSON of that shape.</summary>
-    private static async Task<(T? Body, IResult? Problem)> ReadBodyAsync<T>(HttpRequest request, string example, CancellationToken cancellationToken)
+    internal static async Task<(T? Body, IResult? Problem)> ReadBodyAsync<T>(HttpRequest request, string example, CancellationToken cancellationToken)
     {
         try
         {

@@ -5,7 +5,7 @@ namespace EdgeMlops.CloudHub.Cli;
 
 public static class CliServiceCollectionExtensions
 {
-    /// <summary>Every operator command (<c>model</c>, <c>fleet-key</c>, <c>synthetic</c>, <c>device</c>, <c>rollout</c>, <c>operator</c>, <c>precision</c>, <c>broker</c>), in the order usage lists them.</summary>
+    /// <summary>Every operator command (<c>model</c>, <c>fleet-key</c>, <c>synthetic</c>, <c>device</c>, <c>rollout</c>, <c>operator</c>, <c>precision</c>, <c>review</c>, <c>alerts</c>, <c>broker</c>), in the order usage lists them.</summary>
     public static IServiceCollection AddOperatorCommands(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -32,6 +32,9 @@ public static class CliServiceCollectionExtensions
         services.AddSingleton<ICliCommand, OperatorListCommand>();
         services.AddSingleton<ICliCommand, OperatorRevokeCommand>();
         services.AddSingleton<ICliCommand, PrecisionCommand>();
+        services.AddSingleton<ICliCommand, ReviewNextCommand>();
+        services.AddSingleton<ICliCommand, ReviewLabelCommand>();
+        services.AddSingleton<ICliCommand, ReviewStatsCommand>();
         services.AddSingleton<ICliCommand, BrokerMosquittoConfigCommand>();
         return services;
     }

@@ -53,7 +53,7 @@ public sealed class OperatorCli(IEnumerable<ICliCommand> commands)
 
         try
         {
-            var arguments = CommandArguments.Parse(args.Skip(command.Name.Split(' ').Length), "json", "force", "rotate", "scramble-head");
+            var arguments = CommandArguments.Parse(args.Skip(command.Name.Split(' ').Length), "json", "force", "rotate", "scramble-head", "undo");
             return await command.RunAsync(arguments, output, cancellationToken);
         }
         catch (UsageException ex)

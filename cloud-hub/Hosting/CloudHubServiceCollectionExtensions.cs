@@ -7,6 +7,7 @@ using EdgeMlops.CloudHub.Monitoring;
 using EdgeMlops.CloudHub.Notifications;
 using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Registry;
+using EdgeMlops.CloudHub.Review;
 using EdgeMlops.CloudHub.Rollout;
 using EdgeMlops.CloudHub.Storage;
 using EdgeMlops.Configuration;
@@ -36,6 +37,7 @@ public static class CloudHubServiceCollectionExtensions
         services.AddHubRegistry(configuration);
         services.AddHubRollout(configuration);
         services.AddMonitoring(configuration);
+        services.AddHubReview(configuration);
         services.AddOptions<HubHttpOptions>().Bind(configuration.GetSection(HubHttpOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubHttpOptions>, HubHttpOptionsValidator>());
         // The sections bound above: their keys are the only Hub:* keys the host accepts (see HubApp.Build).

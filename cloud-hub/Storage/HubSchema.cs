@@ -343,11 +343,15 @@ internal static class HubSchema
             epoch         INTEGER NOT NULL,
             seq           INTEGER NOT NULL,
             reviewer      TEXT NOT NULL,           -- the operator's name, or simulated-reviewer
+            simulated     INTEGER NOT NULL DEFAULT 0,  -- 1: the simulated reviewer gave it from synthetic truth, not a person
             label         TEXT NOT NULL,           -- a class of the model's label set, not-a-vehicle or unsure
             labelled_at   INTEGER NOT NULL,
-            withdrawn_at  INTEGER                  -- set when the reviewer undid it; the row stays
+            withdrawn_at  INTEGER                  -- set when the reviewer undid it (or replaced it); the row stays
         );
-        CREATE INDEX review_labels_by_sample ON review_labels (device_id, epoch, seq);
+        CREATE INDEX review_labels_by_sample ON review_labels (device_id, epoch, seq, reviewer);
+        -- What changed since a time: the reviewed-precision publisher's watermark (labels given, labels withdrawn).
+        CREATE INDEX review_labels_by_labelled_at ON review_labels (labelled_at);
+        CREATE INDEX review_labels_by_withdrawn_at ON review_labels (withdrawn_at) WHERE withdrawn_at IS NOT NULL;
 
         CREATE TABLE review_outcomes (
             device_id     TEXT NOT NULL,
