@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeMlops.CloudHub.Alerts;
 using EdgeMlops.CloudHub.Ingest;
 using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Operators;
@@ -23,6 +24,7 @@ public static class HubApiEndpoints
         api.MapGet("/devices", DeviceTagEndpoints.ListDevices);
         api.MapDeviceTags();
         api.MapRollouts();
+        api.MapAlerts();
         api.MapGet("/devices/{deviceId}", GetDevice);
         api.MapPost("/devices", EnrollAsync).RequireAuthorization(OperatorPolicies.Administer);
         api.MapDelete("/devices/{deviceId}", Revoke).RequireAuthorization(OperatorPolicies.Administer);

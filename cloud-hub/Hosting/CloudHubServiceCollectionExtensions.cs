@@ -1,3 +1,4 @@
+using EdgeMlops.CloudHub.Alerts;
 using EdgeMlops.CloudHub.Api;
 using EdgeMlops.CloudHub.Broker;
 using EdgeMlops.CloudHub.Devices;
@@ -34,6 +35,7 @@ public static class CloudHubServiceCollectionExtensions
         services.AddHubNotifications(configuration);
         services.AddHubRegistry(configuration);
         services.AddHubRollout(configuration);
+        services.AddHubAlerts(configuration);
         services.AddOptions<HubHttpOptions>().Bind(configuration.GetSection(HubHttpOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubHttpOptions>, HubHttpOptionsValidator>());
         // The sections bound above: their keys are the only Hub:* keys the host accepts (see HubApp.Build).
