@@ -1,5 +1,7 @@
 using System.Text.Json;
+using EdgeMlops.CloudHub.Alerts;
 using EdgeMlops.CloudHub.Ingest;
+using EdgeMlops.CloudHub.Notifications;
 using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Monitoring;
 using EdgeMlops.CloudHub.Operators;
@@ -26,6 +28,8 @@ public static class HubApiEndpoints
         api.MapDeviceTags();
         api.MapRollouts();
         api.MapPrecision();
+        api.MapAlerts();
+        api.MapNotificationDeliveries();
         api.MapGet("/devices/{deviceId}", GetDevice);
         api.MapPost("/devices", EnrollAsync).RequireAuthorization(OperatorPolicies.Administer);
         api.MapDelete("/devices/{deviceId}", Revoke).RequireAuthorization(OperatorPolicies.Administer);

@@ -1,3 +1,4 @@
+using EdgeMlops.CloudHub.Alerts;
 using EdgeMlops.CloudHub.Api;
 using EdgeMlops.CloudHub.Broker;
 using EdgeMlops.CloudHub.Devices;
@@ -38,6 +39,7 @@ public static class CloudHubServiceCollectionExtensions
         services.AddHubRollout(configuration);
         services.AddMonitoring(configuration);
         services.AddHubReview(configuration);
+        services.AddHubAlerts(configuration);
         services.AddOptions<HubHttpOptions>().Bind(configuration.GetSection(HubHttpOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubHttpOptions>, HubHttpOptionsValidator>());
         // The sections bound above: their keys are the only Hub:* keys the host accepts (see HubApp.Build).
