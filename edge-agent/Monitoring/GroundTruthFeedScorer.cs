@@ -125,8 +125,8 @@ public sealed class GroundTruthFeedScorer(string deviceId, IEnumerable<string> c
         if (versions.Count > 1)
         {
             // A counter cannot say which model got which vehicle right.
-            logger.LogWarning("Ground-truth feed: counter window {From:o}..{To:o} of camera {Camera} spans {Versions} model versions; it is not scored",
-                counts.From, counts.To, counts.Camera, string.Join(", ", versions.Select(v => $"{v.ModelName} {v.ModelVersion}")));
+            logger.LogWarning("Ground-truth feed: counter window {From:o}..{To:o} of camera {Camera} spans {VersionCount} model versions ({Versions}); it is not scored",
+                counts.From, counts.To, counts.Camera, versions.Count, string.Join(", ", versions.Select(v => $"{v.ModelName} {v.ModelVersion}")));
             return null;
         }
         var classes = events.GroupBy(e => e.Label, StringComparer.Ordinal).ToDictionary(g => g.Key,
