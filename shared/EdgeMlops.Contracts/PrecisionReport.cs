@@ -18,7 +18,8 @@ namespace EdgeMlops.Contracts;
 /// <param name="Drift">Drift signals of the window against the model's reference; only with <see cref="PrecisionSources.Estimated"/>, and only when the model's manifest carries a reference.</param>
 public sealed record PrecisionReport(
     string DeviceId,
-    string? CameraId,
+    // Written even when null (a canary report): the serializer leaves nulls out, and a missing constructor parameter is refused on reading.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? CameraId,
     string ModelName,
     string ModelVersion,
     string Source,

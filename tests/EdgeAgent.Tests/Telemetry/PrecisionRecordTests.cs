@@ -47,6 +47,8 @@ public sealed class PrecisionRecordTests : IDisposable
         var report = Assert.IsType<PrecisionReport>(payload);
         Assert.Equal(TestRecords.Precision(0).Classes["car"], report.Classes["car"]);
         Assert.Equal(0.12, report.Drift!.ConfidencePsi);
+        Assert.True(ContractReader.TryReadPayload(batch.Records[2], out payload, out rejection), rejection?.ToString());
+        Assert.Null(Assert.IsType<PrecisionReport>(payload).CameraId); // a canary report, of no camera
 
         Assert.Equal(3, store.Acknowledge(store.Epoch, 3));
         using var after = StoreFixture.Inspect(_path);
