@@ -34,7 +34,7 @@ internal sealed class DeviceMessages(string deviceId, EdgeStore store, IModelIde
             store.PendingCount,
             // The contract wants 1..lastIssued; a snapshot taken between two counters may briefly disagree.
             oldest is { } seq && seq <= lastIssued ? seq : null,
-            store.EvictedEvents + store.EvictedStats + store.EvictedSamples);
+            store.EvictedRecords);
         return JsonSerializer.SerializeToUtf8Bytes(
             new ReportedState(deviceId, time.GetUtcNow(), name, version, backlog, desired.Current?.Revision,
                 deployment?.Deployment, deployment?.Shadow),
