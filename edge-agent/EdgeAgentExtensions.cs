@@ -78,6 +78,8 @@ public static class EdgeAgentExtensions
         services.AddSingleton<IRegionProposerFactory, RegionProposerFactory>();
         services.AddSingleton<ClassificationBatcher>();
         services.AddSingleton<TruthScorer>(_ => new TruthScorer());
+        services.AddSingleton<SamplingMetrics>();
+        services.AddSingleton<IMetricsSource>(provider => provider.GetRequiredService<SamplingMetrics>());
         services.AddSingleton<CameraPipelineFactory>();
         services.AddSingleton(provider => new CameraMetricsRegistry(
             provider.GetRequiredService<IOptions<CameraList>>().Value.Cameras.Select(c => new CameraMetrics(c.Id))));

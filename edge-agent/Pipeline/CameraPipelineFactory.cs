@@ -21,6 +21,7 @@ public sealed class CameraPipelineFactory(
     ClassificationBatcher batcher,
     TruthScorer truth,
     TelemetryQueue telemetry,
+    SamplingMetrics sampling,
     TimeProvider time,
     ILoggerFactory loggers)
 {
@@ -32,7 +33,8 @@ public sealed class CameraPipelineFactory(
         var capture = new CameraCapture(camera, sources, time, loggers.CreateLogger<CameraCapture>());
         metrics.CaptureStatistics = () => capture.Statistics;
         var proposer = proposers.Create(camera);
-        var sampler = new ReviewSampler(agent.Value.DeviceId, camera.Id, samples.Value, trackingOptions, telemetry);
+        var sampler = new ReviewSampler(agent.Value.DeviceId, camera.Id, samples.Value, trackingOptions, telemetry,
+            sampling.For(camera.Id), time, loggers.CreateLogger<ReviewSampler>());
         ITrackSink sink = new VehicleReporter(agent.Value.DeviceId, metrics, telemetry, sampler);
         if (CarriesGroundTruth(camera)) sink = new GroundTruthTrackSink(camera.Id, truth, trackingOptions, sink);
         var line = camera.CountingLine is { } l ? new CountingLine(new Point2d(l.From.X, l.From.Y), new Point2d(l.To.X, l.To.Y)) : null;
