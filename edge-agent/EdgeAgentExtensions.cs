@@ -80,6 +80,8 @@ public static class EdgeAgentExtensions
         services.AddSingleton<ClassificationBatcher>();
         services.AddSingleton<TruthScorer>(_ => new TruthScorer());
         services.AddEdgeMonitoring(configuration);
+        services.AddSingleton<SamplingMetrics>();
+        services.AddSingleton<IMetricsSource>(provider => provider.GetRequiredService<SamplingMetrics>());
         services.AddSingleton<CameraPipelineFactory>();
         services.AddSingleton(provider => new CameraMetricsRegistry(
             provider.GetRequiredService<IOptions<CameraList>>().Value.Cameras.Select(c => new CameraMetrics(c.Id))));

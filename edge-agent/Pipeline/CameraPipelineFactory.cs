@@ -23,6 +23,7 @@ public sealed class CameraPipelineFactory(
     TruthScorer truth,
     PrecisionMonitoring precision,
     TelemetryQueue telemetry,
+    SamplingMetrics sampling,
     TimeProvider time,
     ILoggerFactory loggers)
 {
@@ -34,7 +35,8 @@ public sealed class CameraPipelineFactory(
         var capture = new CameraCapture(camera, sources, time, loggers.CreateLogger<CameraCapture>());
         metrics.CaptureStatistics = () => capture.Statistics;
         var proposer = proposers.Create(camera);
-        var sampler = new ReviewSampler(agent.Value.DeviceId, camera.Id, samples.Value, trackingOptions, telemetry);
+        var sampler = new ReviewSampler(agent.Value.DeviceId, camera.Id, samples.Value, trackingOptions, telemetry,
+            sampling.For(camera.Id), time, loggers.CreateLogger<ReviewSampler>());
         ITrackSink sink = new VehicleReporter(agent.Value.DeviceId, metrics, telemetry, sampler);
         var scoring = precision.ForCamera(camera.Id, sink); // inside the truth sink, so events arrive with their truth label
         sink = scoring;
