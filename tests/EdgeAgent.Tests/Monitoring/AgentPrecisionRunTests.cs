@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Text.Json;
 using EdgeMlops.Contracts;
 using EdgeMlops.EdgeAgent.Monitoring;
@@ -62,6 +63,16 @@ public sealed class AgentPrecisionRunTests(ITestOutputHelper output) : IDisposab
     }
 
     [Fact]
+    public async Task A_ground_truth_feed_that_cannot_be_read_at_start_exits_2_naming_the_file()
+    {
+        var missing = _dir.File("counter-feed.jsonl");
+        using var agent = new AgentProcess(_dir.Path, "--db", Db, "--duration", "5s", $"--Monitoring:GroundTruthFeed={missing}");
+
+        Assert.Equal(2, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains($"Monitoring:GroundTruthFeed: cannot read '{missing}'", agent.Stderr);
+    }
+
+    [Fact]
     public async Task On_a_fog_schedule_drift_and_the_estimate_move_with_no_label_at_all()
     {
         // The reference: what this model's events looked like on another day scene (seed 7, 90 s, 160 events).
@@ -98,7 +109,8 @@ public sealed class AgentPrecisionRunTests(ITestOutputHelper output) : IDisposab
         // the drift signals move clearly, well before anyone has labelled a thing.
         Assert.True(Pooled(foggy) < Pooled(clear) - 0.02, $"estimate clear {Pooled(clear):0.###}, fog {Pooled(foggy):0.###}\n{table}");
         Assert.True(Mean(foggy, d => d.ClassMixPsi) > Mean(clear, d => d.ClassMixPsi) && Mean(foggy, d => d.ClassMixPsi) >= 0.1, table);
-        Assert.True(Mean(foggy, d => d.ConfidencePsi) > Mean(clear, d => d.ConfidencePsi), table);
+        // The confidence histogram is not asserted: at ~40 events a window, a 10-bin PSI is mostly sampling noise
+        // (0.16-0.81 on clear windows against a reference of the same model on another day scene).
         Assert.True(Mean(foggy, d => d.MeanContrast!.Value) < Mean(clear, d => d.MeanContrast!.Value) - 5, table);
         Assert.True(Mean(foggy, d => d.MeanBrightness!.Value) > Mean(clear, d => d.MeanBrightness!.Value) + 10, table);
         Assert.Contains("Drift on camera road", agent.Stderr);
