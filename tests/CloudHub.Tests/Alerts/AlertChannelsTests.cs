@@ -131,7 +131,7 @@ public sealed class AlertChannelsTests : IAsyncLifetime
         var viewer = hub.ClientAs(OperatorRole.Viewer);
 
         var listed = await viewer.GetFromJsonAsync<JsonElement>("/api/alerts?state=open&severity=critical&device=box-1");
-        Assert.Equal(id, Assert.Single(listed.EnumerateArray()).GetProperty("id").GetInt64());
+        Assert.Equal(id, Assert.Single(listed.EnumerateArray()).GetProperty("alert").GetProperty("id").GetInt64());
         Assert.Empty((await viewer.GetFromJsonAsync<JsonElement>("/api/alerts?severity=warning")).EnumerateArray());
         await ProblemResponse.AssertAsync(await viewer.GetAsync("/api/alerts?state=closed"), HttpStatusCode.BadRequest);
         await ProblemResponse.AssertAsync(await viewer.GetAsync("/api/alerts/999"), HttpStatusCode.NotFound);
@@ -145,7 +145,8 @@ public sealed class AlertChannelsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
 
         var shown = await viewer.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}");
-        Assert.Equal("resolved", shown.GetProperty("state").GetString());
+        Assert.Equal(("resolved", "operator", "lens cleaned"),
+            (shown.GetProperty("alert").GetProperty("state").GetString(), shown.GetProperty("stateBy").GetString(), shown.GetProperty("note").GetString()));
         Assert.Equal([("opened", "rule"), ("acknowledged", "operator"), ("resolved", "operator")],
             shown.GetProperty("history").EnumerateArray().Select(e => (e.GetProperty("transition").GetString(), e.GetProperty("actor").GetString())));
         var audit = hub.Get<AuditLog>().Page(null, 20).Where(e => e.Action.StartsWith("alert.", StringComparison.Ordinal)).ToList();
