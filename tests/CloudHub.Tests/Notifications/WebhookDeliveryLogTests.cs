@@ -76,4 +76,22 @@ public sealed class WebhookDeliveryLogTests : IAsyncLifetime
         Assert.Equal(["alert:2", "alert:1"], log.Recent(10).Select(e => e.Subject));
         Assert.All(log.Recent(10), e => Assert.Equal(WebhookDeliveryLog.Delivered, e.State));
     }
+
+    [Fact]
+    public void Pruning_deletes_settled_notifications_past_the_retention_and_keeps_pending_ones()
+    {
+        var log = _bench.Log;
+        var at = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        var delivered = log.Add("alert.opened", "alert:1", at, "{}"u8.ToArray());
+        log.Attempt(delivered, 1, at, 204, null, TimeSpan.FromMilliseconds(5), WebhookDeliveryLog.Delivered);
+        var pending = log.Add("alert.opened", "alert:2", at, "{}"u8.ToArray());
+        log.Attempt(pending, 1, at, 500, "HTTP 500", TimeSpan.FromMilliseconds(5), final: null);
+
+        Assert.Equal(0, log.Prune(at));
+        Assert.Equal(1, log.Prune(at.AddDays(31)));
+
+        var left = Assert.Single(log.Recent(10));
+        Assert.Equal((pending, WebhookDeliveryLog.Pending, 1), (left.Id, left.State, left.Deliveries.Count));
+        Assert.Empty(_bench.Log.PendingBefore(pending));
+    }
 }
