@@ -77,8 +77,9 @@ public sealed class WebhookNotifications : IHubNotifications, IMetricsSource
     }
 
     /// <summary>
-    /// Queues the notifications a previous run stored but did not settle (the hub stopped or died mid-delivery), ahead of
-    /// none of this run's own; once per process, by the hub's sender (not by a one-shot CLI, which delivers only its own).
+    /// Queues the notifications a previous run stored but did not settle (the hub stopped or died mid-delivery), behind
+    /// any of this run's own already waiting; once per process, by the hub's sender (not by a one-shot CLI, which
+    /// delivers only its own, so the two never send the same row on purpose).
     /// </summary>
     /// <returns>How many were queued again.</returns>
     internal int RecoverPending()
