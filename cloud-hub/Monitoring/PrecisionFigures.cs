@@ -23,9 +23,9 @@ public sealed record PrecisionQuery(
 /// <summary>
 /// One precision figure of one series (device, camera, model version, source) over [<paramref name="From"/>,
 /// <paramref name="To"/>): <paramref name="Metric"/> is <c>macro</c> or <c>class:&lt;label&gt;</c>. For a class the
-/// interval is the Wilson interval of <paramref name="Correct"/> out of <paramref name="Samples"/>; for macro it is the
-/// mean of the per-class bounds over the classes predicted (conservative: each class's uncertainty counts), and
-/// <paramref name="Samples"/> is the total. <paramref name="CameraId"/> is null for the canary set.
+/// interval is the Wilson interval of <paramref name="Correct"/> out of <paramref name="Samples"/>; for macro (the mean
+/// of the class precisions over the classes predicted) it is the Wilson interval of that mean at its effective sample
+/// size (<see cref="WilsonInterval.OfMean"/>), and <paramref name="Samples"/> is the total. <paramref name="CameraId"/> is null for the canary set.
 /// </summary>
 public sealed record PrecisionFigure(
     string DeviceId,

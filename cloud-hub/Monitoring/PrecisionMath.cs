@@ -19,28 +19,17 @@ internal static class PrecisionMath
     }
 
     /// <summary>
-    /// The mean of the class precisions over the classes with predictions, and the mean of their Wilson bounds; null
-    /// when no class was predicted.
+    /// The mean of the class precisions over the classes with predictions, with the interval of that mean
+    /// (<see cref="WilsonInterval.OfMean"/>); null when no class was predicted.
     /// </summary>
     public static PrecisionFigure? Macro(PrecisionSeries series, IReadOnlyCollection<ClassCount> classes)
     {
-        double samples = 0, correct = 0, precision = 0, lower = 0, upper = 0;
-        var predicted = 0;
-        foreach (var count in classes)
-        {
-            if (count.Predicted <= 0)
-                continue;
-            var interval = WilsonInterval.Of(count.Correct, count.Predicted);
-            samples += count.Predicted;
-            correct += count.Correct;
-            precision += Math.Clamp(count.Correct / count.Predicted, 0, 1);
-            lower += interval.Lower;
-            upper += interval.Upper;
-            predicted++;
-        }
-        return predicted == 0
-            ? null
-            : Figure(series, PrecisionFigure.Macro, samples, correct, precision / predicted, lower / predicted, upper / predicted);
+        var predicted = classes.Where(c => c.Predicted > 0).ToList();
+        if (predicted.Count == 0)
+            return null;
+        var interval = WilsonInterval.OfMean(predicted.Select(c => (c.Correct, c.Predicted)));
+        return Figure(series, PrecisionFigure.Macro, predicted.Sum(c => c.Predicted), predicted.Sum(c => c.Correct),
+            predicted.Average(c => Math.Clamp(c.Correct / c.Predicted, 0, 1)), interval.Lower, interval.Upper);
     }
 
     private static PrecisionFigure Figure(PrecisionSeries s, string metric, double samples, double correct, double precision, double lower, double upper) =>

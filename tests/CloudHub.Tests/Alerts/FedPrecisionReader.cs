@@ -6,7 +6,7 @@ namespace EdgeMlops.CloudHub.Tests.Alerts;
 /// <summary>
 /// An <see cref="IPrecisionReader"/> the test feeds: per series (device, camera, model, version, source) the counts of
 /// each class, turned into figures with the real <see cref="WilsonInterval"/> the way the reader's contract states (macro
-/// = mean of the per-class bounds, samples = total). It ignores the window: the test decides what the window holds.
+/// = WilsonInterval.OfMean of the classes, samples = total). It ignores the window: the test decides what the window holds.
 /// </summary>
 internal sealed class FedPrecisionReader : IPrecisionReader
 {
@@ -62,9 +62,10 @@ internal sealed class FedPrecisionReader : IPrecisionReader
                         c.Value.Predicted, c.Value.Correct, c.Value.Correct / c.Value.Predicted, interval.Lower, interval.Upper);
                 }).ToList();
                 var samples = perClass.Sum(f => f.Samples);
+                var macro = WilsonInterval.OfMean(perClass.Select(f => (f.Correct, f.Samples)));
                 var correct = perClass.Sum(f => f.Correct);
                 figures.Add(new PrecisionFigure(device, camera, model, version, source, PrecisionFigure.Macro, query.From, query.To, samples, correct,
-                    perClass.Average(f => f.Precision), perClass.Average(f => f.Lower), perClass.Average(f => f.Upper)));
+                    perClass.Average(f => f.Precision), macro.Lower, macro.Upper));
                 if (query.By == PrecisionGrouping.Class)
                     figures.AddRange(perClass);
             }

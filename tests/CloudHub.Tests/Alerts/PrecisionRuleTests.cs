@@ -15,9 +15,12 @@ public sealed class PrecisionRuleTests
         return new PrecisionFigure("box-1", "cam-1", "m", "1", "review", PrecisionFigure.ClassMetric(label), T, T, predicted, correct, correct / predicted, w.Lower, w.Upper);
     }
 
-    private static PrecisionFigure Macro(params PrecisionFigure[] classes) =>
-        new("box-1", "cam-1", "m", "1", "review", PrecisionFigure.Macro, T, T, classes.Sum(c => c.Samples), classes.Sum(c => c.Correct),
-            classes.Average(c => c.Precision), classes.Average(c => c.Lower), classes.Average(c => c.Upper));
+    private static PrecisionFigure Macro(params PrecisionFigure[] classes)
+    {
+        var w = WilsonInterval.OfMean(classes.Select(c => (c.Correct, c.Samples)));
+        return new("box-1", "cam-1", "m", "1", "review", PrecisionFigure.Macro, T, T, classes.Sum(c => c.Samples), classes.Sum(c => c.Correct),
+            classes.Average(c => c.Precision), w.Lower, w.Upper);
+    }
 
     private static RuleOutcome Judge(AlertMetric metric, params PrecisionFigure[] classes) =>
         PrecisionRule.Judge([Macro(classes), .. classes], metric, threshold: 0.40, hysteresis: 0.05, minSamples: 30);

@@ -47,9 +47,9 @@ public sealed class PrecisionReaderTests : EnrolledDeviceIngestTests
         var macro = figures[0];
         Assert.Equal((26.0, 20.0), (macro.Samples, macro.Correct));
         Assert.Equal((1.0 + 0.85 + 0.25) / 3, macro.Precision, 12);
-        var bounds = new[] { WilsonInterval.Of(2, 2), carInterval, WilsonInterval.Of(1, 4) };
-        Assert.Equal(bounds.Average(b => b.Lower), macro.Lower, 12);
-        Assert.Equal(bounds.Average(b => b.Upper), macro.Upper, 12);
+        var interval = WilsonInterval.OfMean([(2, 2), (17, 20), (1, 4)]);
+        Assert.Equal(interval.Lower, macro.Lower, 12);
+        Assert.Equal(interval.Upper, macro.Upper, 12);
         Assert.All(figures, f => Assert.Equal((Device, "cam-1", Model, "1.0.0", PrecisionSources.Truth), (f.DeviceId, f.CameraId, f.ModelName, f.ModelVersion, f.Source)));
         Assert.All(figures, f => Assert.Equal((Day, Day.AddHours(1)), (f.From, f.To)));
     }
