@@ -5,6 +5,7 @@ using EdgeMlops.EdgeAgent.Diagnostics;
 using EdgeMlops.EdgeAgent.Hosting;
 using EdgeMlops.EdgeAgent.Inference;
 using EdgeMlops.EdgeAgent.Models;
+using EdgeMlops.EdgeAgent.Monitoring;
 using EdgeMlops.EdgeAgent.Pipeline;
 using EdgeMlops.EdgeAgent.Reporting;
 using EdgeMlops.EdgeAgent.Sampling;
@@ -78,6 +79,9 @@ public static class EdgeAgentExtensions
         services.AddSingleton<IRegionProposerFactory, RegionProposerFactory>();
         services.AddSingleton<ClassificationBatcher>();
         services.AddSingleton<TruthScorer>(_ => new TruthScorer());
+        services.AddEdgeMonitoring(configuration);
+        services.AddSingleton<SamplingMetrics>();
+        services.AddSingleton<IMetricsSource>(provider => provider.GetRequiredService<SamplingMetrics>());
         services.AddSingleton<CameraPipelineFactory>();
         services.AddSingleton(provider => new CameraMetricsRegistry(
             provider.GetRequiredService<IOptions<CameraList>>().Value.Cameras.Select(c => new CameraMetrics(c.Id))));

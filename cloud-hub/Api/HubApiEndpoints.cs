@@ -1,6 +1,9 @@
 using System.Text.Json;
+using EdgeMlops.CloudHub.Alerts;
 using EdgeMlops.CloudHub.Ingest;
+using EdgeMlops.CloudHub.Notifications;
 using EdgeMlops.CloudHub.Devices;
+using EdgeMlops.CloudHub.Monitoring;
 using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Registry;
 using EdgeMlops.CloudHub.Review;
@@ -24,6 +27,9 @@ public static class HubApiEndpoints
         api.MapGet("/devices", DeviceTagEndpoints.ListDevices);
         api.MapDeviceTags();
         api.MapRollouts();
+        api.MapPrecision();
+        api.MapAlerts();
+        api.MapNotificationDeliveries();
         api.MapGet("/devices/{deviceId}", GetDevice);
         api.MapPost("/devices", EnrollAsync).RequireAuthorization(OperatorPolicies.Administer);
         api.MapDelete("/devices/{deviceId}", Revoke).RequireAuthorization(OperatorPolicies.Administer);

@@ -17,9 +17,12 @@ public static class DeviceAccessPolicy
     /// <summary>
     /// Whether <paramref name="clientId"/> may subscribe to <paramref name="topicFilter"/>: exactly its own desired or
     /// status topic. Wildcards never match a device topic here (a device id cannot contain them), so they are refused.
+    /// An observer (<see cref="ObserverAccess"/>) may subscribe to alerts only.
     /// </summary>
     public static bool MaySubscribe(string? clientId, string? topicFilter) =>
-        Topics.TryParse(topicFilter, out var deviceTopic)
+        ObserverAccess.IsObserver(clientId)
+            ? ObserverAccess.MaySubscribe(topicFilter)
+            : Topics.TryParse(topicFilter, out var deviceTopic)
         && string.Equals(deviceTopic.DeviceId, clientId, StringComparison.Ordinal)
         && deviceTopic.Channel is DeviceChannel.Desired or DeviceChannel.Status;
 }

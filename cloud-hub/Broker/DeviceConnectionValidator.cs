@@ -36,18 +36,32 @@ public enum ConnectionRefusal
     PacketTooLarge,
 }
 
-/// <summary>Decides whether an MQTT connection comes from an enrolled device with its own secret and its own client id.</summary>
-public sealed class DeviceConnectionValidator(IDeviceRegistry registry)
+/// <summary>
+/// Decides whether an MQTT connection comes from an enrolled device with its own secret and its own client id, or from
+/// an operator watching alerts (<see cref="ObserverAccess"/>) with their API token and client id <c>operator:&lt;name&gt;</c>.
+/// </summary>
+public sealed class DeviceConnectionValidator(IDeviceRegistry registry, Operators.OperatorRegistry operators)
 {
     public ConnectionRefusal Validate(string? clientId, string? userName, string? password)
     {
         if (string.IsNullOrEmpty(userName) || string.IsNullOrEmpty(password))
             return ConnectionRefusal.MissingCredentials;
+        if (ObserverAccess.IsObserver(clientId))
+            return ValidateObserver(clientId!, userName, password);
         // An invalid id cannot be enrolled; checking first keeps odd user names away from the registry.
         if (!DeviceIds.IsValid(userName) || !registry.Verify(userName, password))
             return ConnectionRefusal.BadCredentials;
         if (!string.Equals(clientId, userName, StringComparison.Ordinal))
             return ConnectionRefusal.ClientIdMismatch;
         return ConnectionRefusal.None;
+    }
+
+    private ConnectionRefusal ValidateObserver(string clientId, string userName, string password)
+    {
+        if (operators.FindByToken(password) is not { } account || !string.Equals(account.Name, userName, StringComparison.Ordinal))
+            return ConnectionRefusal.BadCredentials;
+        return string.Equals(clientId, ObserverAccess.ClientIdOf(userName), StringComparison.Ordinal)
+            ? ConnectionRefusal.None
+            : ConnectionRefusal.ClientIdMismatch;
     }
 }

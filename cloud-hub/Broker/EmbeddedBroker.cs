@@ -18,7 +18,8 @@ namespace EdgeMlops.CloudHub.Broker;
 
 /// <summary>
 /// The hub's own MQTT broker (MQTTnet.Server). Devices connect with their enrolled id and secret; each may publish
-/// only on its own telemetry/samples/status/reported topics and subscribe only to its own desired (and status) topic.
+/// only on its own telemetry/samples/status/reported topics and subscribe only to its own desired (and status) topic;
+/// operators may connect with their API token to watch alerts (<see cref="ObserverAccess"/>).
 /// Every device message is ingested inside the publish interceptor: MQTTnet sends the PUBACK only after the
 /// interceptor returned (MqttConnectedClient.HandleIncomingPublishPacket awaits the dispatch, then enqueues the
 /// PUBACK), so a hub killed mid-ingest never acknowledged what it did not store.
@@ -259,7 +260,7 @@ public sealed class EmbeddedBroker : IHostedService, IBrokerStatus, IAsyncDispos
             return Task.CompletedTask;
         e.ProcessSubscription = false;
         e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
-        e.Response.ReasonString = "a device may subscribe only to its own desired and status topics";
+        e.Response.ReasonString = "a device may subscribe only to its own desired and status topics, an operator only to edgemlops/v1/alerts/...";
         _metrics.SubscriptionRefused();
         if (_refusalLog.ShouldLog("subscribe", out var suppressed))
             _logger.LogWarning("Refused a subscription of client {ClientId} to {TopicFilter}: not its own desired or status topic; {Suppressed} more refused since the last report",

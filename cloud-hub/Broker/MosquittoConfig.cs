@@ -14,11 +14,13 @@ namespace EdgeMlops.CloudHub.Broker;
 /// <see cref="PayloadLimits"/>, so oversized payloads reach the hub and are counted instead of dropping the device's
 /// connection.</item>
 /// <item><c>passwords</c>: every enrolled device's <c>$7$</c> hash from the registry, plus the hub's service account
-/// <c>edgemlops-hub</c>.</item>
+/// <c>edgemlops-hub</c> and the read-only alert watcher <c>edgemlops-observer</c>.</item>
 /// <item><c>acl</c>: each device (<c>%u</c>) writes its own telemetry, samples, reported, reads/writes its own status
-/// and reads its own desired; the hub account reads and writes everything under <c>edgemlops/v1/</c>.</item>
+/// and reads its own desired; the hub account reads and writes everything under <c>edgemlops/v1/</c>; the observer
+/// account reads <c>edgemlops/v1/alerts/#</c> only (the embedded broker's operators-with-token, for Mosquitto).</item>
 /// <item><c>hub.secret</c> (0600): the hub account's password, for <c>Hub:Broker:PasswordFile</c>; kept when it
 /// exists, so re-running after enrolling devices does not lock out a running hub.</item>
+/// <item><c>observer.secret</c> (0600): the observer account's password, for <c>mosquitto_sub -u edgemlops-observer</c>; kept likewise.</item>
 /// </list>
 /// Run it again after enrolling or revoking devices, then reload Mosquitto (SIGHUP) to pick up the new password file.
 /// </summary>
@@ -29,6 +31,8 @@ public static class MosquittoConfig
     public const string PasswordFile = "passwords";
     public const string AclFile = "acl";
     public const string HubSecretFile = "hub.secret";
+    public const string ObserverAccount = "edgemlops-observer";
+    public const string ObserverSecretFile = "observer.secret";
 
     /// <summary>Well above the largest payload (<see cref="PayloadLimits.TelemetryBytes"/>, 4 MiB).</summary>
     public const int MaxPacketBytes = 16 * 1024 * 1024;
@@ -37,30 +41,44 @@ public static class MosquittoConfig
     public const int MaxQueuedMessages = 1_000_000;
 
     /// <summary>What was written.</summary>
-    public sealed record Written(string Directory, string ConfPath, int Devices, string HubSecretPath, bool HubSecretCreated);
+    public sealed record Written(string Directory, string ConfPath, int Devices, string HubSecretPath, bool HubSecretCreated, string ObserverSecretPath = "");
 
     /// <param name="user">Mosquitto's <c>user</c> option: the account it drops to when started as root; null leaves Mosquitto's default.</param>
     public static Written Write(string directory, IReadOnlyList<EnrolledDevice> devices, int port, string? user = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
-        if (devices.Any(d => d.DeviceId == HubAccount))
-            throw new ArgumentException($"a device is enrolled as '{HubAccount}', the hub's own account on the broker; revoke it first", nameof(devices));
+        foreach (var account in new[] { HubAccount, ObserverAccount })
+        {
+            if (devices.Any(d => d.DeviceId == account))
+                throw new ArgumentException($"a device is enrolled as '{account}', an account of the hub's own on the broker; revoke it first", nameof(devices));
+        }
         directory = Path.GetFullPath(directory);
         Directory.CreateDirectory(directory);
 
         var secretPath = Path.Combine(directory, HubSecretFile);
-        var created = !File.Exists(secretPath);
-        var secret = created ? DeviceSecrets.Create() : File.ReadAllText(secretPath).TrimEnd('\r', '\n');
-        if (created)
-            WritePrivate(secretPath, secret + "\n");
+        var (secret, created) = KeepOrCreateSecret(secretPath);
+        var observerSecretPath = Path.Combine(directory, ObserverSecretFile);
+        var (observerSecret, _) = KeepOrCreateSecret(observerSecretPath);
 
-        var accounts = devices.Append(new EnrolledDevice(HubAccount, DateTimeOffset.UnixEpoch, MosquittoPasswordHash.Create(secret)));
+        var accounts = devices
+            .Append(new EnrolledDevice(HubAccount, DateTimeOffset.UnixEpoch, MosquittoPasswordHash.Create(secret)))
+            .Append(new EnrolledDevice(ObserverAccount, DateTimeOffset.UnixEpoch, MosquittoPasswordHash.Create(observerSecret)));
         WritePrivate(Path.Combine(directory, PasswordFile), MosquittoPasswordFile.Format(accounts));
         WritePrivate(Path.Combine(directory, AclFile), Acl());
         var confPath = Path.Combine(directory, ConfFile);
         File.WriteAllText(confPath, Conf(directory, port, user));
-        return new Written(directory, confPath, devices.Count, secretPath, created);
+        return new Written(directory, confPath, devices.Count, secretPath, created, observerSecretPath);
+    }
+
+    /// <summary>The secret in <paramref name="path"/>, or a new one written there (0600) when the file does not exist.</summary>
+    private static (string Secret, bool Created) KeepOrCreateSecret(string path)
+    {
+        if (File.Exists(path))
+            return (File.ReadAllText(path).TrimEnd('\r', '\n'), false);
+        var secret = DeviceSecrets.Create();
+        WritePrivate(path, secret + "\n");
+        return (secret, true);
     }
 
     public static string Acl()
@@ -80,6 +98,10 @@ public static class MosquittoConfig
             # The hub's service account: ingests every device topic, writes desired state and alerts.
             user {HubAccount}
             topic readwrite {Topics.Root}/#
+
+            # Operators watching alerts (mosquitto_sub -u {ObserverAccount} -P "$(cat {ObserverSecretFile})" -t '{Topics.AllAlerts}'): read only.
+            user {ObserverAccount}
+            topic read {Topics.AllAlerts}
 
             """;
     }

@@ -1,8 +1,10 @@
+using EdgeMlops.CloudHub.Alerts;
 using EdgeMlops.CloudHub.Api;
 using EdgeMlops.CloudHub.Broker;
 using EdgeMlops.CloudHub.Devices;
 using EdgeMlops.CloudHub.Diagnostics;
 using EdgeMlops.CloudHub.Ingest;
+using EdgeMlops.CloudHub.Monitoring;
 using EdgeMlops.CloudHub.Notifications;
 using EdgeMlops.CloudHub.Operators;
 using EdgeMlops.CloudHub.Registry;
@@ -35,7 +37,9 @@ public static class CloudHubServiceCollectionExtensions
         services.AddHubNotifications(configuration);
         services.AddHubRegistry(configuration);
         services.AddHubRollout(configuration);
+        services.AddMonitoring(configuration);
         services.AddHubReview(configuration);
+        services.AddHubAlerts(configuration);
         services.AddOptions<HubHttpOptions>().Bind(configuration.GetSection(HubHttpOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubHttpOptions>, HubHttpOptionsValidator>());
         // The sections bound above: their keys are the only Hub:* keys the host accepts (see HubApp.Build).

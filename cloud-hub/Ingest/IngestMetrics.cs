@@ -8,12 +8,12 @@ namespace EdgeMlops.CloudHub.Ingest;
 /// <summary>Counters of what the ingest did since the hub started, for <c>/metrics</c> and <c>/api/ingest</c>.</summary>
 public sealed class IngestMetrics : IMetricsSource
 {
-    private static readonly string[] Kinds = [OutboxKinds.Event, OutboxKinds.Stats, OutboxKinds.Sample];
+    private static readonly string[] Kinds = [OutboxKinds.Event, OutboxKinds.Stats, OutboxKinds.Sample, OutboxKinds.Precision];
 
     private readonly ConcurrentDictionary<(string Channel, IngestStatus Status), Counter> _messages = new();
     private readonly ConcurrentDictionary<(string Channel, string Kind), Counter> _rejections = new();
-    private readonly Counter[] _stored = [new(), new(), new()];
-    private readonly Counter[] _duplicates = [new(), new(), new()];
+    private readonly Counter[] _stored = [new(), new(), new(), new()];
+    private readonly Counter[] _duplicates = [new(), new(), new(), new()];
     private long _commits;
     private long _commitTicks;
     private long _committedMessages;
@@ -31,9 +31,11 @@ public sealed class IngestMetrics : IMetricsSource
         _stored[0].Add(stored.Events);
         _stored[1].Add(stored.Stats);
         _stored[2].Add(stored.Samples);
+        _stored[3].Add(stored.Precisions);
         _duplicates[0].Add(duplicates.Events);
         _duplicates[1].Add(duplicates.Stats);
         _duplicates[2].Add(duplicates.Samples);
+        _duplicates[3].Add(duplicates.Precisions);
     }
 
     internal void RecordCommit(TimeSpan elapsed, int messages)

@@ -1,3 +1,4 @@
+using EdgeMlops.CloudHub.Monitoring;
 using EdgeMlops.Observability;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -19,6 +20,8 @@ public static class IngestServiceCollectionExtensions
         services.TryAddSingleton<IngestMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMetricsSource, IngestMetrics>(provider => provider.GetRequiredService<IngestMetrics>()));
         services.TryAddSingleton<IngestWriter>();
+        // Ingest tells the precision gauges of each stored report.
+        services.AddPrecisionCore();
         services.TryAddSingleton<IMessageIngest, MessageIngest>();
         return services;
     }

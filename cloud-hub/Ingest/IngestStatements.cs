@@ -23,6 +23,8 @@ internal sealed class IngestStatements
     private readonly PreparedStatement _insertEvent;
     private readonly PreparedStatement _insertStats;
     private readonly PreparedStatement _insertSample;
+    private readonly PreparedStatement _insertPrecision;
+    private readonly PreparedStatement _insertPrecisionCount;
     private readonly PreparedStatement _status;
     private readonly PreparedStatement _reported;
 
@@ -53,6 +55,17 @@ internal sealed class IngestStatements
             INSERT OR IGNORE INTO samples (device_id, epoch, seq, camera_id, time, label, confidence, sample_id, reason,
                                            created_at, received_at, image_path, image_bytes, payload)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+            """);
+        _insertPrecision = database.Prepare("""
+            INSERT OR IGNORE INTO precision_reports (device_id, epoch, seq, camera_id, model_name, model_version, source,
+                window_start, window_end, drift_events, class_mix_psi, class_mix_js, confidence_psi, confidence_js,
+                mean_brightness, mean_contrast, mean_box_area, created_at, received_at, payload)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+            """);
+        // Written only after its report's row was new, so a redelivered report never counts twice.
+        _insertPrecisionCount = database.Prepare("""
+            INSERT INTO precision_counts (device_id, camera_id, window_start, epoch, seq, label, model_name, model_version, source, predicted, correct)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
             """);
         // Status and reported state keep the newest: a redelivered older message must not undo a newer one.
         _status = database.Prepare("""
@@ -116,6 +129,8 @@ internal sealed class IngestStatements
                     .Bind(5, UnixTime.ToMs(record.Time)).Bind(6, record.Label).Bind(7, record.Value)
                     .Bind(8, UnixTime.ToMs(record.CreatedAt)).Bind(9, receivedAt).BindUtf8(10, payload)
                     .Execute();
+            else if (record.Precision is { } report)
+                changed = InsertPrecision(deviceId, work.Epoch, record, report, receivedAt);
             else
                 changed = _insertStats.BindUtf8(1, deviceId).Bind(2, work.Epoch).Bind(3, record.Seq).Bind(4, record.CameraId)
                     .Bind(5, UnixTime.ToMs(record.Time)).Bind(6, record.Value)
@@ -129,6 +144,27 @@ internal sealed class IngestStatements
         if (work.Records.Count > 0)
             _progress.BindUtf8(1, deviceId).Bind(2, work.Epoch).Bind(3, work.Records.Max(r => r.Seq)).Execute();
         return conflicts.Outcome(stored, duplicates);
+    }
+
+    private int InsertPrecision(ReadOnlySpan<byte> deviceId, long epoch, ParsedRecord record, PrecisionReport report, long receivedAt)
+    {
+        var drift = report.Drift;
+        var windowStart = UnixTime.ToMs(report.WindowStart);
+        var changed = _insertPrecision.BindUtf8(1, deviceId).Bind(2, epoch).Bind(3, record.Seq).Bind(4, record.CameraId)
+            .Bind(5, report.ModelName).Bind(6, report.ModelVersion).Bind(7, report.Source)
+            .Bind(8, windowStart).Bind(9, UnixTime.ToMs(report.WindowEnd))
+            .Bind(10, drift?.Events).Bind(11, drift?.ClassMixPsi).Bind(12, drift?.ClassMixJs).Bind(13, drift?.ConfidencePsi)
+            .Bind(14, drift?.ConfidenceJs).Bind(15, drift?.MeanBrightness).Bind(16, drift?.MeanContrast).Bind(17, drift?.MeanBoxArea)
+            .Bind(18, UnixTime.ToMs(record.CreatedAt)).Bind(19, receivedAt).BindUtf8(20, record.Payload.Span)
+            .Execute();
+        if (changed == 0)
+            return 0;
+        foreach (var (label, figure) in report.Classes)
+            _insertPrecisionCount.BindUtf8(1, deviceId).Bind(2, record.CameraId).Bind(3, windowStart).Bind(4, epoch).Bind(5, record.Seq)
+                .Bind(6, label).Bind(7, report.ModelName).Bind(8, report.ModelVersion).Bind(9, report.Source)
+                .Bind(10, figure.Predicted).Bind(11, figure.Correct)
+                .Execute();
+        return changed;
     }
 
     private StoreOutcome ApplySample(SQLiteConnection connection, SampleWork work, long receivedAt)
@@ -221,12 +257,13 @@ internal sealed class IngestStatements
                 "SELECT CASE WHEN data_epoch IS ? THEN coalesce(highest_seq, 0) ELSE 9223372036854775807 END FROM devices WHERE id = ?",
                 epoch, deviceId) ?? long.MaxValue;
 
-        private static readonly string[] Kinds = [OutboxKinds.Event, OutboxKinds.Stats, OutboxKinds.Sample];
+        private static readonly string[] Kinds = [OutboxKinds.Event, OutboxKinds.Stats, OutboxKinds.Sample, OutboxKinds.Precision];
 
         private static string TableOf(string kind) => kind switch
         {
             OutboxKinds.Event => "events",
             OutboxKinds.Stats => "stats",
+            OutboxKinds.Precision => "precision_reports",
             _ => "samples",
         };
 

@@ -20,10 +20,12 @@ internal sealed record TelemetryWork(string DeviceId, DateTimeOffset ReceivedAt,
 }
 
 /// <summary>
-/// One event or stats record, with the columns the hub queries by pulled out and the payload kept as the device wrote it.
+/// One event, stats or precision record, with the columns the hub queries by pulled out and the payload kept as the
+/// device wrote it.
 /// </summary>
-/// <param name="Time">The event's lastSeen or the stats interval's end.</param>
-/// <param name="Label">The event's label; null for stats.</param>
+/// <param name="CameraId">The camera; empty for a canary precision report.</param>
+/// <param name="Time">The event's lastSeen, the stats interval's end, or the precision report's window start.</param>
+/// <param name="Label">The event's label; null for stats and precision.</param>
 /// <param name="Value">The event's confidence, or the stats' estimated precision (may be null).</param>
 internal sealed record ParsedRecord(
     string Kind,
@@ -33,7 +35,11 @@ internal sealed record ParsedRecord(
     string? Label,
     double? Value,
     DateTimeOffset CreatedAt,
-    ReadOnlyMemory<byte> Payload);
+    ReadOnlyMemory<byte> Payload)
+{
+    /// <summary>The report of a precision record, whose classes and drift signals get rows and columns of their own.</summary>
+    public PrecisionReport? Precision { get; init; }
+}
 
 /// <summary>A review sample whose image is already on disk under <paramref name="ImagePath"/>.</summary>
 internal sealed record SampleWork(
@@ -77,14 +83,15 @@ internal readonly record struct StoreOutcome(bool NotEnrolled, RecordCounts Stor
 }
 
 /// <summary>Rows by record kind.</summary>
-internal readonly record struct RecordCounts(int Events, int Stats, int Samples)
+internal readonly record struct RecordCounts(int Events, int Stats, int Samples, int Precisions = 0)
 {
-    public int Total => Events + Stats + Samples;
+    public int Total => Events + Stats + Samples + Precisions;
 
     public RecordCounts Add(string kind) => kind switch
     {
         OutboxKinds.Event => this with { Events = Events + 1 },
         OutboxKinds.Stats => this with { Stats = Stats + 1 },
+        OutboxKinds.Precision => this with { Precisions = Precisions + 1 },
         _ => this with { Samples = Samples + 1 },
     };
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using EdgeMlops.CloudHub.Devices;
+using EdgeMlops.CloudHub.Monitoring;
 using EdgeMlops.Contracts;
 using EdgeMlops.Contracts.Text;
 
@@ -19,6 +20,7 @@ internal sealed class MessageIngest(
     IngestMetrics metrics,
     CloneMetrics cloneMetrics,
     RejectionLog rejections,
+    PrecisionGauges precisionGauges,
     TimeProvider time,
     ILogger<MessageIngest> logger) : IMessageIngest
 {
@@ -70,6 +72,14 @@ internal sealed class MessageIngest(
         metrics.RecordMessage(IngestChannels.Name(deviceTopic.Channel), IngestStatus.Stored);
         if (outcome.Conflicts.Total > 0)
             return Conflicted(deviceTopic, outcome, parsed);
+        if (outcome.Stored.Precisions > 0 && parsed.Work is TelemetryWork telemetry)
+        {
+            foreach (var record in telemetry.Records)
+            {
+                if (record.Precision is { } report)
+                    precisionGauges.Observe(report);
+            }
+        }
         return new IngestResult(IngestStatus.Stored, outcome.Stored.Total, outcome.Duplicates.Total, parsed.RejectedRecords, parsed.Reason) { Kind = parsed.Kind };
     }
 
@@ -189,6 +199,11 @@ internal sealed class MessageIngest(
                 var e = JsonSerializer.Deserialize(payload, ContractsJsonContext.Default.VehicleEvent);
                 return e is not null && e.V == ContractVersion.Current && ContractValidator.FindProblem(e) is null ? e : null;
             }
+            if (record.Kind == OutboxKinds.Precision)
+            {
+                var p = JsonSerializer.Deserialize(payload, ContractsJsonContext.Default.PrecisionReport);
+                return p is not null && p.V == ContractVersion.Current && ContractValidator.FindProblem(p) is null ? p : null;
+            }
             if (record.Kind != OutboxKinds.Stats)
                 return null;
             var s = JsonSerializer.Deserialize(payload, ContractsJsonContext.Default.CameraStats);
@@ -227,7 +242,7 @@ internal sealed class MessageIngest(
         rejection = ContractReader.CheckDevice(deviceId, message);
         if (rejection is not null)
             return null;
-        return message is VehicleEvent or CameraStats
+        return message is VehicleEvent or CameraStats or PrecisionReport
             ? ToParsedRecord(record.Seq, record.CreatedAt, payload, message)
             // The batch validator already refuses samples in batches; this keeps a future kind from slipping through.
             : Refuse(out rejection, new PayloadRejection(RejectionKind.Invalid, $"kind '{record.Kind}' does not travel in telemetry batches"));
@@ -238,6 +253,7 @@ internal sealed class MessageIngest(
         {
             VehicleEvent e => new ParsedRecord(OutboxKinds.Event, seq, e.CameraId, e.LastSeen, e.Label, e.Confidence, createdAt, payload),
             CameraStats s => new ParsedRecord(OutboxKinds.Stats, seq, s.CameraId, s.IntervalEnd, null, s.EstimatedPrecision, createdAt, payload),
+            PrecisionReport p => new ParsedRecord(OutboxKinds.Precision, seq, p.CameraId ?? "", p.WindowStart, null, null, createdAt, payload) { Precision = p },
             _ => throw new InvalidOperationException($"{message.GetType().Name} does not travel in telemetry batches"),
         };
 

@@ -143,6 +143,8 @@ internal static class TelemetryBatchReader
                             kind = OutboxKinds.Event;
                         else if (reader.ValueTextEquals(OutboxKinds.Stats))
                             kind = OutboxKinds.Stats;
+                        else if (reader.ValueTextEquals(OutboxKinds.Precision))
+                            kind = OutboxKinds.Precision;
                         else
                             return null;
                         break;

@@ -17,6 +17,7 @@ public static class NotificationsServiceCollectionExtensions
         services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>());
         services.AddBoundSection<NotificationOptions>(NotificationOptions.Section);
+        services.TryAddSingleton<WebhookDeliveryLog>();
         services.TryAddSingleton<WebhookNotifications>();
         services.TryAddSingleton<IHubNotifications>(provider => provider.GetRequiredService<WebhookNotifications>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMetricsSource, WebhookNotifications>(provider => provider.GetRequiredService<WebhookNotifications>()));

@@ -7,31 +7,42 @@ using Microsoft.Extensions.Options;
 namespace EdgeMlops.CloudHub.Notifications;
 
 /// <summary>
-/// Takes notifications for the webhook into a bounded queue without ever blocking the caller; with no
-/// <c>Hub:Notifications:WebhookUrl</c> it takes nothing. A full queue drops the notification, counted and logged.
+/// Takes notifications for the webhook without ever blocking the caller: each is written to the delivery log
+/// (<see cref="WebhookDeliveryLog"/>, the durable queue) and put on a bounded in-memory queue for the sender; with no
+/// <c>Hub:Notifications:WebhookUrl</c> it takes nothing. A full queue drops the notification (marked dropped, counted and
+/// logged). Pending notifications a previous run left behind are queued again by <see cref="RecoverPending"/>.
 /// </summary>
 public sealed class WebhookNotifications : IHubNotifications, IMetricsSource
 {
-    private readonly Channel<HubNotification> _queue;
+    private readonly Channel<QueuedNotification> _queue;
     private readonly bool _enabled;
+    private readonly WebhookDeliveryLog _log;
+    private readonly TimeProvider _time;
     private readonly ILogger<WebhookNotifications> _logger;
+    private readonly Lock _enqueueLock = new();
+    private long _firstOwnId = long.MaxValue;
+    private bool _recovered;
     private long _dropped;
     private long _delivered;
     private long _failedAttempts;
     private long _givenUp;
 
-    public WebhookNotifications(IOptions<NotificationOptions> options, ILogger<WebhookNotifications> logger)
+    public WebhookNotifications(IOptions<NotificationOptions> options, WebhookDeliveryLog log, TimeProvider time, ILogger<WebhookNotifications> logger)
     {
         _enabled = !string.IsNullOrEmpty(options.Value.WebhookUrl);
+        _log = log;
+        _time = time;
         _logger = logger;
-        _queue = Channel.CreateBounded<HubNotification>(new BoundedChannelOptions(options.Value.QueueCapacity)
+        _queue = Channel.CreateBounded<QueuedNotification>(new BoundedChannelOptions(options.Value.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait, // with TryWrite: refuse the newest, so the drop is seen and counted
             SingleReader = true,
         });
     }
 
-    internal ChannelReader<HubNotification> Reader => _queue.Reader;
+    internal ChannelReader<QueuedNotification> Reader => _queue.Reader;
+
+    internal WebhookDeliveryLog Log => _log;
 
     public long Dropped => Interlocked.Read(ref _dropped);
     public long Delivered => Interlocked.Read(ref _delivered);
@@ -40,10 +51,41 @@ public sealed class WebhookNotifications : IHubNotifications, IMetricsSource
     {
         if (!_enabled)
             return;
-        if (_queue.Writer.TryWrite(notification))
-            return;
+        var body = JsonSerializer.SerializeToUtf8Bytes(notification, NotificationJsonContext.Default.HubNotification);
+        lock (_enqueueLock)
+        {
+            var id = _log.Add(notification.Kind, notification.Subject, _time.GetUtcNow(), body);
+            _firstOwnId = Math.Min(_firstOwnId, id);
+            if (_queue.Writer.TryWrite(new QueuedNotification(id, notification.Kind, notification.Subject, body)))
+                return;
+            _log.MarkDropped(id, _time.GetUtcNow());
+        }
         var dropped = Interlocked.Increment(ref _dropped);
         _logger.LogWarning("Webhook queue is full: dropped {Kind} notification for {Subject} ({Dropped} dropped so far)", notification.Kind, notification.Subject, dropped);
+    }
+
+    /// <summary>
+    /// Queues the notifications a previous run stored but did not settle (the hub stopped or died mid-delivery), ahead of
+    /// none of this run's own; once per process, by the hub's sender (not by a one-shot CLI, which delivers only its own).
+    /// </summary>
+    /// <returns>How many were queued again.</returns>
+    internal int RecoverPending()
+    {
+        lock (_enqueueLock)
+        {
+            if (_recovered || !_enabled)
+                return 0;
+            _recovered = true;
+            var queued = 0;
+            foreach (var pending in _log.PendingBefore(_firstOwnId))
+            {
+                // A full queue leaves the rest pending in the log, for the next start.
+                if (!_queue.Writer.TryWrite(pending))
+                    break;
+                queued++;
+            }
+            return queued;
+        }
     }
 
     internal void Complete() => _queue.Writer.TryComplete();
@@ -65,11 +107,14 @@ public sealed class WebhookNotifications : IHubNotifications, IMetricsSource
 /// <summary>
 /// POSTs each queued notification to the webhook as JSON, signed (<see cref="WebhookSignature"/>), in order, retrying a
 /// failed POST with doubling delays up to <c>MaxAttempts</c>; a notification still undelivered then is logged and counted.
+/// Every attempt is written to the delivery log. At start it first sends what a previous run left pending, so delivery
+/// is at least once: the <c>X-EdgeMlops-Delivery</c> header (the notification's id) lets a receiver drop a repeat.
 /// </summary>
 public sealed class WebhookSender(WebhookNotifications notifications, IOptions<NotificationOptions> options, TimeProvider time, ILogger<WebhookSender> logger)
     : BackgroundService
 {
     public const string EventHeader = "X-EdgeMlops-Event";
+    public const string DeliveryHeader = "X-EdgeMlops-Delivery";
 
     private readonly HttpClient _http = new() { Timeout = options.Value.Timeout };
 
@@ -80,7 +125,7 @@ public sealed class WebhookSender(WebhookNotifications notifications, IOptions<N
     public Task DeliverQueuedAsync(CancellationToken cancellationToken)
     {
         notifications.Complete();
-        return ExecuteAsync(cancellationToken);
+        return DeliverAllAsync(options.Value, cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -89,6 +134,15 @@ public sealed class WebhookSender(WebhookNotifications notifications, IOptions<N
         if (string.IsNullOrEmpty(settings.WebhookUrl))
             return;
         logger.LogInformation("Webhook notifications go to {Url}", settings.WebhookUrl);
+        if (notifications.RecoverPending() is > 0 and var recovered)
+            logger.LogInformation("Sending {Count} webhook notifications a previous run left undelivered", recovered);
+        await DeliverAllAsync(settings, stoppingToken).ConfigureAwait(false);
+    }
+
+    private async Task DeliverAllAsync(NotificationOptions settings, CancellationToken stoppingToken)
+    {
+        if (string.IsNullOrEmpty(settings.WebhookUrl))
+            return;
         try
         {
             await foreach (var notification in notifications.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
@@ -99,16 +153,20 @@ public sealed class WebhookSender(WebhookNotifications notifications, IOptions<N
         }
     }
 
-    private async Task DeliverAsync(HubNotification notification, NotificationOptions settings, CancellationToken cancellationToken)
+    private async Task DeliverAsync(QueuedNotification notification, NotificationOptions settings, CancellationToken cancellationToken)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(notification, NotificationJsonContext.Default.HubNotification);
+        var body = notification.Body;
         var delay = settings.RetryDelay;
         for (var attempt = 1; ; attempt++)
         {
             // Signed per attempt: a retry carries the time it was sent, so the receiver's replay window holds for it too.
             var sentAt = time.GetUtcNow().ToUnixTimeSeconds();
             var signature = WebhookSignature.Compute(settings.WebhookSecret!, sentAt, body);
-            var problem = await PostAsync(settings.WebhookUrl!, notification.Kind, body, sentAt, signature, cancellationToken).ConfigureAwait(false);
+            var started = time.GetTimestamp();
+            var (status, problem) = await PostAsync(settings.WebhookUrl!, notification, sentAt, signature, cancellationToken).ConfigureAwait(false);
+            var duration = time.GetElapsedTime(started);
+            var final = problem is null ? WebhookDeliveryLog.Delivered : attempt >= settings.MaxAttempts ? WebhookDeliveryLog.GivenUp : null;
+            notifications.Log.Attempt(notification.Id, attempt, time.GetUtcNow(), status, problem, duration, final);
             if (problem is null)
             {
                 notifications.DeliveredOne();
@@ -129,26 +187,27 @@ public sealed class WebhookSender(WebhookNotifications notifications, IOptions<N
         }
     }
 
-    /// <returns>Null when the receiver answered 2xx; otherwise what went wrong.</returns>
-    private async Task<string?> PostAsync(string url, string kind, byte[] body, long sentAt, string signature, CancellationToken cancellationToken)
+    /// <returns>The HTTP status (none without an answer), and null when the receiver answered 2xx or what went wrong otherwise.</returns>
+    private async Task<(int? Status, string? Problem)> PostAsync(string url, QueuedNotification notification, long sentAt, string signature, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(notification.Body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         request.Headers.Add(WebhookSignature.Header, signature);
         request.Headers.Add(WebhookSignature.TimestampHeader, sentAt.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add(EventHeader, kind);
+        request.Headers.Add(EventHeader, notification.Kind);
+        request.Headers.Add(DeliveryHeader, notification.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         try
         {
             using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+            return ((int)response.StatusCode, response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}");
         }
         catch (HttpRequestException e)
         {
-            return e.Message;
+            return (null, e.Message);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return $"no answer within {_http.Timeout}";
+            return (null, $"no answer within {_http.Timeout}");
         }
     }
 

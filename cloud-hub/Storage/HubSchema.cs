@@ -280,42 +280,56 @@ internal static class HubSchema
         """;
 
     /// <summary>
-    /// Precision reports from the boxes (outbox kind <c>precision</c>): the record as received, and one row per report and
-    /// predicted class, which is what aggregation reads.
+    /// Precision reports from the boxes (outbox kind <c>precision</c>): the record as received, with its drift signals in
+    /// columns, and one row per report and predicted class, which is what aggregation reads.
     /// </summary>
+    /// <remarks>
+    /// precision_counts is clustered by (device, camera, window start): a camera's week by hour is one range of the
+    /// table, read without a second index, and ingest appends at each camera's end. It needs no key of its own for
+    /// idempotency: its rows are written only when the report's row was new. Reports are indexed for drift only where
+    /// they carry drift signals (estimates of models with a reference), which keeps the index off the other sources' inserts.
+    /// </remarks>
     private const string Version7 = """
         CREATE TABLE precision_reports (
-            device_id     TEXT NOT NULL,
-            epoch         INTEGER NOT NULL,
-            seq           INTEGER NOT NULL,
-            camera_id     TEXT NOT NULL,           -- '' for the canary set
-            model_name    TEXT NOT NULL,
-            model_version TEXT NOT NULL,
-            source        TEXT NOT NULL,           -- canary, estimated, truth or feed
-            window_start  INTEGER NOT NULL,
-            window_end    INTEGER NOT NULL,
-            created_at    INTEGER NOT NULL,
-            received_at   INTEGER NOT NULL,
-            payload       TEXT NOT NULL,           -- the PrecisionReport JSON
+            device_id       TEXT NOT NULL,
+            epoch           INTEGER NOT NULL,
+            seq             INTEGER NOT NULL,
+            camera_id       TEXT NOT NULL,         -- '' for the canary set
+            model_name      TEXT NOT NULL,
+            model_version   TEXT NOT NULL,
+            source          TEXT NOT NULL,         -- canary, estimated, truth or feed
+            window_start    INTEGER NOT NULL,
+            window_end      INTEGER NOT NULL,
+            drift_events    INTEGER,               -- the drift signals, NULL when the report has none
+            class_mix_psi   REAL,
+            class_mix_js    REAL,
+            confidence_psi  REAL,
+            confidence_js   REAL,
+            mean_brightness REAL,
+            mean_contrast   REAL,
+            mean_box_area   REAL,
+            created_at      INTEGER NOT NULL,
+            received_at     INTEGER NOT NULL,
+            payload         TEXT NOT NULL,         -- the PrecisionReport JSON
             PRIMARY KEY (device_id, epoch, seq)
         );
-        CREATE INDEX precision_reports_by_camera ON precision_reports (device_id, camera_id, model_name, source, window_end);
+        CREATE INDEX precision_reports_drift ON precision_reports (device_id, camera_id, window_start)
+            WHERE drift_events IS NOT NULL;
 
         CREATE TABLE precision_counts (
             device_id     TEXT NOT NULL,
+            camera_id     TEXT NOT NULL,           -- '' for the canary set
+            window_start  INTEGER NOT NULL,        -- the report's window start: a report counts where its window starts
             epoch         INTEGER NOT NULL,
             seq           INTEGER NOT NULL,
             label         TEXT NOT NULL,           -- the predicted class
-            camera_id     TEXT NOT NULL,
             model_name    TEXT NOT NULL,
             model_version TEXT NOT NULL,
             source        TEXT NOT NULL,
-            window_end    INTEGER NOT NULL,
             predicted     REAL NOT NULL,
             correct       REAL NOT NULL,
-            PRIMARY KEY (device_id, epoch, seq, label)
+            PRIMARY KEY (device_id, camera_id, window_start, epoch, seq, label)
         ) WITHOUT ROWID;
-        CREATE INDEX precision_counts_by_camera ON precision_counts (device_id, camera_id, model_name, source, window_end);
         """;
 
     /// <summary>
@@ -356,10 +370,74 @@ internal static class HubSchema
         CREATE INDEX review_outcomes_by_camera ON review_outcomes (device_id, camera_id, model_name, time);
         """;
 
-    /// <summary>Alerts (one open per device, camera, model and rule), their lifecycle history, and webhook deliveries.</summary>
+    /// <summary>
+    /// Alerts (at most one not resolved per rule, device, camera and model: the partial unique index), every transition
+    /// of each with who made it, and the webhook's notifications (the durable queue) with every delivery attempt.
+    /// </summary>
     private const string Version9 = """
         CREATE TABLE alerts (
-            id            INTEGER PRIMARY KEY AUTOINCREMENT
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            rule            TEXT NOT NULL,           -- measured-precision, estimated-precision or drift
+            severity        TEXT NOT NULL,           -- critical or warning
+            device_id       TEXT NOT NULL,
+            camera_id       TEXT NOT NULL,
+            model_name      TEXT NOT NULL,
+            model_version   TEXT NOT NULL,           -- the version of the figure last evaluated
+            metric          TEXT NOT NULL,           -- macro, class:<label>, or the drift signal
+            figure          REAL NOT NULL,
+            bound           REAL NOT NULL,           -- what the rule compared: the Wilson upper bound when it opened
+            threshold       REAL NOT NULL,
+            samples         INTEGER NOT NULL,
+            window_start    INTEGER NOT NULL,
+            window_end      INTEGER NOT NULL,
+            opened_at       INTEGER NOT NULL,
+            state           TEXT NOT NULL,           -- open, acknowledged or resolved
+            state_at        INTEGER NOT NULL,
+            state_by        TEXT NOT NULL,           -- who made the last transition: an operator, cli:<user> or rule
+            note            TEXT,                    -- the operator's note of the last transition
+            published_state TEXT                     -- what the broker holds: open, acknowledged, cleared; NULL: nothing yet
         );
+        CREATE UNIQUE INDEX alerts_one_per_key ON alerts (rule, device_id, camera_id, model_name) WHERE state <> 'resolved';
+        CREATE INDEX alerts_by_state ON alerts (state, id);
+
+        CREATE TABLE alert_events (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            alert_id      INTEGER NOT NULL,
+            time          INTEGER NOT NULL,
+            transition    TEXT NOT NULL,             -- opened, acknowledged, resolved
+            actor         TEXT NOT NULL,             -- the operator's name, cli:<user>, or rule (the hub's evaluation)
+            note          TEXT,
+            model_version TEXT NOT NULL,
+            figure        REAL NOT NULL,
+            bound         REAL NOT NULL,
+            samples       INTEGER NOT NULL,
+            notified      INTEGER NOT NULL DEFAULT 0 -- handed to the webhook queue (a CLI change is, by the running hub)
+        );
+        CREATE INDEX alert_events_by_alert ON alert_events (alert_id, id);
+        CREATE INDEX alert_events_unnotified ON alert_events (notified) WHERE notified = 0;
+
+        CREATE TABLE webhook_notifications (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind        TEXT NOT NULL,               -- e.g. alert.opened, alias.moved
+            subject     TEXT NOT NULL,
+            created_at  INTEGER NOT NULL,
+            body        TEXT NOT NULL,               -- the JSON POSTed
+            state       TEXT NOT NULL,               -- pending, delivered, given-up or dropped (queue full)
+            attempts    INTEGER NOT NULL DEFAULT 0,
+            finished_at INTEGER
+        );
+        CREATE INDEX webhook_notifications_pending ON webhook_notifications (state, id);
+
+        CREATE TABLE webhook_deliveries (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            notification_id INTEGER NOT NULL,
+            attempt         INTEGER NOT NULL,        -- 1 for the first POST
+            time            INTEGER NOT NULL,
+            outcome         TEXT NOT NULL,           -- delivered or failed
+            status          INTEGER,                 -- the HTTP status; NULL when there was no answer
+            problem         TEXT,                    -- why it failed
+            duration_ms     INTEGER NOT NULL
+        );
+        CREATE INDEX webhook_deliveries_by_notification ON webhook_deliveries (notification_id, attempt);
         """;
 }

@@ -20,7 +20,9 @@ namespace EdgeMlops.CloudHub.Training;
 /// <summary>
 /// The recipe behind a bundled vehicle classifier, for any backbone: a maximum-entropy head trained with ML.NET
 /// on the backbone's embeddings of synthetic day and dusk crops, one ONNX graph ending in Softmax, measured on
-/// held-out synthetic sets per condition through the same runtime the edge uses, packaged and signed.
+/// held-out synthetic sets per condition through the same runtime the edge uses, packaged and signed. The package
+/// carries what the box needs to watch the model (<see cref="ModelMonitoring"/>): a temperature fitted on held-out
+/// crops, the certainty threshold, and the distributions the model shows on a synthetic day road.
 /// </summary>
 public sealed class ClassifierBootstrap(ILogger logger)
 {
@@ -38,10 +40,14 @@ public sealed class ClassifierBootstrap(ILogger logger)
             string.Join(",", options.TrainingConditions), options.Seed);
         using var training = RenderSet(crops, options.Seed, options.TrainingConditions, options.TrainPerClass);
 
-        List<float[]> embeddings;
+        List<float[]> embeddings, calibrationEmbeddings;
+        using var calibration = RenderSet(crops, options.CalibrationSeed, options.TrainingConditions, options.CalibrationPerClass);
         var extractor = backbone.Extractor(out var embedding);
         using (var run = new EmbeddingExtractor(OnnxModelFile.ToBytes(extractor), backbone.Input.TensorName, embedding, format))
+        {
             embeddings = run.Extract(training.Crops, new Progress<int>(n => Report("embedding", n, training.Crops.Count)));
+            calibrationEmbeddings = run.Extract(calibration.Crops);
+        }
 
         logger.LogInformation("Training the head (maximum entropy, L-BFGS) on {Count} embeddings of {Dim} values",
             embeddings.Count, backbone.EmbeddingSize);
@@ -51,6 +57,7 @@ public sealed class ClassifierBootstrap(ILogger logger)
             logger.LogWarning("Scrambling the head (every class scores as the next label): this package is built to fail its canary gate");
             head = head.ScrambledByOneLabel();
         }
+        double temperature = FitTemperature(head, calibrationEmbeddings, calibration.Labels);
         var classifier = backbone.Classifier(head, out var outputTensor, out var embeddingTensor);
 
         var staging = Directory.CreateTempSubdirectory("bootstrap-model-").FullName;
@@ -60,6 +67,7 @@ public sealed class ClassifierBootstrap(ILogger logger)
             var modelPath = Path.Combine(staging, PackageLayout.ModelFile);
             var dataFiles = backbone.Write(classifier, modelPath);
             var metrics = Evaluate(options, modelPath, backbone.Input, outputTensor);
+            var reference = MeasureReference(options, modelPath, backbone.Input, outputTensor, temperature);
             var draft = new ModelManifestDraft
             {
                 Name = ModelName,
@@ -76,6 +84,7 @@ public sealed class ClassifierBootstrap(ILogger logger)
                 },
                 Metrics = metrics,
                 Gate = options.Gate,
+                Monitoring = new ModelMonitoring { Temperature = temperature, CertaintyThreshold = options.CertaintyThreshold, Reference = reference },
                 CreatedAt = DateTimeOffset.UtcNow,
             };
             var manifest = ModelPackageWriter.Write(outputDirectory, modelPath, draft, key, canary, overwrite, dataFiles);
@@ -90,11 +99,35 @@ public sealed class ClassifierBootstrap(ILogger logger)
         }
     }
 
+    /// <summary>The temperature that calibrates the head on held-out crops (see <see cref="TemperatureFit"/>).</summary>
+    private double FitTemperature(LinearHead head, IReadOnlyList<float[]> embeddings, IReadOnlyList<int> labels)
+    {
+        var logits = embeddings.Select(head.Logits).ToList();
+        double temperature = TemperatureFit.Fit(logits, labels);
+        logger.LogInformation("Calibration on {Count} held-out crops: temperature {Temperature:F3}, NLL {Before:F4} -> {After:F4}",
+            logits.Count, temperature, TemperatureFit.NegativeLogLikelihood(logits, labels, 1), TemperatureFit.NegativeLogLikelihood(logits, labels, temperature));
+        return Math.Round(temperature, 4);
+    }
+
+    private ReferenceDistributions MeasureReference(SeedBootstrapOptions options, string modelPath, ModelInputSpec input, string outputTensor, double temperature)
+    {
+        using var session = ClassifierSession.Create(modelPath, Signature(options, modelPath, input, outputTensor),
+            new ClassifierRuntimeOptions { ExecutionProviders = ["CPU"], MaxBatchSize = 32 }, logger);
+        var reference = ReferenceScene.Measure(session, temperature, options.ReferenceSeed, TimeSpan.FromSeconds(options.ReferenceSeconds));
+        logger.LogInformation("Reference on {Seconds} s of synthetic day road (seed {Seed}): class mix {Mix}, mean brightness {Brightness:F1}, contrast {Contrast:F1}, box area {Area:P2}",
+            options.ReferenceSeconds, options.ReferenceSeed, string.Join(" ", reference.ClassMix.Select(m => $"{m.Key}={m.Value:F2}")),
+            reference.MeanBrightness, reference.MeanContrast, reference.MeanBoxArea);
+        return reference;
+    }
+
+    private static ClassifierSignature Signature(SeedBootstrapOptions options, string modelPath, ModelInputSpec input, string outputTensor) =>
+        new(ModelName, options.Version, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(modelPath))),
+            options.Labels, input.TensorName, ImageTensorFormat.From(input), outputTensor, OutputIsLogits: false);
+
     private List<EvaluationMetrics> Evaluate(SeedBootstrapOptions options, string modelPath, ModelInputSpec input, string outputTensor)
     {
         var evaluator = new SyntheticEvaluator(logger);
-        var signature = new ClassifierSignature(ModelName, options.Version, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(modelPath))),
-            options.Labels, input.TensorName, ImageTensorFormat.From(input), outputTensor, OutputIsLogits: false);
+        var signature = Signature(options, modelPath, input, outputTensor);
         var metrics = new List<EvaluationMetrics>();
         for (int i = 0; i < options.EvaluationConditions.Count; i++)
         {

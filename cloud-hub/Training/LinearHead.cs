@@ -8,6 +8,21 @@ public sealed record LinearHead(float[,] Weights, float[] Bias)
     public int LabelCount => Weights.GetLength(0);
     public int EmbeddingSize => Weights.GetLength(1);
 
+    /// <summary>Weights · <paramref name="embedding"/> + Bias: the scores the exported graph feeds its Softmax.</summary>
+    public double[] Logits(IReadOnlyList<float> embedding)
+    {
+        if (embedding.Count != EmbeddingSize)
+            throw new ArgumentException($"Embedding has {embedding.Count} values, the head takes {EmbeddingSize}.", nameof(embedding));
+        var logits = new double[LabelCount];
+        for (int c = 0; c < logits.Length; c++)
+        {
+            double sum = Bias[c];
+            for (int j = 0; j < embedding.Count; j++) sum += (double)Weights[c, j] * embedding[j];
+            logits[c] = sum;
+        }
+        return logits;
+    }
+
     /// <summary>The weights row-major, [labels, embedding]: the layout of a Gemm with transB = 1.</summary>
     public float[] FlatWeights()
     {

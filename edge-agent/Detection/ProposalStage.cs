@@ -64,6 +64,6 @@ public sealed class ProposalStage(
         var truth = proposer.IsWarmingUp ? null : frame.Truth;
         metrics.RecordLatency(Stages.Proposals, Stopwatch.GetElapsedTime(t));
         await classifier.WriteAsync(new FrameCrops(cameraId, frame.Index, frame.Timestamp,
-            clock.TimeOf(frame.Timestamp, frame.Position), boxes, crops, truth, results));
+            clock.TimeOf(frame.Timestamp, frame.Position), boxes, crops, truth, results) { FrameSize = image.Size() });
     }
 }

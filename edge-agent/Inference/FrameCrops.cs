@@ -35,6 +35,9 @@ public sealed class FrameCrops : IDisposable
     public DateTimeOffset SceneTime { get; }
     public IReadOnlyList<Rect> Boxes { get; }
 
+    /// <summary>Size of the whole frame the boxes are in (box areas are read as a share of it); empty when unknown.</summary>
+    public Size FrameSize { get; init; }
+
     /// <summary>Owned by this object and released once classified.</summary>
     public IReadOnlyList<Mat> Crops { get; }
 

@@ -1,6 +1,7 @@
 using EdgeMlops.EdgeAgent.Capture;
 using EdgeMlops.EdgeAgent.Detection;
 using EdgeMlops.EdgeAgent.Inference;
+using EdgeMlops.EdgeAgent.Monitoring;
 using EdgeMlops.EdgeAgent.Reporting;
 using EdgeMlops.EdgeAgent.Sampling;
 using EdgeMlops.EdgeAgent.Telemetry;
@@ -20,7 +21,9 @@ public sealed class CameraPipelineFactory(
     IRegionProposerFactory proposers,
     ClassificationBatcher batcher,
     TruthScorer truth,
+    PrecisionMonitoring precision,
     TelemetryQueue telemetry,
+    SamplingMetrics sampling,
     TimeProvider time,
     ILoggerFactory loggers)
 {
@@ -32,14 +35,17 @@ public sealed class CameraPipelineFactory(
         var capture = new CameraCapture(camera, sources, time, loggers.CreateLogger<CameraCapture>());
         metrics.CaptureStatistics = () => capture.Statistics;
         var proposer = proposers.Create(camera);
-        var sampler = new ReviewSampler(agent.Value.DeviceId, camera.Id, samples.Value, trackingOptions, telemetry);
+        var sampler = new ReviewSampler(agent.Value.DeviceId, camera.Id, samples.Value, trackingOptions, telemetry,
+            sampling.For(camera.Id), time, loggers.CreateLogger<ReviewSampler>());
         ITrackSink sink = new VehicleReporter(agent.Value.DeviceId, metrics, telemetry, sampler);
+        var scoring = precision.ForCamera(camera.Id, sink); // inside the truth sink, so events arrive with their truth label
+        sink = scoring;
         if (CarriesGroundTruth(camera)) sink = new GroundTruthTrackSink(camera.Id, truth, trackingOptions, sink);
         var line = camera.CountingLine is { } l ? new CountingLine(new Point2d(l.From.X, l.From.Y), new Point2d(l.To.X, l.To.Y)) : null;
         var trackingStage = new TrackingStage(new IouTracker(camera.Id, trackingOptions, line), sink, metrics, time);
         var proposalStage = new ProposalStage(camera.Id, capture.Frames, proposer, TrackingClock.For(camera), batcher.Input,
             trackingStage.Results, metrics, time, loggers.CreateLogger($"EdgeMlops.EdgeAgent.Camera.{camera.Id}"));
-        return new CameraPipeline(capture, proposalStage, trackingStage, metrics, proposer, sampler);
+        return new CameraPipeline(capture, proposalStage, trackingStage, metrics, proposer, sampler, scoring);
     }
 
     private void CheckSetup(CameraOptions camera)

@@ -8,7 +8,8 @@ namespace EdgeMlops.EdgeAgent.Pipeline;
 
 /// <summary>
 /// The end of one camera's pipeline: each vehicle becomes one <see cref="Contracts.VehicleEvent"/> in the store and in
-/// the camera's counts, and the review sampler sees every tracked frame and may keep the vehicle as a sample.
+/// the camera's counts, and the review sampler sees every tracked frame, judges each vehicle against the model's
+/// certainty threshold (the event says whether it needs review) and may keep it as a sample.
 /// </summary>
 public sealed class VehicleReporter(string deviceId, CameraMetrics metrics, TelemetryQueue telemetry, ReviewSampler sampler) : ITrackSink
 {
@@ -16,9 +17,11 @@ public sealed class VehicleReporter(string deviceId, CameraMetrics metrics, Tele
 
     public async ValueTask CompleteAsync(TrackedVehicle vehicle)
     {
-        var vehicleEvent = VehicleEventFactory.Create(deviceId, vehicle.Track, vehicle.Model.Name, vehicle.Model.Version, vehicle.TruthLabel);
+        using var review = sampler.Review(vehicle);
+        var vehicleEvent = VehicleEventFactory.Create(deviceId, vehicle.Track, vehicle.Model.Name, vehicle.Model.Version, vehicle.TruthLabel,
+            review.NeedsReview);
         metrics.Vehicle(vehicleEvent.Label);
         await telemetry.WriteAsync(vehicleEvent);
-        if (await sampler.SampleAsync(vehicle, vehicleEvent)) metrics.Sampled();
+        if (await sampler.SampleAsync(review, vehicleEvent)) metrics.Sampled();
     }
 }

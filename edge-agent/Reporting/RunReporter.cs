@@ -17,6 +17,7 @@ internal sealed class RunReporter(
     ModelSlot model,
     TelemetryQueue telemetry,
     Sync.SyncProgress sync,
+    Sync.ReviewedPrecisionBook reviewed,
     TimeProvider time,
     ILogger<RunReporter> logger) : IHostedService
 {
@@ -57,7 +58,8 @@ internal sealed class RunReporter(
         {
             while (await timer.WaitForNextTickAsync(token))
             {
-                logger.LogInformation("{Status}", StatusLine.Format(cameras.Cameras, previous, interval, $"outbox queue {telemetry.Depth}, {sync.Snapshot().StatusText()}"));
+                logger.LogInformation("{Status}", StatusLine.Format(cameras.Cameras, previous, interval, $"outbox queue {telemetry.Depth}, {sync.Snapshot().StatusText()}",
+                    reviewed.ByCamera()));
                 foreach (var m in cameras.Cameras) previous[m.CameraId] = m.Frames;
             }
         }

@@ -8,7 +8,7 @@ namespace EdgeMlops.EdgeAgent.Sync;
 
 /// <summary>The device's own messages besides the outbox: its status (online, offline, last will) and its reported state.</summary>
 internal sealed class DeviceMessages(string deviceId, EdgeStore store, IModelIdentity model, DesiredStateStore desired, TimeProvider time,
-    ILogger logger, Models.DeploymentStatus? deployment = null)
+    ILogger logger, Models.DeploymentStatus? deployment = null, ReviewedPrecisionBook? reviewed = null)
 {
     /// <summary>The agent's version as built (informational version, else the assembly version).</summary>
     public static readonly string AgentVersion =
@@ -34,10 +34,10 @@ internal sealed class DeviceMessages(string deviceId, EdgeStore store, IModelIde
             store.PendingCount,
             // The contract wants 1..lastIssued; a snapshot taken between two counters may briefly disagree.
             oldest is { } seq && seq <= lastIssued ? seq : null,
-            store.EvictedEvents + store.EvictedStats + store.EvictedSamples);
+            store.EvictedRecords);
         return JsonSerializer.SerializeToUtf8Bytes(
             new ReportedState(deviceId, time.GetUtcNow(), name, version, backlog, desired.Current?.Revision,
-                deployment?.Deployment, deployment?.Shadow),
+                deployment?.Deployment, deployment?.Shadow, reviewed?.Cameras),
             ContractsJsonContext.Default.ReportedState);
     }
 

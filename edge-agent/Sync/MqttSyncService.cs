@@ -31,6 +31,7 @@ public sealed class MqttSyncService : IHostedService, IDisposable
     private readonly DesiredStateStore _desired;
     private readonly IModelIdentity _model;
     private readonly Models.DeploymentStatus? _deployment;
+    private readonly ReviewedPrecisionBook? _reviewed;
     private readonly TimeProvider _time;
     private readonly ILogger<MqttSyncService> _logger;
     private readonly MqttClientFactory _clientFactory = new();
@@ -46,9 +47,10 @@ public sealed class MqttSyncService : IHostedService, IDisposable
 
     public MqttSyncService(IOptions<SyncOptions> options, IOptions<AgentOptions> agent, EdgeStore store, SyncProgress progress,
         DesiredStateStore desired, IModelIdentity model, TimeProvider time, ILogger<MqttSyncService> logger,
-        Models.DeploymentStatus? deployment = null)
+        Models.DeploymentStatus? deployment = null, ReviewedPrecisionBook? reviewed = null)
     {
         _deployment = deployment;
+        _reviewed = reviewed;
         _options = options.Value;
         _deviceId = agent.Value.DeviceId;
         _store = store;
@@ -114,7 +116,7 @@ public sealed class MqttSyncService : IHostedService, IDisposable
         var trouble = new ConnectionTrouble(settings, _time, _logger);
         var backoff = new ExponentialBackoff(_options.Reconnect.ToBackoffPolicy());
         var packer = new OutboxPacker(_deviceId, _options.BatchRecords);
-        var messages = new DeviceMessages(_deviceId, _store, _model, _desired, _time, _logger, _deployment);
+        var messages = new DeviceMessages(_deviceId, _store, _model, _desired, _time, _logger, _deployment, _reviewed);
         var listener = new DesiredStateListener(_deviceId, _desired, _progress, _logger);
         var outage = new NoSubscriberOutage(settings.Broker, _store, _progress, _logger);
         var quota = new QuotaOutage(settings.Broker, _store, _progress, _logger);

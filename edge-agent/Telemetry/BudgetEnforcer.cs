@@ -4,9 +4,10 @@ namespace EdgeMlops.EdgeAgent.Telemetry;
 internal sealed class BudgetEnforcer(long budgetBytes)
 {
     // Review samples go first: they are the largest rows, and the next low-confidence crop serves review as well as
-    // the last. Stats go next: a newer interval says the same about a camera's health. Vehicle events go last: they
-    // are the counts the operator runs the system for.
-    private static readonly StoredKind[] EvictionOrder = [StoredKind.Samples, StoredKind.Stats, StoredKind.Events];
+    // the last. Stats go next: a newer interval says the same about a camera's health. Precision reports follow: each
+    // sums a window of events into a few hundred bytes, and losing one leaves a hole in the hub's precision history.
+    // Vehicle events go last: they are the counts the operator runs the system for.
+    private static readonly StoredKind[] EvictionOrder = [StoredKind.Samples, StoredKind.Stats, StoredKind.Precision, StoredKind.Events];
 
     // Rows deleted between two size checks: a page is freed only once every row on it is gone, so deleting one small
     // row at a time would measure no progress; eight keeps the overshoot to a few rows.

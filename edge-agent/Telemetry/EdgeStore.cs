@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace EdgeMlops.EdgeAgent.Telemetry;
 
 /// <summary>
-/// The agent's telemetry database (one SQLite file, WAL): vehicle events, camera stats and review samples, each with
+/// The agent's telemetry database (one SQLite file, WAL): vehicle events, camera stats, precision reports and review samples, each with
 /// an outbox entry under a sequence number that increases across restarts and is never reused.
 /// </summary>
 /// <remarks>
@@ -12,7 +12,7 @@ namespace EdgeMlops.EdgeAgent.Telemetry;
 /// <para>Acknowledged records are deleted, typed rows and outbox rows alike: the hub is the system of record, so the
 /// file only ever holds what still has to leave, and every eviction means data that never reached the hub.</para>
 /// <para>Size budget (<see cref="EdgeStoreOptions.BudgetMegabytes"/>), checked after every batch: when the pages holding
-/// data exceed it, the oldest review samples are evicted first, then the oldest camera stats, vehicle events last.
+/// data exceed it, the oldest review samples are evicted first, then the oldest camera stats, then precision reports, vehicle events last.
 /// Evicted records leave the outbox too, and every eviction is counted per kind in the file itself.</para>
 /// <para>Failures never escape as anything but <see cref="EdgeStoreException"/>. A full disk or a lock held by
 /// another process leaves the file open; any other failure closes it, and the next operation at least
@@ -46,6 +46,7 @@ public sealed class EdgeStore : IDisposable
     private long _evictedSamples;
     private long _evictedStats;
     private long _evictedEvents;
+    private long _evictedPrecision;
 
     public EdgeStore(IOptions<EdgeStoreOptions> options, TimeProvider time, ILogger<EdgeStore> logger)
     {
@@ -102,6 +103,12 @@ public sealed class EdgeStore : IDisposable
 
     /// <summary>Vehicle events ever evicted to stay within the budget.</summary>
     public long EvictedEvents => Interlocked.Read(ref _evictedEvents);
+
+    /// <summary>Precision reports ever evicted to stay within the budget.</summary>
+    public long EvictedPrecision => Interlocked.Read(ref _evictedPrecision);
+
+    /// <summary>Every record ever evicted, all kinds together.</summary>
+    public long EvictedRecords => EvictedSamples + EvictedStats + EvictedPrecision + EvictedEvents;
 
     /// <summary>Opens the file now if it is not open, so a bad path shows at start rather than at the first batch.</summary>
     /// <exception cref="EdgeStoreException">The file cannot be opened.</exception>
@@ -283,6 +290,7 @@ public sealed class EdgeStore : IDisposable
             Interlocked.Exchange(ref _evictedSamples, database.ReadCounter(MetaKeys.EvictedSamples));
             Interlocked.Exchange(ref _evictedStats, database.ReadCounter(MetaKeys.EvictedStats));
             Interlocked.Exchange(ref _evictedEvents, database.ReadCounter(MetaKeys.EvictedEvents));
+            Interlocked.Exchange(ref _evictedPrecision, database.ReadCounter(MetaKeys.EvictedPrecision));
         }
         catch
         {
@@ -310,6 +318,7 @@ public sealed class EdgeStore : IDisposable
         Interlocked.Add(ref _evictedSamples, evicted.Samples);
         Interlocked.Add(ref _evictedStats, evicted.Stats);
         Interlocked.Add(ref _evictedEvents, evicted.Events);
+        Interlocked.Add(ref _evictedPrecision, evicted.Precision);
         Interlocked.Add(ref _pendingCount, -evicted.Total);
         Interlocked.Exchange(ref _oldestPendingSeq, database.OldestPending() ?? 0);
         // Eviction repeats with every batch once the budget is reached; warn once per kind, the counters tell the rest.
@@ -317,10 +326,10 @@ public sealed class EdgeStore : IDisposable
         {
             if (evicted.Of(kind) > 0 && _evictionWarned.Add(kind))
                 _logger.LogWarning(
-                    "Telemetry store {DatabasePath} reached its budget of {BudgetMegabytes} MB: evicting the oldest {Kind} records (evicted so far: {EvictedSamples} samples, {EvictedStats} stats, {EvictedEvents} events)",
-                    DatabasePath, _options.BudgetMegabytes, kind.Kind, EvictedSamples, EvictedStats, EvictedEvents);
+                    "Telemetry store {DatabasePath} reached its budget of {BudgetMegabytes} MB: evicting the oldest {Kind} records (evicted so far: {EvictedSamples} samples, {EvictedStats} stats, {EvictedPrecision} precision reports, {EvictedEvents} events)",
+                    DatabasePath, _options.BudgetMegabytes, kind.Kind, EvictedSamples, EvictedStats, EvictedPrecision, EvictedEvents);
         }
-        _logger.LogDebug("Telemetry store {DatabasePath} evicted {Samples} samples, {Stats} stats, {Events} events",
-            DatabasePath, evicted.Samples, evicted.Stats, evicted.Events);
+        _logger.LogDebug("Telemetry store {DatabasePath} evicted {Samples} samples, {Stats} stats, {Precision} precision reports, {Events} events",
+            DatabasePath, evicted.Samples, evicted.Stats, evicted.Precision, evicted.Events);
     }
 }

@@ -41,6 +41,20 @@ internal sealed record PendingCameraStats(CameraStats Stats, DateTimeOffset Crea
     };
 }
 
+internal sealed record PendingPrecisionReport(PrecisionReport Report, DateTimeOffset CreatedAt) : PendingRecord(CreatedAt)
+{
+    public override string Kind => OutboxKinds.Precision;
+
+    public override object ToRow(long seq) => new PrecisionReportRow
+    {
+        Seq = seq,
+        CameraId = Report.CameraId,
+        Source = Report.Source,
+        WindowEndMs = Report.WindowEnd.ToUnixTimeMilliseconds(),
+        Payload = JsonSerializer.Serialize(Report, ContractsJsonContext.Default.PrecisionReport),
+    };
+}
+
 internal sealed record PendingReviewSample(ReviewSampleInfo Info, byte[] Jpeg, DateTimeOffset CreatedAt) : PendingRecord(CreatedAt)
 {
     public override string Kind => OutboxKinds.Sample;

@@ -98,10 +98,11 @@ internal sealed class StoreDatabase : IDisposable
     public List<OutboxEntryRow> ReadOutbox(long afterSeq, int max) => _connection.Query<OutboxEntryRow>(
         $"""
         SELECT o.seq AS Seq, o.kind AS Kind, o.created_at_ms AS CreatedAtMs,
-               COALESCE(e.payload, s.payload, r.payload) AS Payload, r.jpeg AS Jpeg
+               COALESCE(e.payload, s.payload, p.payload, r.payload) AS Payload, r.jpeg AS Jpeg
         FROM {TableNames.Outbox} o
         LEFT JOIN {TableNames.VehicleEvents} e ON e.seq = o.seq
         LEFT JOIN {TableNames.CameraStats} s ON s.seq = o.seq
+        LEFT JOIN {TableNames.PrecisionReports} p ON p.seq = o.seq
         LEFT JOIN {TableNames.ReviewSamples} r ON r.seq = o.seq
         WHERE o.seq > ?
         ORDER BY o.seq

@@ -20,6 +20,7 @@ internal sealed class StoreMetrics(EdgeStore store) : IMetricsSource
         writer.Counter("edgemlops_store_evicted_records_total", "Records evicted to stay within the size budget, by kind (kept across restarts)")
             .Sample("edgemlops_store_evicted_records_total", store.EvictedSamples, ("kind", "sample"))
             .Sample("edgemlops_store_evicted_records_total", store.EvictedStats, ("kind", "stats"))
+            .Sample("edgemlops_store_evicted_records_total", store.EvictedPrecision, ("kind", "precision"))
             .Sample("edgemlops_store_evicted_records_total", store.EvictedEvents, ("kind", "event"));
     }
 }

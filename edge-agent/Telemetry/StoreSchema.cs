@@ -18,7 +18,8 @@ internal static class StoreSchema
         // Files of the first release have these tables at user_version 0; creating them is a no-op there.
         new SchemaMigration(1, "records, outbox and counters as sqlite-net maps the row classes", connection =>
             connection.CreateTables(CreateFlags.None,
-                typeof(VehicleEventRow), typeof(CameraStatsRow), typeof(ReviewSampleRow), typeof(OutboxRow), typeof(MetaRow))))
+                typeof(VehicleEventRow), typeof(CameraStatsRow), typeof(ReviewSampleRow), typeof(OutboxRow), typeof(MetaRow))),
+        new SchemaMigration(2, "precision reports (issue 11)", connection => connection.CreateTable<PrecisionReportRow>()))
     {
         // "EMAG": marks the file as an agent store, so --db pointed at another file is refused untouched.
         ApplicationId = 0x454D4147,
@@ -30,6 +31,7 @@ internal static class TableNames
     public const string VehicleEvents = "vehicle_events";
     public const string CameraStats = "camera_stats";
     public const string ReviewSamples = "review_samples";
+    public const string PrecisionReports = "precision_reports";
     public const string Outbox = "outbox";
     public const string Meta = "meta";
 }
@@ -67,6 +69,17 @@ internal sealed class ReviewSampleRow
     [Column("jpeg"), NotNull] public byte[] Jpeg { get; set; } = [];
 }
 
+/// <summary>A <see cref="Contracts.PrecisionReport"/>; <see cref="Payload"/> is its contract JSON. No camera for a canary report.</summary>
+[Table(TableNames.PrecisionReports)]
+internal sealed class PrecisionReportRow
+{
+    [PrimaryKey, Column("seq")] public long Seq { get; set; }
+    [Column("camera_id")] public string? CameraId { get; set; }
+    [Column("source"), NotNull] public string Source { get; set; } = "";
+    [Column("window_end_ms")] public long WindowEndMs { get; set; }
+    [Column("payload"), NotNull] public string Payload { get; set; } = "";
+}
+
 /// <summary>A record not yet acknowledged by the broker, in seq order across kinds.</summary>
 [Table(TableNames.Outbox)]
 internal sealed class OutboxRow
@@ -91,6 +104,7 @@ internal static class MetaKeys
     public const string EvictedSamples = "evicted_samples";
     public const string EvictedStats = "evicted_stats";
     public const string EvictedEvents = "evicted_events";
+    public const string EvictedPrecision = "evicted_precision";
 
     /// <summary>The file's incarnation (see <see cref="StoreDatabase.ReadOrCreateEpoch"/>); written once, replaced only when the hub says so (<see cref="StoreDatabase.ReplaceEpoch"/>).</summary>
     public const string Epoch = "epoch";

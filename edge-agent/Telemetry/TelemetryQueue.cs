@@ -55,6 +55,12 @@ public sealed class TelemetryQueue
             ? EnqueueAsync(new PendingCameraStats(stats, _time.GetUtcNow()), cancellationToken)
             : ValueTask.FromResult(false);
 
+    /// <summary>Queues a precision report, waiting for room. False when refused (invalid) or the agent is shutting down.</summary>
+    public ValueTask<bool> WriteAsync(PrecisionReport report, CancellationToken cancellationToken = default) =>
+        IsValid(ContractValidator.FindProblem(report), OutboxKinds.Precision, report.CameraId)
+            ? EnqueueAsync(new PendingPrecisionReport(report, _time.GetUtcNow()), cancellationToken)
+            : ValueTask.FromResult(false);
+
     /// <summary>
     /// Queues a review sample, waiting for room. The queue keeps <paramref name="jpeg"/> as it is: do not change it
     /// afterwards. False when refused (invalid) or the agent is shutting down.
@@ -73,6 +79,11 @@ public sealed class TelemetryQueue
     public bool TryWrite(CameraStats stats) =>
         IsValid(ContractValidator.FindProblem(stats), OutboxKinds.Stats, stats.CameraId)
         && TryEnqueue(new PendingCameraStats(stats, _time.GetUtcNow()));
+
+    /// <summary>Queues a precision report if there is room; false (and counted) when full, closed or invalid.</summary>
+    public bool TryWrite(PrecisionReport report) =>
+        IsValid(ContractValidator.FindProblem(report), OutboxKinds.Precision, report.CameraId)
+        && TryEnqueue(new PendingPrecisionReport(report, _time.GetUtcNow()));
 
     /// <summary>Queues a review sample if there is room; false (and counted) when full, closed or invalid.</summary>
     public bool TryWrite(ReviewSampleInfo info, byte[] jpeg) =>

@@ -18,7 +18,8 @@ namespace EdgeMlops.Contracts;
 /// <param name="Drift">Drift signals of the window against the model's reference; only with <see cref="PrecisionSources.Estimated"/>, and only when the model's manifest carries a reference.</param>
 public sealed record PrecisionReport(
     string DeviceId,
-    string? CameraId,
+    // Written as null for the canary set: the constructor parameter is required when reading, so leaving it out would refuse every canary report.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? CameraId,
     string ModelName,
     string ModelVersion,
     string Source,

@@ -5,6 +5,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
     ["classifier"] = ClassifierBenchmark.Run,
     ["gpu"] = EdgeMlops.Benchmarks.Gpu.GpuBenchmark.Run,
     ["pipeline"] = PipelineBenchmark.Run,
+    ["precision"] = EdgeMlops.Benchmarks.Precision.PrecisionBenchmark.Run,
     ["rollout"] = EdgeMlops.Benchmarks.Rollout.RolloutBenchmark.Run,
     ["sync"] = EdgeMlops.Benchmarks.Sync.SyncBenchmark.Run,
 };

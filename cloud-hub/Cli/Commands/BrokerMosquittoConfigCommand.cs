@@ -34,6 +34,7 @@ public sealed class BrokerMosquittoConfigCommand : ICliCommand
         }
         output.WriteLine($"wrote {written.ConfPath} with {written.Devices} device(s) and the hub account {MosquittoConfig.HubAccount}");
         output.WriteLine($"hub password: {written.HubSecretPath}{(written.HubSecretCreated ? " (new)" : " (kept)")}");
+        output.WriteLine($"alerts:  mosquitto_sub -p {port} -u {MosquittoConfig.ObserverAccount} -P \"$(cat {written.ObserverSecretPath})\" -t '{Contracts.Topics.AllAlerts}' -v");
         output.WriteLine($"start: mosquitto -c {written.ConfPath}");
         output.WriteLine($"hub:   cloud-hub serve --broker mqtt://127.0.0.1:{port} --Hub:Broker:PasswordFile={written.HubSecretPath}");
         return Task.FromResult(0);

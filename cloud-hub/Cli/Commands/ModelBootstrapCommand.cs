@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace EdgeMlops.CloudHub.Cli.Commands;
 
 /// <summary>
-/// <c>model bootstrap --out DIR [--backbone hog|pyramid|resnet18] [--labels L1,L2,..] [--gate P] [--scramble-head]</c>:
+/// <c>model bootstrap --out DIR [--backbone hog|pyramid|resnet18] [--labels L1,L2,..] [--gate P] [--certainty-threshold P|none] [--scramble-head]</c>:
 /// builds and signs a vehicle classifier package, the seed (HOG, five labels) by default. The pyramid backbone with
 /// <c>--labels car,van,truck,bus,motorcycle,pickup</c> is the second, different model a fleet rolls out.
 /// </summary>
@@ -19,8 +19,8 @@ public sealed class ModelBootstrapCommand(ILoggerFactory loggers) : ICliCommand
     private const int DefaultResNetInputSize = 112;
 
     public string Name => "model bootstrap";
-    public string Usage => "--out DIR [--backbone hog|pyramid|resnet18] [--labels car,van,truck,bus,motorcycle[,pickup]] [--input-size N] [--gate P] [--scramble-head] [--resnet18-onnx FILE] [--seed N] [--per-class N] [--eval-per-class N] [--version V] [--key PEM] [--force]";
-    public string Summary => "Train a vehicle classifier head (seed HOG features, a 96x96 oriented-gradient pyramid, or ImageNet ResNet-18 from its NuGet package) on synthetic crops, measure it per condition, package it with a canary set (and gate) and sign it.";
+    public string Usage => "--out DIR [--backbone hog|pyramid|resnet18] [--labels car,van,truck,bus,motorcycle[,pickup]] [--input-size N] [--gate P] [--certainty-threshold P|none] [--scramble-head] [--resnet18-onnx FILE] [--seed N] [--per-class N] [--eval-per-class N] [--version V] [--key PEM] [--force]";
+    public string Summary => "Train a vehicle classifier head (seed HOG features, a 96x96 oriented-gradient pyramid, or ImageNet ResNet-18 from its NuGet package) on synthetic crops, measure it per condition, calibrate it (temperature on held-out crops) and measure its reference distributions on a synthetic day road, package it with a canary set (and gate) and sign it.";
 
     public Task<int> RunAsync(CommandArguments arguments, TextWriter output, CancellationToken cancellationToken)
     {
@@ -34,6 +34,7 @@ public sealed class ModelBootstrapCommand(ILoggerFactory loggers) : ICliCommand
             Version = arguments.Optional("version") ?? defaults.Version,
             Labels = Labels(arguments.Optional("labels")) ?? defaults.Labels,
             Gate = Gate(arguments.Optional("gate")),
+            CertaintyThreshold = CertaintyThreshold(arguments.Optional("certainty-threshold"), defaults.CertaintyThreshold),
             ScrambleHead = arguments.Flag("scramble-head"),
         };
         var backboneName = arguments.Optional("backbone") ?? "hog";
@@ -67,6 +68,8 @@ public sealed class ModelBootstrapCommand(ILoggerFactory loggers) : ICliCommand
         output.WriteLine(canary.Passed
             ? $"canary: macro precision {canary.Metrics.MacroPrecision:F3} over {canary.Metrics.Samples} images, gate {(result.Manifest.Gate is { } g ? g.MinMacroPrecision.ToString("0.###", CultureInfo.InvariantCulture) : "none")}: passes"
             : $"canary: FAILS its gate, so the registry and every box will refuse this package: {canary.Problem}");
+        if (result.Manifest.Monitoring is { } monitoring)
+            output.WriteLine($"monitoring: temperature {monitoring.Temperature.ToString("0.###", CultureInfo.InvariantCulture)}, certainty threshold {monitoring.CertaintyThreshold?.ToString("0.###", CultureInfo.InvariantCulture) ?? "none"}, reference from {options.ReferenceSeconds} s of synthetic day road");
         output.WriteLine($"wrote {outDir} ({result.Manifest.Name} {result.Manifest.Version}, {result.Manifest.Labels.Count} labels, {backbone.Input.Width}x{backbone.Input.Height}, signed by {key.KeyId})");
         return Task.FromResult(0);
     }
@@ -88,6 +91,13 @@ public sealed class ModelBootstrapCommand(ILoggerFactory loggers) : ICliCommand
         : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1
             ? new CanaryGate { MinMacroPrecision = p }
             : throw new UsageException($"--gate '{text}': give the canary macro precision the model must reach, from 0 to 1 (e.g. 0.8).");
+
+    private static double? CertaintyThreshold(string? text, double? fallback) =>
+        text is null ? fallback
+        : text == "none" ? null
+        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1
+            ? p
+            : throw new UsageException($"--certainty-threshold '{text}': give the calibrated confidence under which a box marks a vehicle needs-review, from 0 to 1 (default 0.5), or none.");
 
     private static int InputSize(string? text, int fallback) =>
         text is null ? fallback

@@ -32,6 +32,19 @@ public sealed record SeedBootstrapOptions
     /// </summary>
     public bool ScrambleHead { get; init; }
 
+    /// <summary>Crops per class and training condition the temperature is fitted on (held out: a seed of their own).</summary>
+    public int CalibrationPerClass { get; init; } = 100;
+
+    /// <summary>Seconds of synthetic day road whose vehicles the reference distributions are measured on.</summary>
+    public int ReferenceSeconds { get; init; } = 60;
+
+    /// <summary>
+    /// Calibrated confidence under which a box marks a vehicle needs-review and always samples its crop (the
+    /// manifest's <see cref="ModelMonitoring.CertaintyThreshold"/>); null: none. 0.5 by default: below it the model
+    /// gives the chosen class less than even odds against all the others together.
+    /// </summary>
+    public double? CertaintyThreshold { get; init; } = 0.5;
+
     /// <summary>
     /// Held-out sets draw from seeds far from the training seed so no crop is shared: the generator derives every
     /// crop from (seed, class, index), and the offsets keep the ranges apart.
@@ -39,6 +52,10 @@ public sealed record SeedBootstrapOptions
     public int EvaluationSeed(int conditionIndex) => Seed + 1_000_003 * (conditionIndex + 1);
 
     public int CanarySeed => Seed + 77_000_001;
+
+    public int CalibrationSeed => Seed + 55_000_001;
+
+    public int ReferenceSeed => Seed + 66_000_001;
 }
 
 /// <summary>

@@ -32,4 +32,24 @@ public sealed class DeviceAccessPolicyTests
     [Fact]
     public void The_topic_must_belong_to_the_client_id_exactly() =>
         Assert.False(DeviceAccessPolicy.MayPublish("DEV-A", Topics.Telemetry("dev-a"), out _));
+
+    [Theory]
+    [InlineData("edgemlops/v1/alerts/#", true)]
+    [InlineData("edgemlops/v1/alerts/measured-precision/box-1/+/+", true)]
+    [InlineData("edgemlops/v1/devices/box-1/desired", false)]
+    [InlineData("edgemlops/v1/devices/+/telemetry", false)]
+    [InlineData("edgemlops/v1/#", false)]
+    [InlineData("#", false)]
+    public void An_observer_subscribes_only_inside_the_alerts_tree(string filter, bool allowed) =>
+        Assert.Equal(allowed, DeviceAccessPolicy.MaySubscribe(ObserverAccess.ClientIdOf("alice"), filter));
+
+    [Theory]
+    [InlineData("edgemlops/v1/alerts/#")]
+    [InlineData("edgemlops/v1/alerts/drift/dev-a/cam/m")]
+    public void A_device_cannot_subscribe_to_alerts(string filter) =>
+        Assert.False(DeviceAccessPolicy.MaySubscribe("dev-a", filter));
+
+    [Fact]
+    public void An_observer_publishes_nothing() =>
+        Assert.False(DeviceAccessPolicy.MayPublish(ObserverAccess.ClientIdOf("alice"), "edgemlops/v1/alerts/drift/dev-a/cam/m", out _));
 }

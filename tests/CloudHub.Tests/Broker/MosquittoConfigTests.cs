@@ -37,7 +37,7 @@ public sealed class MosquittoConfigTests
         Assert.Contains(conf, l => l.StartsWith("max_packet_size ", StringComparison.Ordinal) && int.Parse(l.Split(' ')[1]) > PayloadLimits.TelemetryBytes);
 
         var passwords = (await File.ReadAllLinesAsync(Path.Combine(output, MosquittoConfig.PasswordFile))).ToDictionary(l => l.Split(':')[0], l => l.Split(':', 2)[1]);
-        Assert.Equal(["dev-a", MosquittoConfig.HubAccount], passwords.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["dev-a", MosquittoConfig.HubAccount, MosquittoConfig.ObserverAccount], passwords.Keys.Order(StringComparer.Ordinal));
         Assert.True(MosquittoPasswordHash.Verify(secret.TrimEnd('\n'), passwords[MosquittoConfig.HubAccount]));
         var deviceSecret = System.Text.Json.JsonDocument.Parse(enroll.Output).RootElement.GetProperty("secret").GetString()!;
         Assert.True(MosquittoPasswordHash.Verify(deviceSecret, passwords["dev-a"]));

@@ -25,6 +25,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Every POST in arrival order, with the status it was answered.</summary>
     public ConcurrentQueue<(byte[] Body, string? Signature, string? Event, int Status, string? Timestamp)> Received { get; } = new();
 
+    /// <summary>The <c>X-EdgeMlops-Delivery</c> header of every POST, in arrival order.</summary>
+    public ConcurrentQueue<string?> DeliveryIds { get; } = new();
+
     public static async Task<WebhookReceiver> StartAsync(int failFirst = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -38,6 +41,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer);
             var status = Interlocked.Decrement(ref receiver._failuresLeft) >= 0 ? StatusCodes.Status500InternalServerError : StatusCodes.Status204NoContent;
+            receiver.DeliveryIds.Enqueue(request.Headers[WebhookSender.DeliveryHeader]);
             receiver.Received.Enqueue((buffer.ToArray(), request.Headers[WebhookSignature.Header], request.Headers[WebhookSender.EventHeader], status,
                 request.Headers[WebhookSignature.TimestampHeader]));
             return Results.StatusCode(status);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeMlops.CloudHub.Notifications;
+using EdgeMlops.CloudHub.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -8,11 +9,22 @@ namespace EdgeMlops.CloudHub.Tests.Notifications;
 public sealed class WebhookSenderTests : IAsyncLifetime
 {
     private const string Secret = "a-webhook-secret-of-some-length";
+    private readonly TempDirectory _directory = new();
     private WebhookReceiver _receiver = null!;
+    private HubDatabase _database = null!;
 
-    public async Task InitializeAsync() => _receiver = await WebhookReceiver.StartAsync(failFirst: 1);
+    public async Task InitializeAsync()
+    {
+        _receiver = await WebhookReceiver.StartAsync(failFirst: 1);
+        _database = new HubDatabase(Options.Create(new HubStoreOptions { Path = _directory.File("hub.db") }));
+    }
 
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _receiver.DisposeAsync();
+        _database.Dispose();
+        _directory.Dispose();
+    }
 
     private (WebhookNotifications Queue, WebhookSender Sender) Create(string? url, int capacity = 100)
     {
@@ -25,7 +37,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
             RetryDelay = TimeSpan.FromMilliseconds(50),
             MaxRetryDelay = TimeSpan.FromMilliseconds(200),
         });
-        var queue = new WebhookNotifications(options, NullLogger<WebhookNotifications>.Instance);
+        var queue = new WebhookNotifications(options, new WebhookDeliveryLog(_database), TimeProvider.System, NullLogger<WebhookNotifications>.Instance);
         return (queue, new WebhookSender(queue, options, TimeProvider.System, NullLogger<WebhookSender>.Instance));
     }
 

@@ -12,6 +12,8 @@ public sealed class ModelBootstrapCommandTests
     [InlineData("--backbone pyramid --input-size 100", "multiples of 16")]
     [InlineData("--backbone hog --input-size 96", "64x64 only")]
     [InlineData("--gate 1.5", "--gate '1.5'")]
+    [InlineData("--certainty-threshold 2", "--certainty-threshold '2'")]
+    [InlineData("--certainty-threshold high", "--certainty-threshold 'high'")]
     [InlineData("--backbone vgg", "Unknown --backbone 'vgg'")]
     public async Task Bad_options_are_refused_before_any_training_naming_the_option(string options, string expected)
     {

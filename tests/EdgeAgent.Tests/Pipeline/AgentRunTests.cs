@@ -21,7 +21,7 @@ public sealed class AgentRunTests : IDisposable
     private List<long> AllSeqs()
     {
         using var db = new SQLiteConnection(Db);
-        return db.QueryScalars<long>("select seq from vehicle_events union all select seq from review_samples union all select seq from camera_stats order by seq");
+        return db.QueryScalars<long>("select seq from vehicle_events union all select seq from review_samples union all select seq from camera_stats union all select seq from precision_reports order by seq");
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public sealed class AgentTelemetryTests : IDisposable
             Assert.False(image.Empty());
             using var payload = JsonDocument.Parse(sample.Payload);
             Assert.Equal(5, payload.RootElement.GetProperty("probabilities").EnumerateObject().Count());
-            Assert.Contains(payload.RootElement.GetProperty("reason").GetString(), new[] { "random", "low-confidence" });
+            Assert.True(EdgeMlops.Contracts.SampleReasons.IsKnown(payload.RootElement.GetProperty("reason").GetString()));
         }
     }
 

@@ -34,7 +34,7 @@ internal sealed class SyncRig : IAsyncDisposable
         Progress = new SyncProgress(Store, TimeProvider.System);
         Service = new MqttSyncService(Microsoft.Extensions.Options.Options.Create(Options),
             Microsoft.Extensions.Options.Options.Create(new AgentOptions { DeviceId = DeviceId }),
-            Store, Progress, Desired, new FixedModel(), TimeProvider.System, Log, Deployment);
+            Store, Progress, Desired, new FixedModel(), TimeProvider.System, Log, Deployment, Reviewed = new ReviewedPrecisionBook(Desired, ReviewedLog));
     }
 
     public SyncOptions Options { get; }
@@ -43,6 +43,8 @@ internal sealed class SyncRig : IAsyncDisposable
     public DesiredStateStore Desired { get; } = new();
     public EdgeMlops.EdgeAgent.Models.DeploymentStatus Deployment { get; } = new();
     public FakeLogger<MqttSyncService> Log { get; } = new();
+    public FakeLogger<ReviewedPrecisionBook> ReviewedLog { get; } = new();
+    public ReviewedPrecisionBook Reviewed { get; }
     public MqttSyncService Service { get; }
 
     public string DirectoryPath => _directory.Path;

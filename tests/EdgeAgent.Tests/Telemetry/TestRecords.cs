@@ -48,6 +48,18 @@ internal static class TestRecords
         Probabilities: new Dictionary<string, double> { ["van"] = 0.35, ["car"] = 0.33, ["truck"] = 0.32 },
         Reason: SampleReasons.LowConfidence);
 
+    /// <summary>An estimated precision report of one window, with drift.</summary>
+    public static PrecisionReport Precision(int window) => new(
+        DeviceId: "box-07",
+        CameraId: "cam-1",
+        ModelName: "vehicle-classifier",
+        ModelVersion: "1.0.0",
+        Source: PrecisionSources.Estimated,
+        WindowStart: Start.AddMinutes(window),
+        WindowEnd: Start.AddMinutes(window + 1),
+        Classes: new Dictionary<string, ClassPrecision> { ["car"] = new(12, 10.42), ["van"] = new(3, 1.9) },
+        Drift: new DriftSignals(15, 0.04, 0.08, 0.12, 0.15, 96.5, 31.2, 0.012));
+
     /// <summary>Random bytes standing in for a JPEG: incompressible, like the real thing.</summary>
     public static byte[] Jpeg(int index, int bytes)
     {
@@ -59,6 +71,8 @@ internal static class TestRecords
     public static PendingRecord PendingEvent(long trackId) => new PendingVehicleEvent(Event(trackId), Start);
 
     public static PendingRecord PendingStats(int interval, int labels = 4) => new PendingCameraStats(Stats(interval, labels), Start);
+
+    public static PendingRecord PendingPrecision(int window) => new PendingPrecisionReport(Precision(window), Start);
 
     public static PendingRecord PendingSample(int index, int jpegBytes = 1000) =>
         new PendingReviewSample(SampleInfo(index), Jpeg(index, jpegBytes), Start);
