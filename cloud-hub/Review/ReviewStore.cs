@@ -116,14 +116,6 @@ public sealed class ReviewStore(HubDatabase database)
             UNION SELECT device_id FROM review_labels WHERE withdrawn_at >= ?1
             """, sinceMs));
 
-    /// <summary>The device's labelled samples (unsure and conflicts left out) per camera, model version and predicted class.</summary>
-    public IReadOnlyList<ReviewedClassCount> ReviewedCounts(string deviceId) =>
-        database.Read(connection => connection.Query<ReviewedClassCount>($"""
-            SELECT camera_id, model_version, predicted, count(*) AS reviewed, sum(label = predicted) AS correct
-            FROM review_outcomes WHERE device_id = ? AND state = '{ReviewStates.Labelled}'
-            GROUP BY camera_id, model_version, predicted
-            """, deviceId));
-
     /// <summary>Unlabelled samples that carry synthetic ground truth, oldest first.</summary>
     public IReadOnlyList<ReviewSampleRow> UnlabelledWithTruth(int limit, long? afterTime = null) =>
         database.Read(connection => connection.Query<ReviewSampleRow>(
