@@ -9,7 +9,7 @@ namespace EdgeMlops.Sync.Tests.Review;
 /// <summary>
 /// The review loop with real processes: a box on a synthetic camera sends review samples carrying ground truth, the
 /// hub's simulated reviewer (enabled by configuration) labels them from that truth, and the reviewed precision lands in
-/// the box's desired state, which the hub publishes to it.
+/// the box's desired state, which the hub publishes to it and the box echoes in its reported state.
 /// </summary>
 [Collection(nameof(ProcessTests))]
 public sealed class ReviewLoopTests(ITestOutputHelper output)
@@ -17,7 +17,7 @@ public sealed class ReviewLoopTests(ITestOutputHelper output)
     private const string DeviceId = "box-review";
 
     [Fact]
-    public async Task Samples_with_truth_are_labelled_by_the_simulated_reviewer_and_reviewed_precision_reaches_the_desired_state()
+    public async Task Samples_with_truth_are_labelled_by_the_simulated_reviewer_and_reviewed_precision_reaches_the_box()
     {
         using var directory = new TempDirectory();
         using var hub = HubProcess.WithEmbeddedBroker(directory.Path);
@@ -61,6 +61,22 @@ public sealed class ReviewLoopTests(ITestOutputHelper output)
             WHERE json_extract(s.payload, '$.truthLabel') IS NULL OR json_extract(s.payload, '$.truthLabel') != l.label
             """));
         Assert.True(db.ExecuteScalar<long>("SELECT count(*) FROM review_labels") >= 5);
+
+        // The box got it: its reported state echoes a reviewed precision the hub wrote.
+        string? reported = null;
+        await Eventually.HoldsAsync(() => (reported = Reported(hub.DatabasePath)) is not null,
+            () => $"{DeviceId} to report its reviewed precision; reported: {reported}\nagent log:\n{Tail(agent.Stderr)}", TimeSpan.FromSeconds(60));
+        using var echoed = JsonDocument.Parse(reported!);
+        var first = echoed.RootElement.EnumerateArray().First();
+        Assert.Equal(camera.GetProperty("cameraId").GetString(), first.GetProperty("cameraId").GetString());
+        Assert.True(first.GetProperty("samples").GetInt64() >= 5);
+    }
+
+    /// <summary>The <c>reviewedPrecision</c> of the device's last reported state at the hub, or null.</summary>
+    private static string? Reported(string hubDatabase)
+    {
+        using var db = new SQLiteConnection(hubDatabase, SQLiteOpenFlags.ReadOnly);
+        return db.ExecuteScalar<string?>("SELECT json_extract(reported_json, '$.reviewedPrecision') FROM devices WHERE id = ?", DeviceId);
     }
 
     /// <summary>The device's desired <c>reviewedPrecision</c> cameras as the hub stored them, or null.</summary>
