@@ -135,8 +135,6 @@ public sealed class ReviewStore(HubDatabase database)
             var device = deviceId is null ? "" : "WHERE device_id = ?";
             var outcomeDevice = deviceId is null ? "" : "WHERE o.device_id = ?";
             object[] arguments = deviceId is null ? [] : [deviceId];
-            var total = connection.ExecuteScalar<long>($"SELECT count(*) FROM samples {device}", arguments);
-            var decided = connection.Query<CountRow>($"SELECT state AS a, count(*) AS n FROM review_outcomes {device} GROUP BY state", arguments);
             var reasonTotals = connection.Query<CountRow>($"SELECT reason AS a, count(*) AS n FROM samples {device} GROUP BY reason", arguments);
             var reasonDecided = connection.Query<CountRow>($"""
                 SELECT s.reason AS a, o.state AS b, count(*) AS n FROM review_outcomes o
@@ -145,8 +143,7 @@ public sealed class ReviewStore(HubDatabase database)
             var cameraTotals = connection.Query<CountRow>($"SELECT device_id AS a, camera_id AS b, count(*) AS n FROM samples {device} GROUP BY 1, 2", arguments);
             var cameraDecided = connection.Query<CountRow>($"SELECT device_id AS a, camera_id AS b, state AS c, count(*) AS n FROM review_outcomes {device} GROUP BY 1, 2, 3", arguments);
 
-            var states = decided.ToList();
-            AddUnlabelled(states, total - decided.Sum(r => r.N), new CountRow { A = ReviewStates.Unlabelled });
+            var states = StateCounts(connection, device, arguments);
             var reasons = reasonDecided.ToList();
             foreach (var reason in reasonTotals)
                 AddUnlabelled(reasons, reason.N - reasonDecided.Where(r => r.A == reason.A).Sum(r => r.N), new CountRow { A = reason.A, B = ReviewStates.Unlabelled });
@@ -154,8 +151,19 @@ public sealed class ReviewStore(HubDatabase database)
             foreach (var camera in cameraTotals)
                 AddUnlabelled(cameras, camera.N - cameraDecided.Where(r => r.A == camera.A && r.B == camera.B).Sum(r => r.N),
                     new CountRow { A = camera.A, B = camera.B, C = ReviewStates.Unlabelled });
-            return ((IReadOnlyList<CountRow>)states, (IReadOnlyList<CountRow>)reasons, (IReadOnlyList<CountRow>)cameras);
+            return (states, (IReadOnlyList<CountRow>)reasons, (IReadOnlyList<CountRow>)cameras);
         });
+
+    /// <summary>Sample counts per outcome state (<c>a</c>), unlabelled included: what <c>/metrics</c> reads at each scrape.</summary>
+    public IReadOnlyList<CountRow> StateCounts() => database.Read(connection => StateCounts(connection, "", []));
+
+    private static IReadOnlyList<CountRow> StateCounts(SQLiteConnection connection, string device, object[] arguments)
+    {
+        var total = connection.ExecuteScalar<long>($"SELECT count(*) FROM samples {device}", arguments);
+        var states = connection.Query<CountRow>($"SELECT state AS a, count(*) AS n FROM review_outcomes {device} GROUP BY state", arguments);
+        AddUnlabelled(states, total - states.Sum(r => r.N), new CountRow { A = ReviewStates.Unlabelled });
+        return states;
+    }
 
     private static void AddUnlabelled(List<CountRow> rows, long unlabelled, CountRow row)
     {
