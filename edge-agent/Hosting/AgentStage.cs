@@ -23,6 +23,9 @@ public enum AgentStage
     /// <summary>The telemetry store's writer: stops once the pipeline has handed it everything, and commits that.</summary>
     Store,
 
+    /// <summary>The canary set and the ground-truth feed (precision scoring); stops once the pipeline has drained, so the last feed lines are scored against every event.</summary>
+    Monitoring,
+
     /// <summary>Status line and stats records; on stop, once the pipeline has drained, the last stats and the run summary.</summary>
     Reporting,
 

@@ -11,8 +11,14 @@ namespace EdgeMlops.EdgeAgent.Monitoring;
 /// their truth label): per window of source time and per model version, the estimate from calibrated confidences with
 /// drift against the model's reference, and the precision measured against the source's ground truth where it has
 /// some. Every frame and vehicle is handed on to the inner sink unchanged. A window closes when source time passes its
-/// end or a vehicle of another model version completes; the open one is written when the camera's pipeline is disposed.
+/// end or the first frame of another model version arrives (a swap); the open one is written when the camera's
+/// pipeline is disposed.
 /// </summary>
+/// <remarks>
+/// A window closed by a swap ends at the swap but is written a few frames later: a vehicle last classified by the old
+/// version can complete after the new version's first frame (the tracker waits <see cref="TrackerOptions.MaxMissedFrames"/>
+/// before it ends a track), and it belongs to the old version's figures.
+/// </remarks>
 public sealed class CameraPrecisionMonitor : ITrackSink, IDisposable
 {
     private readonly string _deviceId;
@@ -22,7 +28,11 @@ public sealed class CameraPrecisionMonitor : ITrackSink, IDisposable
     private readonly GroundTruthFeedScorer? _feed;
     private readonly ITrackSink _inner;
     private readonly PerTrack<CalibratedVote> _votes;
+    private readonly int _stragglerFrames;
     private PrecisionWindow? _open;
+    private PrecisionWindow? _closing;
+    private DateTimeOffset _closingAt;
+    private int _closingFramesLeft;
     private DateTimeOffset _lastSceneTime;
     private bool _disposed;
 
@@ -31,6 +41,7 @@ public sealed class CameraPrecisionMonitor : ITrackSink, IDisposable
     {
         (_deviceId, _cameraId, _window, _reports, _feed, _inner) = (deviceId, cameraId, window, reports, feed, inner);
         _votes = new PerTrack<CalibratedVote>(tracking.MaxMissedFrames);
+        _stragglerFrames = tracking.MaxMissedFrames + 2;
     }
 
     /// <summary>A track's calibrated probabilities summed per label, in the order of the model that classified it.</summary>
@@ -46,6 +57,11 @@ public sealed class CameraPrecisionMonitor : ITrackSink, IDisposable
         _votes.NextFrame();
         var time = frame.SceneTime;
         _lastSceneTime = time;
+        if (_closing is { } closing && --_closingFramesLeft <= 0)
+        {
+            Write(closing, _closingAt);
+            _closing = null;
+        }
         if (frame.Model is { } model)
         {
             var window = WindowFor(model, time);
@@ -81,8 +97,12 @@ public sealed class CameraPrecisionMonitor : ITrackSink, IDisposable
         {
             var model = vehicle.Model;
             var time = _lastSceneTime == default ? track.LastSeen : _lastSceneTime;
-            var window = WindowFor(model, time);
-            window.AddEvent(label, CalibratedConfidence(vote, model, track), vehicle.TruthLabel);
+            var window = _closing is { } closing && closing.IsFor(model.Name, model.Version) ? closing
+                : _open is { } open && !open.IsFor(model.Name, model.Version) && time < open.End ? null
+                : WindowFor(model, time);
+            // A vehicle of a version swapped out longer ago than any track can go unseen cannot happen; should it,
+            // it is left out of the figures rather than reopening a window of a version no longer serving.
+            window?.AddEvent(label, CalibratedConfidence(vote, model, track), vehicle.TruthLabel);
             _feed?.Record(_cameraId, new FeedEvent(track.FirstSeen, track.LastSeen, label, model.Name, model.Version));
         }
         await _inner.CompleteAsync(vehicle);
@@ -93,6 +113,8 @@ public sealed class CameraPrecisionMonitor : ITrackSink, IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        if (_closing is { } closing) Write(closing, _closingAt);
+        _closing = null;
         if (_open is { } open) Write(open, _lastSceneTime == default ? open.End : _lastSceneTime);
         _open = null;
         _votes.Clear();
@@ -123,8 +145,10 @@ public sealed class CameraPrecisionMonitor : ITrackSink, IDisposable
             }
             else if (!open.IsFor(model.Name, model.Version))
             {
-                // A swap closes the old version's window now; the new version's starts here and ends on the grid.
-                Write(open, time);
+                // A swap closes the old version's window now (written once its stragglers are in); the new version's
+                // starts here and ends on the grid.
+                if (_closing is { } earlier) Write(earlier, _closingAt);
+                (_closing, _closingAt, _closingFramesLeft) = (open, time, _stragglerFrames);
                 return _open = new PrecisionWindow(_cameraId, model.Name, model.Version, model.Package.Manifest.Monitoring, time, open.End);
             }
             else

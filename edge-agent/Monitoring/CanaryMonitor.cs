@@ -55,7 +55,7 @@ public sealed class CanaryMonitor(IOptions<MonitoringOptions> options, IOptions<
                 {
                     scoredGeneration = model.Generation;
                     nextRun = time.GetUtcNow() + options.Value.CanaryInterval;
-                    await RunOnceAsync(model, token);
+                    await RunGuardedAsync(model, token);
                 }
                 var wait = nextRun - time.GetUtcNow();
                 if (wait > TimeSpan.Zero) await slot.WaitForReplacementAsync(model, wait, time, token);
@@ -67,6 +67,20 @@ public sealed class CanaryMonitor(IOptions<MonitoringOptions> options, IOptions<
         catch (ChannelClosedException)
         {
             // The pipeline stopped taking crops: the agent is stopping.
+        }
+    }
+
+    /// <summary>One run; a failure of it (an unreadable canary folder) is logged, and the next run is tried at its time.</summary>
+    private async Task RunGuardedAsync(LoadedModel model, CancellationToken token)
+    {
+        try
+        {
+            await RunOnceAsync(model, token);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OpenCvSharp.OpenCVException)
+        {
+            logger.LogError(e, "Canary set of model {Model} {Version} could not be run: {Reason}; trying again in {Interval}",
+                model.Name, model.Version, e.Message, options.Value.CanaryInterval);
         }
     }
 

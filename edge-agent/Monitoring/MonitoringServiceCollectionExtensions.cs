@@ -24,9 +24,9 @@ public static class MonitoringServiceCollectionExtensions
             provider.GetRequiredService<ILogger<GroundTruthFeedScorer>>()));
         services.AddSingleton<PrecisionMonitoring>();
         services.AddSingleton<CanaryMonitor>();
-        services.AddAgentStage<CanaryMonitor>(AgentStage.Reporting);
         services.AddSingleton<GroundTruthFeedService>();
-        services.AddAgentStage<GroundTruthFeedService>(AgentStage.Reporting);
+        services.AddSingleton<MonitoringStage>();
+        services.AddAgentStage<MonitoringStage>(AgentStage.Monitoring);
         return services;
     }
 }

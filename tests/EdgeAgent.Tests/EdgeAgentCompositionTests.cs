@@ -88,7 +88,7 @@ public sealed class EdgeAgentCompositionTests : IDisposable
 
         Assert.Single(host.Services.GetServices<IHostedService>());
         Assert.Equal(
-            [AgentStage.Model, AgentStage.StoreOpen, AgentStage.Sync, AgentStage.Models, AgentStage.Store, AgentStage.Reporting, AgentStage.Pipeline, AgentStage.Diagnostics],
+            [AgentStage.Model, AgentStage.StoreOpen, AgentStage.Sync, AgentStage.Models, AgentStage.Store, AgentStage.Monitoring, AgentStage.Reporting, AgentStage.Pipeline, AgentStage.Diagnostics],
             host.Services.GetServices<StageRegistration>().Select(r => r.Stage).Order());
         Assert.False(host.Services.GetRequiredService<ModelSlot>().HasModel); // loaded by its stage, not when built
     }

@@ -63,6 +63,29 @@ public sealed class AgentPrecisionRunTests(ITestOutputHelper output) : IDisposab
     }
 
     [Fact]
+    public async Task A_roadside_counter_in_the_feed_file_is_scored_against_the_events_of_its_window()
+    {
+        // A live synthetic camera runs on the clock, so a counter window around now covers the whole run.
+        var now = DateTimeOffset.UtcNow;
+        var feed = _dir.File("counter.jsonl");
+        await File.WriteAllTextAsync(feed,
+            $"{{\"camera\":\"cam1\",\"from\":\"{now.AddHours(-1):o}\",\"to\":\"{now.AddHours(1):o}\",\"counts\":{{\"car\":3,\"van\":1}}}}\n" +
+            "a line the counter garbled\n");
+        using var agent = new AgentProcess(_dir.Path, "--db", Db, "--duration", "15s", $"--Monitoring:GroundTruthFeed={feed}",
+            "--Cameras:0:Id=cam1", "--Cameras:0:Source=synthetic://highway?seed=3&condition=day", "--Cameras:0:Proposals=GroundTruth");
+
+        Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+
+        var report = Assert.Single(Reports(), r => r.Source == PrecisionSources.Feed);
+        Assert.Equal(("cam1", now.AddHours(-1), now.AddHours(1)), (report.CameraId!, report.WindowStart, report.WindowEnd));
+        using var db = new SQLiteConnection(Db, SQLiteOpenFlags.ReadOnly);
+        var labels = db.QueryScalars<string>("select label from vehicle_events").GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(labels.Sum(l => l.Value), MacroPrecision.Predictions(report.Classes));
+        Assert.Equal(Math.Min(3, labels.GetValueOrDefault("car")), report.Classes["car"].Correct);
+        Assert.Contains($"Ground-truth feed {feed} line 2 is skipped", agent.Stderr);
+    }
+
+    [Fact]
     public async Task A_ground_truth_feed_that_cannot_be_read_at_start_exits_2_naming_the_file()
     {
         var missing = _dir.File("counter-feed.jsonl");

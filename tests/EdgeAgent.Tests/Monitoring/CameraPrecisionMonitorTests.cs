@@ -94,14 +94,17 @@ public sealed class CameraPrecisionMonitorTests : IDisposable
     public async Task A_model_swap_closes_the_window_of_the_old_version_at_the_swap()
     {
         var old = _rig.Seed();
-        See(old, 0, (1, 0.9f));
+        See(old, 0, (1, 0.9f), (3, 0.9f));
         await End(old, 1);
         var swapped = _rig.Version("2.0.0");
 
         See(swapped, 5, (2, 0.8f));
+        await End(old, 3); // last classified by the old version, ended by the tracker after the swap
+        for (int frame = 0; frame < new TrackerOptions().MaxMissedFrames + 2; frame++)
+            See(swapped, 6);
         var closed = Assert.Single(_rig.Reports());
         Assert.Equal(("1.0.0", WindowStart, WindowStart.AddSeconds(5)), (closed.ModelVersion, closed.WindowStart, closed.WindowEnd));
-        Assert.Equal(1, closed.Classes["car"].Predicted);
+        Assert.Equal(2, closed.Classes["car"].Predicted);
 
         await End(swapped, 2, "van");
         See(swapped, 60);
