@@ -284,10 +284,11 @@ internal static class HubSchema
     /// columns, and one row per report and predicted class, which is what aggregation reads.
     /// </summary>
     /// <remarks>
-    /// precision_counts is clustered by (device, camera, window start): a camera's week by hour is one range of the
-    /// table, read without a second index, and ingest appends at each camera's end. It needs no key of its own for
-    /// idempotency: its rows are written only when the report's row was new. Reports are indexed for drift only where
-    /// they carry drift signals (estimates of models with a reference), which keeps the index off the other sources' inserts.
+    /// Both tables are clustered by (device, camera, window start): a camera's week by hour, or its week of drift, is one
+    /// range read without a second lookup, and ingest appends at each camera's end. A report's (device, epoch, seq) is
+    /// unique (what makes redelivery a no-op and a clone's report a conflict); its class rows need no key of their own
+    /// for that: they are written only when the report's row was new. Rows of a few hundred bytes suit WITHOUT ROWID
+    /// with the hub's 16 KB pages.
     /// </remarks>
     private const string Version7 = """
         CREATE TABLE precision_reports (
@@ -311,10 +312,9 @@ internal static class HubSchema
             created_at      INTEGER NOT NULL,
             received_at     INTEGER NOT NULL,
             payload         TEXT NOT NULL,         -- the PrecisionReport JSON
-            PRIMARY KEY (device_id, epoch, seq)
-        );
-        CREATE INDEX precision_reports_drift ON precision_reports (device_id, camera_id, window_start)
-            WHERE drift_events IS NOT NULL;
+            PRIMARY KEY (device_id, camera_id, window_start, epoch, seq)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX precision_reports_by_seq ON precision_reports (device_id, epoch, seq);
 
         CREATE TABLE precision_counts (
             device_id     TEXT NOT NULL,

@@ -1,3 +1,4 @@
+using EdgeMlops.Packaging;
 using EdgeMlops.Contracts;
 using EdgeMlops.EdgeAgent.Inference;
 using EdgeMlops.EdgeAgent.Models;

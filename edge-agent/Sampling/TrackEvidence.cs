@@ -1,3 +1,4 @@
+using EdgeMlops.Packaging;
 using OpenCvSharp;
 
 namespace EdgeMlops.EdgeAgent.Sampling;

@@ -55,6 +55,19 @@ public sealed class PrecisionIngestTests : EnrolledDeviceIngestTests
     }
 
     [Fact]
+    public async Task A_report_off_the_fast_path_is_read_the_thorough_way_and_stored_byte_for_byte()
+    {
+        var report = Report(Device, 0, Classes(("car", 4, 3)));
+        var versionLast = Json(report).Replace("{\"v\":1,", "{")[..^1] + ", \"v\" : 1 }";
+
+        var result = await Ingest(Payloads.Batch(Device, Epoch, [Record(1, report) with { PayloadJson = versionLast }]));
+
+        Assert.Equal((1, 0), (result.Stored, result.RejectedRecords));
+        Assert.Equal(versionLast, Hub.Database.Read(c => c.ExecuteScalar<string>("SELECT payload FROM precision_reports")));
+        Assert.Equal(1, CountRows());
+    }
+
+    [Fact]
     public async Task A_malformed_report_is_refused_alone_and_counted()
     {
         var overCorrect = Json(Report(Device, 1, Classes(("car", 3, 4))));

@@ -8,7 +8,7 @@ namespace EdgeMlops.Benchmarks.Precision;
 
 /// <summary>
 /// <c>bench precision [--events N] [--labels L] [--devices D] [--cameras C] [--days DAYS] [--runs R] [--ingest-events E]
-/// [--ingest-devices K] [--rounds R]</c>: (a) a hub database of N events with one estimated precision report per camera
+/// [--ingest-devices K] [--ingest-rate V] [--rounds R]</c>: (a) a hub database of N events with one estimated precision report per camera
 /// per minute (and its class rows) and L review labels, generated in bulk; the precision reader's queries timed on it (a
 /// camera's week by hour is what <c>GET /api/precision?by=window</c> runs); (b) the hub's ingest with monitoring on
 /// (precision reports among the events) against off (the same events alone), alternated in the same run.
@@ -17,11 +17,12 @@ public static class PrecisionBenchmark
 {
     private const string Usage =
         "usage: bench precision [--events N (10000000)] [--labels L (100000)] [--devices D (50)] [--cameras C (4)] [--days DAYS (14)] " +
-        "[--runs R (10)] [--ingest-events E (25000 per device)] [--ingest-devices K (8)] [--rounds R (3)]";
+        "[--runs R (10)] [--ingest-events E (25000 per device)] [--ingest-devices K (8)] [--ingest-rate V (vehicles per camera-minute; the dataset's)] [--rounds R (3)]";
 
     public static int Run(string[] args)
     {
         long events = 10_000_000, ingestEvents = 25_000;
+        double? ingestRate = null;
         int labels = 100_000, devices = 50, cameras = 4, days = 14, runs = 10, ingestDevices = 8, rounds = 3;
         for (var i = 0; i < args.Length; i++)
         {
@@ -38,6 +39,7 @@ public static class PrecisionBenchmark
                 case "--ingest-events": ingestEvents = Number(); break;
                 case "--ingest-devices": ingestDevices = (int)Number(); break;
                 case "--rounds": rounds = (int)Number(); break;
+                case "--ingest-rate": ingestRate = Number(); break;
                 default:
                     Console.Error.WriteLine(Usage);
                     return 2;
@@ -49,10 +51,10 @@ public static class PrecisionBenchmark
             Console.Error.WriteLine("--days must be at least 7: the query times a camera's week");
             return 2;
         }
-        return RunAsync(shape, runs, ingestDevices, ingestEvents, rounds).GetAwaiter().GetResult();
+        return RunAsync(shape, runs, ingestDevices, ingestEvents, ingestRate ?? shape.EventsPerCameraMinute, rounds).GetAwaiter().GetResult();
     }
 
-    private static async Task<int> RunAsync(DatasetShape shape, int runs, int ingestDevices, long ingestEvents, int rounds)
+    private static async Task<int> RunAsync(DatasetShape shape, int runs, int ingestDevices, long ingestEvents, double ingestRate, int rounds)
     {
         var scratch = Directory.CreateTempSubdirectory("edgemlops-bench-precision-").FullName;
         static void Progress(string line) => Console.Error.WriteLine(line);
@@ -70,7 +72,7 @@ public static class PrecisionBenchmark
             }
             Directory.Delete(Path.Combine(scratch, "dataset"), recursive: true);
 
-            var probe = new PrecisionIngestProbe(ingestDevices, shape.Cameras, ingestEvents, shape.EventsPerCameraMinute);
+            var probe = new PrecisionIngestProbe(ingestDevices, shape.Cameras, ingestEvents, ingestRate);
             var ingest = new List<IngestFigure>();
             for (var round = 0; round < rounds; round++)
             {
@@ -84,7 +86,7 @@ public static class PrecisionBenchmark
                     Progress($"(b) round {round + 1}, monitoring {(monitoring ? "on " : "off")}: {figure.EventsPerSecond:N0} events/s, {figure.RecordsPerSecond:N0} records/s");
                 }
             }
-            Print(shape, dataset, queries, ingest, ingestDevices);
+            Print(shape, dataset, queries, ingest, ingestDevices, ingestRate);
             return 0;
         }
         finally
@@ -129,7 +131,7 @@ public static class PrecisionBenchmark
         return new QueryFigure(name, figures, times[times.Count / 2], times[^1]);
     }
 
-    private static void Print(DatasetShape shape, DatasetFigures dataset, IReadOnlyList<QueryFigure> queries, List<IngestFigure> ingest, int ingestDevices)
+    private static void Print(DatasetShape shape, DatasetFigures dataset, IReadOnlyList<QueryFigure> queries, List<IngestFigure> ingest, int ingestDevices, double ingestRate)
     {
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine();
@@ -145,7 +147,7 @@ public static class PrecisionBenchmark
         var offRecords = Median(ingest.Where(f => !f.Monitoring).Select(f => f.RecordsPerSecond));
         var onRecords = Median(ingest.Where(f => f.Monitoring).Select(f => f.RecordsPerSecond));
         var sample = ingest.First(f => f.Monitoring);
-        Console.WriteLine(string.Create(inv, $"ingest: {ingestDevices} devices at once, {sample.Events:N0} events per run ({sample.Records - sample.Events:N0} precision reports with monitoring on), medians of {ingest.Count / 2} alternated rounds"));
+        Console.WriteLine(string.Create(inv, $"ingest: {ingestDevices} devices at once, {ingestRate:F1} vehicles per camera-minute, {sample.Events:N0} events per run ({sample.Records - sample.Events:N0} precision reports with monitoring on), medians of {ingest.Count / 2} alternated rounds"));
         Console.WriteLine(string.Create(inv, $"  monitoring off: {offEvents,10:N0} events/s {offRecords,10:N0} records/s"));
         Console.WriteLine(string.Create(inv, $"  monitoring on:  {onEvents,10:N0} events/s {onRecords,10:N0} records/s"));
         Console.WriteLine(string.Create(inv, $"  on/off: events {onEvents / offEvents:F2}, records {onRecords / offRecords:F2} (aim >= 0.9)"));

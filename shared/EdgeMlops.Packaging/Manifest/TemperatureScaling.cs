@@ -1,8 +1,9 @@
-namespace EdgeMlops.EdgeAgent.Monitoring;
+namespace EdgeMlops.Packaging;
 
 /// <summary>
-/// Temperature calibration as the manifest describes it (<see cref="Packaging.ModelMonitoring.Temperature"/>): each
-/// probability raised to 1/T and renormalised, i.e. softmax(log p / T). T above 1 softens an over-confident model.
+/// Temperature calibration as the manifest describes it (<see cref="ModelMonitoring.Temperature"/>): each
+/// probability raised to 1/T and renormalised, i.e. softmax(log p / T). T above 1 softens an over-confident model. The box calibrates with it (precision estimate, certainty threshold); training
+/// fits T on logits, where softmax(logits / T) is the same thing.
 /// </summary>
 public static class TemperatureScaling
 {
@@ -12,8 +13,9 @@ public static class TemperatureScaling
     {
         if (!double.IsFinite(temperature) || temperature <= 0)
             throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be a positive finite number.");
-        if (calibrated.Length != probabilities.Length)
-            throw new ArgumentException("One calibrated slot per probability is needed.", nameof(calibrated));
+        if (calibrated.Length < probabilities.Length)
+            throw new ArgumentException($"{calibrated.Length} places for {probabilities.Length} probabilities.", nameof(calibrated));
+        calibrated = calibrated[..probabilities.Length];
         // In log space, shifted by the largest: p^(1/T) of small p underflows long before its share does.
         double maxLog = double.NegativeInfinity;
         foreach (var p in probabilities) maxLog = Math.Max(maxLog, Math.Log(Math.Max(p, 0)));

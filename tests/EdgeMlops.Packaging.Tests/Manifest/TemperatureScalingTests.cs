@@ -1,6 +1,4 @@
-using EdgeMlops.EdgeAgent.Monitoring;
-
-namespace EdgeMlops.EdgeAgent.Tests.Monitoring;
+namespace EdgeMlops.Packaging.Tests.Manifest;
 
 public sealed class TemperatureScalingTests
 {

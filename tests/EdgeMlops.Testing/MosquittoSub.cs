@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace EdgeMlops.CloudHub.Tests.Alerts;
+namespace EdgeMlops.Testing;
 
 /// <summary>Debian's <c>mosquitto_sub</c> (mosquitto-clients) as an operator would run it against the hub's embedded broker.</summary>
-internal static class MosquittoSub
+public static class MosquittoSub
 {
     public const string Program = "/usr/bin/mosquitto_sub";
 
