@@ -17,13 +17,14 @@ public sealed class AlertChannels(AlertStore store, IHubNotifications notificati
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <param name="all">Publish every live alert (and clear every published resolved one), not only those changed.</param>
-    public async Task FlushAsync(bool all, CancellationToken cancellationToken)
+    /// <returns>Whether the broker side was up, so the retained messages were brought in line.</returns>
+    public async Task<bool> FlushAsync(bool all, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             Notify();
-            await PublishAsync(all, cancellationToken).ConfigureAwait(false);
+            return await PublishAsync(all, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -46,10 +47,10 @@ public sealed class AlertChannels(AlertStore store, IHubNotifications notificati
         }
     }
 
-    private async Task PublishAsync(bool all, CancellationToken cancellationToken)
+    private async Task<bool> PublishAsync(bool all, CancellationToken cancellationToken)
     {
         if (!publisher.IsUp)
-            return;
+            return false;
         foreach (var alert in store.Unpublished(all))
         {
             var live = alert.State != AlertStates.Resolved;
@@ -62,10 +63,11 @@ public sealed class AlertChannels(AlertStore store, IHubNotifications notificati
             {
                 // The broker went away mid-flush: what is not marked published is tried again at the next flush.
                 logger.LogWarning("Alert {AlertId} is {State} but its retained message on {Topic} is not published yet: {Reason}", alert.Id, alert.State, topic, e.Message);
-                return;
+                return false;
             }
             store.MarkPublished(alert.Id, alert.State, live ? alert.State : "cleared");
         }
+        return true;
     }
 
     private static string StateAfter(string transition) => transition switch

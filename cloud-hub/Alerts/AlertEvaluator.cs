@@ -4,7 +4,7 @@ namespace EdgeMlops.CloudHub.Alerts;
 
 /// <summary>
 /// Every <see cref="AlertOptions.EvaluationInterval"/> on the hub's clock: evaluates the rules (unless disabled), then
-/// flushes the channels; the first flush after a start publishes every live alert again.
+/// flushes the channels; the first flush after a start with the broker side up publishes every live alert again.
 /// </summary>
 public sealed class AlertEvaluator(AlertEngine engine, AlertChannels channels, IOptions<AlertOptions> options, TimeProvider time, ILogger<AlertEvaluator> logger)
     : BackgroundService
@@ -23,8 +23,9 @@ public sealed class AlertEvaluator(AlertEngine engine, AlertChannels channels, I
                     if (pass.Opened + pass.Resolved > 0)
                         logger.LogInformation("Alert pass: {Opened} opened, {Resolved} resolved, {Refreshed} still firing", pass.Opened, pass.Resolved, pass.Refreshed);
                 }
-                await channels.FlushAsync(firstFlush, stoppingToken).ConfigureAwait(false);
-                firstFlush = false;
+                // Every live alert once after the start, as soon as the broker side is up (an external broker may take a while).
+                if (await channels.FlushAsync(firstFlush, stoppingToken).ConfigureAwait(false))
+                    firstFlush = false;
                 await Task.Delay(settings.EvaluationInterval, time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,37 +1,23 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EdgeMlops.CloudHub.Storage;
+using EdgeMlops.Contracts;
 
 namespace EdgeMlops.CloudHub.Alerts;
 
-/// <summary>An alert as the API and the CLI show it; <see cref="History"/> only for one alert.</summary>
+/// <summary>
+/// An alert as the API and the CLI show it: the alert as published (<see cref="AlertMessage"/>, also for resolved ones),
+/// who made its last transition and when, with their note; <see cref="History"/> only for one alert.
+/// </summary>
 public sealed record AlertView(
-    long Id,
-    string State,
-    string Severity,
-    string Rule,
-    string DeviceId,
-    string CameraId,
-    string ModelName,
-    string ModelVersion,
-    string Metric,
-    double Figure,
-    double Bound,
-    double Threshold,
-    long Samples,
-    DateTimeOffset WindowStart,
-    DateTimeOffset WindowEnd,
-    DateTimeOffset OpenedAt,
+    AlertMessage Alert,
     DateTimeOffset StateAt,
     string StateBy,
     string? Note,
-    string SamplesLink,
     IReadOnlyList<AlertEventView>? History = null)
 {
-    public static AlertView From(AlertRow row, IReadOnlyList<AlertEventRow>? history = null) => new(
-        row.Id, row.State, row.Severity, row.Rule, row.DeviceId, row.CameraId, row.ModelName, row.ModelVersion, row.Metric, row.Figure, row.Bound,
-        row.Threshold, row.Samples, UnixTime.FromMs(row.WindowStart), UnixTime.FromMs(row.WindowEnd), UnixTime.FromMs(row.OpenedAt),
-        UnixTime.FromMs(row.StateAt), row.StateBy, row.Note, row.SamplesLink, history?.Select(AlertEventView.From).ToList());
+    public static AlertView From(AlertRow row, IReadOnlyList<AlertEventRow>? history = null) =>
+        new(row.ToMessage(), UnixTime.FromMs(row.StateAt), row.StateBy, row.Note, history?.Select(AlertEventView.From).ToList());
 }
 
 /// <summary>One transition of an alert's history: who, when, and the figure it stood on then.</summary>

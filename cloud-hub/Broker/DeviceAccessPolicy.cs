@@ -23,6 +23,6 @@ public static class DeviceAccessPolicy
         ObserverAccess.IsObserver(clientId)
             ? ObserverAccess.MaySubscribe(topicFilter)
             : Topics.TryParse(topicFilter, out var deviceTopic)
-        && string.Equals(deviceTopic.DeviceId, clientId, StringComparison.Ordinal)
-        && deviceTopic.Channel is DeviceChannel.Desired or DeviceChannel.Status;
+              && string.Equals(deviceTopic.DeviceId, clientId, StringComparison.Ordinal)
+              && deviceTopic.Channel is DeviceChannel.Desired or DeviceChannel.Status;
 }

@@ -24,6 +24,9 @@ public sealed class NotificationOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long settled notifications (delivered, given up, dropped) stay in the delivery log.</summary>
+    public TimeSpan LogRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>How long one POST may take.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }
@@ -48,6 +51,8 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
             failures.Add($"{s}:MaxAttempts must be at least 1, got {options.MaxAttempts}.");
         if (options.RetryDelay <= TimeSpan.Zero || options.MaxRetryDelay < options.RetryDelay)
             failures.Add($"{s}:RetryDelay must be positive and at most {s}:MaxRetryDelay, got {options.RetryDelay} and {options.MaxRetryDelay}.");
+        if (options.LogRetention < TimeSpan.FromHours(1))
+            failures.Add($"{s}:LogRetention must be at least 1 hour, got {options.LogRetention}.");
         if (options.Timeout <= TimeSpan.Zero)
             failures.Add($"{s}:Timeout must be positive, got {options.Timeout}.");
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;

@@ -50,6 +50,21 @@ public sealed class WebhookDeliveryLog(HubDatabase database)
             return 0;
         });
 
+    /// <summary>Deletes settled notifications (delivered, given up, dropped) finished before <paramref name="before"/>, with their attempts.</summary>
+    /// <returns>How many notifications were deleted.</returns>
+    public int Prune(DateTimeOffset before) =>
+        database.Write(connection =>
+        {
+            var deleted = 0;
+            connection.RunInTransaction(() =>
+            {
+                var cutoff = UnixTime.ToMs(before);
+                connection.Execute($"DELETE FROM webhook_deliveries WHERE notification_id IN (SELECT id FROM webhook_notifications WHERE state <> '{Pending}' AND finished_at < ?)", cutoff);
+                deleted = connection.Execute($"DELETE FROM webhook_notifications WHERE state <> '{Pending}' AND finished_at < ?", cutoff);
+            });
+            return deleted;
+        });
+
     /// <summary>The queue was full: the notification will not be sent.</summary>
     public void MarkDropped(long id, DateTimeOffset at) =>
         database.Write(connection => connection.Execute(

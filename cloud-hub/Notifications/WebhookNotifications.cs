@@ -52,21 +52,34 @@ public sealed class WebhookNotifications : IHubNotifications, IMetricsSource
         if (!_enabled)
             return;
         var body = JsonSerializer.SerializeToUtf8Bytes(notification, NotificationJsonContext.Default.HubNotification);
-        lock (_enqueueLock)
+        try
         {
-            var id = _log.Add(notification.Kind, notification.Subject, _time.GetUtcNow(), body);
-            _firstOwnId = Math.Min(_firstOwnId, id);
-            if (_queue.Writer.TryWrite(new QueuedNotification(id, notification.Kind, notification.Subject, body)))
-                return;
-            _log.MarkDropped(id, _time.GetUtcNow());
+            lock (_enqueueLock)
+            {
+                var id = _log.Add(notification.Kind, notification.Subject, _time.GetUtcNow(), body);
+                _firstOwnId = Math.Min(_firstOwnId, id);
+                if (_queue.Writer.TryWrite(new QueuedNotification(id, notification.Kind, notification.Subject, body)))
+                    return;
+                _log.MarkDropped(id, _time.GetUtcNow());
+            }
+        }
+        catch (Exception e) when (e is SQLite.SQLiteException or ObjectDisposedException or IOException)
+        {
+            // The caller's change is done and must not fail for its notification: the store refusing (disk full, the hub
+            // stopping) loses this one notification, counted and logged like a full queue.
+            var lost = Interlocked.Increment(ref _dropped);
+            _logger.LogError("Could not store {Kind} notification for {Subject} for the webhook: {Reason} ({Dropped} dropped so far)",
+                notification.Kind, notification.Subject, e.Message, lost);
+            return;
         }
         var dropped = Interlocked.Increment(ref _dropped);
         _logger.LogWarning("Webhook queue is full: dropped {Kind} notification for {Subject} ({Dropped} dropped so far)", notification.Kind, notification.Subject, dropped);
     }
 
     /// <summary>
-    /// Queues the notifications a previous run stored but did not settle (the hub stopped or died mid-delivery), ahead of
-    /// none of this run's own; once per process, by the hub's sender (not by a one-shot CLI, which delivers only its own).
+    /// Queues the notifications a previous run stored but did not settle (the hub stopped or died mid-delivery), behind
+    /// any of this run's own already waiting; once per process, by the hub's sender (not by a one-shot CLI, which
+    /// delivers only its own, so the two never send the same row on purpose).
     /// </summary>
     /// <returns>How many were queued again.</returns>
     internal int RecoverPending()
@@ -116,7 +129,10 @@ public sealed class WebhookSender(WebhookNotifications notifications, IOptions<N
     public const string EventHeader = "X-EdgeMlops-Event";
     public const string DeliveryHeader = "X-EdgeMlops-Delivery";
 
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
+
     private readonly HttpClient _http = new() { Timeout = options.Value.Timeout };
+    private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
 
     /// <summary>
     /// For a one-shot process (the CLI), which runs no hosted services: closes the queue and delivers what it holds, with
@@ -166,7 +182,7 @@ public sealed class WebhookSender(WebhookNotifications notifications, IOptions<N
             var (status, problem) = await PostAsync(settings.WebhookUrl!, notification, sentAt, signature, cancellationToken).ConfigureAwait(false);
             var duration = time.GetElapsedTime(started);
             var final = problem is null ? WebhookDeliveryLog.Delivered : attempt >= settings.MaxAttempts ? WebhookDeliveryLog.GivenUp : null;
-            notifications.Log.Attempt(notification.Id, attempt, time.GetUtcNow(), status, problem, duration, final);
+            RecordAttempt(notification, attempt, status, problem, duration, final);
             if (problem is null)
             {
                 notifications.DeliveredOne();
@@ -184,6 +200,26 @@ public sealed class WebhookSender(WebhookNotifications notifications, IOptions<N
                 attempt, notification.Kind, notification.Subject, problem, delay);
             await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, settings.MaxRetryDelay.Ticks));
+        }
+    }
+
+    private void RecordAttempt(QueuedNotification notification, int attempt, int? status, string? problem, TimeSpan duration, string? final)
+    {
+        try
+        {
+            notifications.Log.Attempt(notification.Id, attempt, time.GetUtcNow(), status, problem, duration, final);
+            if (final is not null && time.GetUtcNow() - _lastPrune > PruneInterval)
+            {
+                _lastPrune = time.GetUtcNow();
+                var pruned = notifications.Log.Prune(_lastPrune - options.Value.LogRetention);
+                if (pruned > 0)
+                    logger.LogInformation("Pruned {Count} settled webhook notifications older than {Retention}", pruned, options.Value.LogRetention);
+            }
+        }
+        catch (Exception e) when (e is SQLite.SQLiteException or ObjectDisposedException or IOException)
+        {
+            // Delivery goes on without its log entry: the receiver matters more than the record of it.
+            logger.LogWarning("Could not log webhook attempt {Attempt} of notification {Id}: {Reason}", attempt, notification.Id, e.Message);
         }
     }
 

@@ -180,4 +180,25 @@ public sealed class AlertEngineTests
         Assert.All(entries, e => Assert.Equal("alice", e.Actor));
         Assert.Equal((AlertStates.Resolved, "alice", "camera replaced"), (bench.Store.Get(id)!.State, bench.Store.Get(id)!.StateBy, bench.Store.Get(id)!.Note));
     }
+
+    [Fact]
+    public async Task The_per_alert_gauge_lists_at_most_the_configured_number_of_alerts_critical_first()
+    {
+        await using var bench = new AlertBench(new Dictionary<string, string?> { ["Hub:Alerts:MaxAlertSeries"] = "2" });
+        bench.Reader.Set("box-1", "fog", "1", correct: 20, predicted: 100, source: PrecisionSources.Estimated);
+        for (var camera = 1; camera <= 3; camera++)
+            bench.Reader.Set("box-1", $"cam-{camera}", "1", correct: 20, predicted: 100);
+        await bench.EvaluateAsync();
+
+        var writer = new EdgeMlops.Observability.PrometheusTextWriter();
+        bench.Hub.Get<AlertMetrics>().WriteMetrics(writer);
+        var lines = writer.ToString().Split('\n');
+
+        Assert.Contains("edgemlops_alerts_open{severity=\"critical\",rule=\"measured-precision\"} 3", lines);
+        Assert.Contains("edgemlops_alerts_open{severity=\"warning\",rule=\"estimated-precision\"} 1", lines);
+        var series = lines.Where(l => l.StartsWith("edgemlops_alert_figure{", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, series.Count);
+        Assert.All(series, l => Assert.Contains("rule=\"measured-precision\"", l));
+        Assert.Contains("edgemlops_alert_figure_series_omitted 2", lines);
+    }
 }

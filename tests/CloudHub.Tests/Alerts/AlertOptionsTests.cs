@@ -1,4 +1,7 @@
 using EdgeMlops.CloudHub.Alerts;
+using EdgeMlops.CloudHub.Tests.Support;
+using EdgeMlops.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace EdgeMlops.CloudHub.Tests.Alerts;
 
@@ -47,5 +50,16 @@ public sealed class AlertOptionsTests
         Assert.Contains("Hub:Alerts:MinSamples", result.FailureMessage);
         Assert.Contains("Hub:Alerts:Window", result.FailureMessage);
         Assert.True(new AlertOptionsValidator().Validate(null, new AlertOptions()).Succeeded);
+    }
+
+    [Fact]
+    public async Task A_hub_with_a_bad_alerts_section_does_not_start_and_names_the_key()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            InProcessHub.StartAsync(settings: new Dictionary<string, string?> { ["Hub:Alerts:Thresholds:Models:vehicle-classifier"] = "45" }));
+        Assert.Contains("Hub:Alerts:Thresholds:Models:vehicle-classifier", error.Message);
+
+        var typo = Assert.Throws<ConfigurationKeyException>(() => new InProcessHub(settings: new Dictionary<string, string?> { ["Hub:Alerts:Treshold"] = "0.5" }));
+        Assert.Contains("Hub:Alerts:Threshold", typo.Message);
     }
 }

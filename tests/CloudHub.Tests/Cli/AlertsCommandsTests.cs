@@ -18,7 +18,7 @@ public sealed class AlertsCommandsTests
 
         var listed = await CliRunner.RunAsync("alerts", "list", "--state", "open", "--db", db);
         Assert.Equal(0, listed.ExitCode);
-        var line = JsonDocument.Parse(Assert.Single(listed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))).RootElement;
+        var line = JsonDocument.Parse(Assert.Single(listed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))).RootElement.GetProperty("alert");
         Assert.Equal((id, "measured-precision", "night"), (line.GetProperty("id").GetInt64(), line.GetProperty("rule").GetString(), line.GetProperty("cameraId").GetString()));
         Assert.Equal(2, (await CliRunner.RunAsync("alerts", "list", "--state", "closed", "--db", db)).ExitCode);
 

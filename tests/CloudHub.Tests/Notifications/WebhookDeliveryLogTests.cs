@@ -1,45 +1,21 @@
 using System.Text.Json;
 using EdgeMlops.CloudHub.Notifications;
-using EdgeMlops.CloudHub.Storage;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace EdgeMlops.CloudHub.Tests.Notifications;
 
 /// <summary>The webhook's durable queue and delivery log, against a real Kestrel receiver and a real hub database.</summary>
 public sealed class WebhookDeliveryLogTests : IAsyncLifetime
 {
-    private const string Secret = "a-webhook-secret-of-some-length";
-    private readonly TempDirectory _directory = new();
-    private WebhookReceiver _receiver = null!;
-    private HubDatabase _database = null!;
+    private WebhookBench _bench = null!;
 
-    public async Task InitializeAsync()
-    {
-        _receiver = await WebhookReceiver.StartAsync(failFirst: 2);
-        _database = new HubDatabase(Options.Create(new HubStoreOptions { Path = _directory.File("hub.db") }));
-    }
+    public async Task InitializeAsync() => _bench = await WebhookBench.StartAsync(failFirst: 2);
 
-    public async Task DisposeAsync()
-    {
-        await _receiver.DisposeAsync();
-        _database.Dispose();
-        _directory.Dispose();
-    }
+    public async Task DisposeAsync() => await _bench.DisposeAsync();
 
     private (WebhookNotifications Queue, WebhookSender Sender, WebhookDeliveryLog Log) Create()
     {
-        var options = Options.Create(new NotificationOptions
-        {
-            WebhookUrl = _receiver.Url,
-            WebhookSecret = Secret,
-            MaxAttempts = 4,
-            RetryDelay = TimeSpan.FromMilliseconds(50),
-            MaxRetryDelay = TimeSpan.FromMilliseconds(200),
-        });
-        var log = new WebhookDeliveryLog(_database);
-        var queue = new WebhookNotifications(options, log, TimeProvider.System, NullLogger<WebhookNotifications>.Instance);
-        return (queue, new WebhookSender(queue, options, TimeProvider.System, NullLogger<WebhookSender>.Instance), log);
+        var (queue, sender) = _bench.Create();
+        return (queue, sender, _bench.Log);
     }
 
     private static HubNotification AlertOpened(long id) =>
@@ -61,9 +37,9 @@ public sealed class WebhookDeliveryLogTests : IAsyncLifetime
             sender.Dispose();
         }
 
-        var posts = _receiver.Received.ToList();
+        var posts = _bench.Receiver.Received.ToList();
         Assert.Equal([500, 500, 204], posts.Select(p => p.Status));
-        Assert.All(posts, p => Assert.True(WebhookSignature.Verify(Secret, p.Timestamp, p.Body, p.Signature, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5))));
+        Assert.All(posts, p => Assert.True(WebhookSignature.Verify(WebhookBench.Secret, p.Timestamp, p.Body, p.Signature, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5))));
         var entry = Assert.Single(log.Recent(10));
         Assert.Equal(("alert.opened", "alert:7", WebhookDeliveryLog.Delivered, 3), (entry.Kind, entry.Subject, entry.State, entry.Attempts));
         Assert.NotNull(entry.FinishedAt);
@@ -71,7 +47,7 @@ public sealed class WebhookDeliveryLogTests : IAsyncLifetime
             entry.Deliveries.Select(d => (d.Outcome, d.Status, d.Problem)));
         Assert.Equal([1, 2, 3], entry.Deliveries.Select(d => d.Attempt));
         // Every attempt carries the notification's id, so a receiver can drop a repeat.
-        Assert.All(_receiver.DeliveryIds, id => Assert.Equal(entry.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), id));
+        Assert.All(_bench.Receiver.DeliveryIds, id => Assert.Equal(entry.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), id));
     }
 
     [Fact]
@@ -99,5 +75,23 @@ public sealed class WebhookDeliveryLogTests : IAsyncLifetime
         }
         Assert.Equal(["alert:2", "alert:1"], log.Recent(10).Select(e => e.Subject));
         Assert.All(log.Recent(10), e => Assert.Equal(WebhookDeliveryLog.Delivered, e.State));
+    }
+
+    [Fact]
+    public void Pruning_deletes_settled_notifications_past_the_retention_and_keeps_pending_ones()
+    {
+        var log = _bench.Log;
+        var at = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        var delivered = log.Add("alert.opened", "alert:1", at, "{}"u8.ToArray());
+        log.Attempt(delivered, 1, at, 204, null, TimeSpan.FromMilliseconds(5), WebhookDeliveryLog.Delivered);
+        var pending = log.Add("alert.opened", "alert:2", at, "{}"u8.ToArray());
+        log.Attempt(pending, 1, at, 500, "HTTP 500", TimeSpan.FromMilliseconds(5), final: null);
+
+        Assert.Equal(0, log.Prune(at));
+        Assert.Equal(1, log.Prune(at.AddDays(31)));
+
+        var left = Assert.Single(log.Recent(10));
+        Assert.Equal((pending, WebhookDeliveryLog.Pending, 1), (left.Id, left.State, left.Deliveries.Count));
+        Assert.Empty(_bench.Log.PendingBefore(pending));
     }
 }

@@ -1,45 +1,21 @@
 using System.Text.Json;
 using EdgeMlops.CloudHub.Notifications;
-using EdgeMlops.CloudHub.Storage;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace EdgeMlops.CloudHub.Tests.Notifications;
 
 public sealed class WebhookSenderTests : IAsyncLifetime
 {
-    private const string Secret = "a-webhook-secret-of-some-length";
-    private readonly TempDirectory _directory = new();
+    private const string Secret = WebhookBench.Secret;
+    private WebhookBench _bench = null!;
     private WebhookReceiver _receiver = null!;
-    private HubDatabase _database = null!;
 
     public async Task InitializeAsync()
     {
-        _receiver = await WebhookReceiver.StartAsync(failFirst: 1);
-        _database = new HubDatabase(Options.Create(new HubStoreOptions { Path = _directory.File("hub.db") }));
+        _bench = await WebhookBench.StartAsync(failFirst: 1);
+        _receiver = _bench.Receiver;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _receiver.DisposeAsync();
-        _database.Dispose();
-        _directory.Dispose();
-    }
-
-    private (WebhookNotifications Queue, WebhookSender Sender) Create(string? url, int capacity = 100)
-    {
-        var options = Options.Create(new NotificationOptions
-        {
-            WebhookUrl = url,
-            WebhookSecret = Secret,
-            QueueCapacity = capacity,
-            MaxAttempts = 4,
-            RetryDelay = TimeSpan.FromMilliseconds(50),
-            MaxRetryDelay = TimeSpan.FromMilliseconds(200),
-        });
-        var queue = new WebhookNotifications(options, new WebhookDeliveryLog(_database), TimeProvider.System, NullLogger<WebhookNotifications>.Instance);
-        return (queue, new WebhookSender(queue, options, TimeProvider.System, NullLogger<WebhookSender>.Instance));
-    }
+    public async Task DisposeAsync() => await _bench.DisposeAsync();
 
     private static HubNotification AliasMoved(string subject) =>
         new("alias.moved", subject, new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero), JsonSerializer.SerializeToElement(new { from = "1.0.0", to = "1.1.0" }));
@@ -47,7 +23,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
     [Fact]
     public async Task A_notification_is_posted_signed_and_posted_again_after_a_500()
     {
-        var (queue, sender) = Create(_receiver.Url);
+        var (queue, sender) = _bench.Create();
         await sender.StartAsync(CancellationToken.None);
         try
         {
@@ -80,7 +56,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
     [Fact]
     public async Task A_full_queue_drops_and_counts_instead_of_blocking_the_caller()
     {
-        var (queue, sender) = Create(_receiver.Url, capacity: 2);
+        var (queue, sender) = _bench.Create(capacity: 2);
         using (sender)
         {
             // The sender is not started: nothing drains the queue.
@@ -94,7 +70,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
     [Fact]
     public async Task Without_a_webhook_url_nothing_is_queued_or_sent()
     {
-        var (queue, sender) = Create(url: null, capacity: 1);
+        var (queue, sender) = _bench.Create(toReceiver: false, capacity: 1);
         await sender.StartAsync(CancellationToken.None);
         try
         {
