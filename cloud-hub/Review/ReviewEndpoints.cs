@@ -81,7 +81,7 @@ public static class ReviewEndpoints
         {
             ReviewChange.Done => TypedResults.Ok(result.Item),
             ReviewChange.NotAllowed => ApiProblems.BadParameter("label",
-                $"'{body.Label}' is not an answer for sample {key} of {result.Item?.ModelName} {result.Item?.ModelVersion}; allowed: {string.Join(", ", result.AllowedLabels)}"),
+                $"'{ReviewService.Shorten(body.Label)}' is not an answer for sample {key} of {result.Item?.ModelName} {result.Item?.ModelVersion}; allowed: {string.Join(", ", result.AllowedLabels)}"),
             _ => UnknownSample(key),
         };
     }

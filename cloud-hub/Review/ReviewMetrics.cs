@@ -7,7 +7,7 @@ public sealed class ReviewMetrics(ReviewStore store) : IMetricsSource
 {
     public void WriteMetrics(PrometheusTextWriter writer)
     {
-        var states = store.SampleCounts(null).States.ToDictionary(r => r.A, r => r.N, StringComparer.Ordinal);
+        var states = store.StateCounts().ToDictionary(r => r.A, r => r.N, StringComparer.Ordinal);
         writer.Gauge("edgemlops_hub_review_samples", "Review samples by outcome state (unlabelled, labelled, unsure, conflict).");
         foreach (var state in (string[])[ReviewStates.Unlabelled, ReviewStates.Labelled, ReviewStates.Unsure, ReviewStates.Conflict])
             writer.Sample("edgemlops_hub_review_samples", states.GetValueOrDefault(state), ("state", state));

@@ -38,16 +38,6 @@ public sealed class ReviewLabelRow
     [Column("withdrawn_at")] public long? WithdrawnAt { get; set; }
 }
 
-/// <summary>Reviewed samples of one camera, model version and predicted class, and how many the reviewers found right.</summary>
-public sealed class ReviewedClassCount
-{
-    [Column("camera_id")] public string CameraId { get; set; } = "";
-    [Column("model_version")] public string ModelVersion { get; set; } = "";
-    [Column("predicted")] public string Predicted { get; set; } = "";
-    [Column("reviewed")] public long Reviewed { get; set; }
-    [Column("correct")] public long Correct { get; set; }
-}
-
 /// <summary>A count by up to three keys, for the statistics.</summary>
 public sealed class CountRow
 {

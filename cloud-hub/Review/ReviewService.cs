@@ -58,7 +58,7 @@ public sealed class ReviewService(ReviewStore store, ModelLabelSets labelSets, A
         var allowed = AllowedLabels(row);
         if (!allowed.Contains(label, StringComparer.Ordinal))
         {
-            audit.Record(reviewer, ReviewAuditActions.Label, key.ToString(), $"refused: label '{Truncate(label)}' not allowed");
+            audit.Record(reviewer, ReviewAuditActions.Label, key.ToString(), $"refused: label '{Shorten(label)}' not allowed");
             return new(ReviewChange.NotAllowed, View(row), allowed);
         }
         if (!store.AddLabel(key, reviewer, simulated, label, time.GetUtcNow()))
@@ -143,7 +143,8 @@ public sealed class ReviewService(ReviewStore store, ModelLabelSets labelSets, A
         }
     }
 
-    private static string Truncate(string text) => text.Length <= 64 ? text : $"{text[..64]}...";
+    /// <summary>A label as audit entries and error messages quote it: whatever a caller sent, at most 64 characters.</summary>
+    public static string Shorten(string text) => text.Length <= 64 ? text : $"{text[..64]}...";
 }
 
 /// <summary>The audit log's review actions and refusals.</summary>

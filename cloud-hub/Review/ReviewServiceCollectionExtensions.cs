@@ -10,7 +10,8 @@ public static class ReviewServiceCollectionExtensions
     /// <summary>
     /// The review queue (<c>Hub:Review</c>): its store and service, reviewed precision written back to the boxes, and
     /// the simulated reviewer (idle unless enabled), and the queue's metrics. Needs <c>AddHubStorage</c>, <c>AddHubDevices</c>,
-    /// <c>AddHubOperatorAuth</c> (the audit log) and <c>AddHubRegistry</c> (the model label sets).
+    /// <c>AddHubOperatorAuth</c> (the audit log), <c>AddHubRegistry</c> (the model label sets) and <c>AddMonitoring</c>
+    /// (the <see cref="Monitoring.IPrecisionReader"/> reviewed precision is read from).
     /// </summary>
     public static IServiceCollection AddHubReview(this IServiceCollection services, IConfiguration configuration)
     {

