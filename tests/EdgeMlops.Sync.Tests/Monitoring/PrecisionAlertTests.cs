@@ -83,7 +83,9 @@ public sealed class PrecisionAlertTests
             () => $"{box.DeviceId} to report reviewedPrecision for {Night}\n{rig.Logs()}", TimeSpan.FromSeconds(60));
     }
 
-    private static List<JsonElement> OpenAlerts(FleetRig rig) => Get(rig, "/api/alerts?state=open").EnumerateArray().ToList();
+    /// <summary>The open alerts as published (each view's <c>alert</c>).</summary>
+    private static List<JsonElement> OpenAlerts(FleetRig rig) =>
+        Get(rig, "/api/alerts?state=open").EnumerateArray().Select(view => view.GetProperty("alert")).ToList();
 
     private static IEnumerable<JsonElement> MacroFigures(FleetRig rig, string camera) =>
         Get(rig, $"/api/precision?device=box-1&camera={camera}").GetProperty("figures").EnumerateArray()
