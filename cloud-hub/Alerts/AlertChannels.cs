@@ -54,7 +54,19 @@ public sealed class AlertChannels(AlertStore store, IHubNotifications notificati
         foreach (var alert in store.Unpublished(all))
         {
             var live = alert.State != AlertStates.Resolved;
-            var topic = Topics.AlertOf(alert.Rule, alert.DeviceId, alert.CameraId, alert.ModelName);
+            string topic;
+            try
+            {
+                topic = Topics.AlertOf(alert.Rule, alert.DeviceId, alert.CameraId, alert.ModelName);
+            }
+            catch (ArgumentException e)
+            {
+                // Reports are checked at ingest so this cannot come from a box; if it ever does, one alert without a
+                // retained message must not stop every later one from being published or cleared.
+                logger.LogError("Alert {AlertId} has no valid topic and is not published on MQTT (API and webhook still carry it): {Reason}", alert.Id, e.Message);
+                store.MarkPublished(alert.Id, alert.State, "unpublishable");
+                continue;
+            }
             try
             {
                 await publisher.PublishAsync(topic, live ? alert.ToMessage() : null, cancellationToken).ConfigureAwait(false);

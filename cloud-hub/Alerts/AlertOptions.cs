@@ -5,7 +5,7 @@ namespace EdgeMlops.CloudHub.Alerts;
 /// <summary>Which precision figure the precision rules read.</summary>
 public enum AlertMetric
 {
-    /// <summary>The macro figure: mean of the per-class bounds over the classes predicted.</summary>
+    /// <summary>The macro figure: the mean of the class precisions over the classes predicted, with the Wilson interval of that mean (WilsonInterval.OfMean).</summary>
     Macro,
 
     /// <summary>The worst class: any one class with enough samples under the threshold opens the alert.</summary>

@@ -7,7 +7,7 @@ namespace EdgeMlops.CloudHub.Review;
 /// A device's reviewed precision per camera and model version: the hub's macro figure of source <c>review</c>
 /// (<see cref="IPrecisionReader"/>) over every sample ever reviewed: per predicted class the share the reviewers found
 /// right (<c>not-a-vehicle</c> counts against the class the model gave), the mean over the classes predicted, with the
-/// mean of the per-class 95% Wilson bounds. Unsure samples and open conflicts count for nothing.
+/// 95% Wilson interval of that mean at its effective sample size (WilsonInterval.OfMean). Unsure samples and open conflicts count for nothing.
 /// </summary>
 /// <remarks>
 /// The samples are the box's hard examples plus a random share, so the figure leans low against precision over all

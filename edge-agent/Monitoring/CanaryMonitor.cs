@@ -77,8 +77,9 @@ public sealed class CanaryMonitor(IOptions<MonitoringOptions> options, IOptions<
         {
             await RunOnceAsync(model, token);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OpenCvSharp.OpenCVException)
+        catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
         {
+            // Whatever failed, the box keeps serving and the next run is tried: a canary loop that died would go unheard.
             logger.LogError(e, "Canary set of model {Model} {Version} could not be run: {Reason}; trying again in {Interval}",
                 model.Name, model.Version, e.Message, options.Value.CanaryInterval);
         }

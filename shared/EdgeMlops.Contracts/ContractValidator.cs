@@ -77,8 +77,10 @@ public static class ContractValidator
         ?? (PrecisionSources.IsFromDevice(message.Source) ? null
             : $"source must be one of {PrecisionSources.Canary}, {PrecisionSources.Estimated}, {PrecisionSources.Truth}, {PrecisionSources.Feed}, got '{Shown(message.Source)}'")
         ?? (message.Source == PrecisionSources.Canary ? (message.CameraId is null ? null : "cameraId must be left out of a canary report")
-            : Text(message.CameraId, "cameraId"))
+            : Text(message.CameraId, "cameraId") ?? TopicLevel.FindProblem(message.CameraId, "cameraId", FieldLimits.IdLength))
         ?? Text(message.ModelName, "modelName")
+        // Camera and model name become levels of the alert topic (Topics.AlertOf) when the camera alerts.
+        ?? TopicLevel.FindProblem(message.ModelName, "modelName", FieldLimits.IdLength)
         ?? Text(message.ModelVersion, "modelVersion")
         ?? (message.WindowEnd < message.WindowStart ? "windowEnd is earlier than windowStart" : null)
         ?? ClassPrecisions(message.Classes)
