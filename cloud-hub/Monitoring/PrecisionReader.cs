@@ -8,7 +8,9 @@ namespace EdgeMlops.CloudHub.Monitoring;
 /// <summary>
 /// <see cref="IPrecisionReader"/> over the hub database: the boxes' reports from <c>precision_counts</c>, the reviews
 /// from <c>review_outcomes</c> (a labelled sample is one prediction of its predicted class, right when the agreed label is
-/// that class; <see cref="ReviewLabels.NotAVehicle"/> is wrong; unsure and conflicting samples do not count). SQLite sums
+/// that class; <see cref="ReviewLabels.NotAVehicle"/> is wrong; unsure and conflicting samples do not count). Only samples
+/// the box took at random (<see cref="SampleReasons.Random"/>) measure precision: the others are hard examples, chosen
+/// because the model was unsure, and would measure it far too low (they are for review and retraining). SQLite sums
 /// per series, class and bucket; the macro figures and intervals are made here.
 /// </summary>
 /// <remarks>
@@ -90,7 +92,9 @@ public sealed class PrecisionReader(HubDatabase database) : IPrecisionReader
         var sql = new StringBuilder($"""
             SELECT device_id AS dev, camera_id AS cam, model_name AS model, model_version AS version, '{PrecisionSources.Review}' AS src,
                    predicted AS cls, (time - ?) / ? AS bucket, count(*) AS n, sum(label = predicted) AS ok
-            FROM review_outcomes WHERE state = 'labelled' AND time >= ? AND time < ?
+            FROM review_outcomes o WHERE state = 'labelled' AND time >= ? AND time < ?
+              AND EXISTS (SELECT 1 FROM samples s WHERE s.device_id = o.device_id AND s.epoch = o.epoch AND s.seq = o.seq
+                          AND s.reason = '{SampleReasons.Random}')
             """);
         var arguments = new List<object> { from, bucketMs, from, to };
         FilterSeries(sql, arguments, query);

@@ -29,10 +29,19 @@ internal static class PrecisionPayloads
         Payloads.Batch(deviceId, epoch, reports.Select((r, i) => Record(firstSeq + i, r)).ToList());
 
     /// <summary>One reviewed sample's outcome, written straight into <c>review_outcomes</c> as the review does.</summary>
+    /// The sample itself is stored too, taken for <paramref name="reason"/> (only random samples measure precision).
     public static void Outcome(HubDatabase database, string deviceId, long seq, string camera, string predicted, string? label,
-        DateTimeOffset time, string state = "labelled", string version = "1.0.0") =>
-        database.Write(connection => connection.Execute("""
-            INSERT INTO review_outcomes (device_id, epoch, seq, camera_id, model_name, model_version, predicted, label, state, time, decided_at)
-            VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, deviceId, seq, camera, Model, version, predicted, label, state, time.ToUnixTimeMilliseconds(), time.ToUnixTimeMilliseconds()));
+        DateTimeOffset time, string state = "labelled", string version = "1.0.0", string reason = SampleReasons.Random) =>
+        database.Write(connection =>
+        {
+            var ms = time.ToUnixTimeMilliseconds();
+            connection.Execute("""
+                INSERT INTO samples (device_id, epoch, seq, camera_id, time, label, confidence, sample_id, reason, created_at, received_at, image_path, image_bytes, payload)
+                VALUES (?, 1, ?, ?, ?, ?, 0.9, ?, ?, ?, ?, '', 0, '{}')
+                """, deviceId, seq, camera, ms, predicted, $"{camera}-{seq}", reason, ms, ms);
+            return connection.Execute("""
+                INSERT INTO review_outcomes (device_id, epoch, seq, camera_id, model_name, model_version, predicted, label, state, time, decided_at)
+                VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, deviceId, seq, camera, Model, version, predicted, label, state, ms, ms);
+        });
 }

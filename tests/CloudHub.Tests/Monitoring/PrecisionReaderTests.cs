@@ -117,6 +117,21 @@ public sealed class PrecisionReaderTests : EnrolledDeviceIngestTests
     }
 
     [Fact]
+    public void Only_samples_taken_at_random_measure_precision_hard_examples_would_measure_it_far_too_low()
+    {
+        var at = Day.AddMinutes(5);
+        Outcome(Hub.Database, Device, 1, "cam-1", "car", "car", at);
+        Outcome(Hub.Database, Device, 2, "cam-1", "car", "car", at);
+        Outcome(Hub.Database, Device, 3, "cam-1", "car", ReviewLabels.NotAVehicle, at, reason: SampleReasons.LowConfidence);
+        Outcome(Hub.Database, Device, 4, "cam-1", "car", "van", at, reason: SampleReasons.NeedsReview);
+        Outcome(Hub.Database, Device, 5, "cam-1", "car", "truck", at, reason: SampleReasons.VoteDisagreement);
+
+        var macro = Assert.Single(Reader.Figures(new PrecisionQuery(Day, Day.AddHours(1), Device, "cam-1", Source: PrecisionSources.Review)));
+
+        Assert.Equal((2.0, 2.0, 1.0), (macro.Samples, macro.Correct, macro.Precision));
+    }
+
+    [Fact]
     public async Task Every_source_together_puts_reviews_beside_the_reports()
     {
         await Store(Report(Device, 0, Classes(("car", 10, 5))));

@@ -26,7 +26,7 @@ public sealed class ReviewedPrecisionTests
         var review = hub.Get<ReviewService>();
         foreach (var (seq, camera, version, predicted, answer) in answers)
         {
-            await hub.IngestAsync(Device, ReviewSamples.Frame(Device, seq, predicted, camera: camera, version: version));
+            await hub.IngestAsync(Device, ReviewSamples.Frame(Device, seq, predicted, camera: camera, version: version, reason: SampleReasons.Random));
             review.Label(new SampleKey(Device, 5, seq), answer, "alice");
         }
         review.Label(new SampleKey(Device, 5, 9), "van", "bob");
@@ -41,10 +41,9 @@ public sealed class ReviewedPrecisionTests
         Assert.Equal("1.0.0", cam1.ModelVersion);
         Assert.Equal(6, cam1.Samples);
         Assert.Equal((0.75 + 0.5) / 2, cam1.Precision, 4);
-        var carInterval = EdgeMlops.CloudHub.Monitoring.WilsonInterval.Of(3, 4);
-        var vanInterval = EdgeMlops.CloudHub.Monitoring.WilsonInterval.Of(1, 2);
-        Assert.Equal((carInterval.Lower + vanInterval.Lower) / 2, cam1.Lower, 4);
-        Assert.Equal((carInterval.Upper + vanInterval.Upper) / 2, cam1.Upper, 4);
+        var interval = EdgeMlops.CloudHub.Monitoring.WilsonInterval.OfMean([(3, 4), (1, 2)]);
+        Assert.Equal(interval.Lower, cam1.Lower, 4);
+        Assert.Equal(interval.Upper, cam1.Upper, 4);
         Assert.Equal(hub.Time.GetUtcNow(), cam1.At);
         var cam2 = figures.Single(f => f.CameraId == "cam-2");
         Assert.Equal(("2.0.0", 1.0, 1L), (cam2.ModelVersion, cam2.Precision, cam2.Samples));
@@ -72,7 +71,7 @@ public sealed class ReviewedPrecisionTests
     {
         await using var hub = new InProcessHub();
         hub.Enroll(Device);
-        await hub.IngestAsync(Device, ReviewSamples.Frame(Device, 1));
+        await hub.IngestAsync(Device, ReviewSamples.Frame(Device, 1, reason: SampleReasons.Random));
         var review = hub.Get<ReviewService>();
         var pass = hub.Get<ReviewedPrecisionPass>();
         review.Label(new SampleKey(Device, 5, 1), "car", "alice");

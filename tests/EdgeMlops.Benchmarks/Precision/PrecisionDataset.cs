@@ -150,6 +150,11 @@ internal static class PrecisionDataset
             INSERT INTO review_outcomes (device_id, epoch, seq, camera_id, model_name, model_version, predicted, label, state, time, decided_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
             """);
+        // The sample each review is of: only samples taken at random measure precision (PrecisionReader).
+        using var insertSample = new BulkStatement(db, """
+            INSERT INTO samples (device_id, epoch, seq, camera_id, time, label, confidence, sample_id, reason, created_at, received_at, image_path, image_bytes, payload)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0.9, ?7, 'random', ?5, ?5, '', 0, '{}')
+            """);
         var span = (long)shape.Days * 86_400_000;
         connection.Execute("BEGIN");
         for (var i = 0; i < shape.Labels; i++)
@@ -162,7 +167,9 @@ internal static class PrecisionDataset
             // Samples have seqs of their own, far above the events'.
             var seq = 1_000_000_000L + i;
             insertLabel.Bind(1, device).Bind(2, Epoch).Bind(3, seq).Bind(4, "bench-reviewer").Bind(5, label).Bind(6, time + 3_600_000).Step();
-            insertOutcome.Bind(1, device).Bind(2, Epoch).Bind(3, seq).Bind(4, DatasetShape.CameraId(random.Next(shape.Cameras))).Bind(5, Model)
+            var camera = DatasetShape.CameraId(random.Next(shape.Cameras));
+            insertSample.Bind(1, device).Bind(2, Epoch).Bind(3, seq).Bind(4, camera).Bind(5, time).Bind(6, predicted).Bind(7, $"s-{seq}").Step();
+            insertOutcome.Bind(1, device).Bind(2, Epoch).Bind(3, seq).Bind(4, camera).Bind(5, Model)
                 .Bind(6, Version).Bind(7, predicted).Bind(8, label).Bind(9, "labelled").Bind(10, time).Bind(11, time + 3_600_000)
                 .Step();
         }

@@ -125,7 +125,7 @@ internal sealed class BenchHub : IDisposable
         using var db = new SQLiteConnection(DatabasePath, SQLiteOpenFlags.ReadOnly);
         return db.ExecuteScalar<long>(
             "SELECT (SELECT COUNT(*) FROM events WHERE device_id = ?1) + (SELECT COUNT(*) FROM stats WHERE device_id = ?1) + " +
-            "(SELECT COUNT(*) FROM samples WHERE device_id = ?1)", deviceId);
+            "(SELECT COUNT(*) FROM samples WHERE device_id = ?1) + (SELECT COUNT(*) FROM precision_reports WHERE device_id = ?1)", deviceId);
     }
 
     /// <summary>Records in the hub store over all devices.</summary>

@@ -14,7 +14,8 @@ internal static class StoredRecords
         return db.Query<Key>(
                 "SELECT epoch AS Epoch, seq AS Seq FROM events WHERE device_id = ?1 UNION ALL " +
                 "SELECT epoch, seq FROM stats WHERE device_id = ?1 UNION ALL " +
-                "SELECT epoch, seq FROM samples WHERE device_id = ?1", deviceId)
+                "SELECT epoch, seq FROM samples WHERE device_id = ?1 UNION ALL " +
+                "SELECT epoch, seq FROM precision_reports WHERE device_id = ?1", deviceId)
             .Select(k => (k.Epoch, k.Seq)).ToList();
     }
 
@@ -26,7 +27,7 @@ internal static class StoredRecords
         using var db = new SQLiteConnection(hubDatabase, SQLiteOpenFlags.ReadOnly);
         return db.ExecuteScalar<long>(
             "SELECT (SELECT COUNT(*) FROM events WHERE device_id = ?1) + (SELECT COUNT(*) FROM stats WHERE device_id = ?1) + " +
-            "(SELECT COUNT(*) FROM samples WHERE device_id = ?1)", deviceId);
+            "(SELECT COUNT(*) FROM samples WHERE device_id = ?1) + (SELECT COUNT(*) FROM precision_reports WHERE device_id = ?1)", deviceId);
     }
 
     /// <summary>The agent's outbox as it stands: epoch, last seq issued, records still pending, records ever evicted.</summary>
@@ -38,7 +39,7 @@ internal static class StoredRecords
             Meta("epoch"),
             Meta("last_seq"),
             db.ExecuteScalar<long>("SELECT COUNT(*) FROM outbox"),
-            Meta("evicted_samples") + Meta("evicted_stats") + Meta("evicted_events"));
+            Meta("evicted_samples") + Meta("evicted_stats") + Meta("evicted_precision") + Meta("evicted_events"));
     }
 
     private sealed class Key
