@@ -27,6 +27,8 @@ public sealed class ReviewSampler : IDisposable
     private readonly Random _sampling;
     private readonly PerTrack<TrackEvidence> _evidence;
     private readonly SampleBudget _budget;
+    // What hard examples may use: the bounds less the share kept for random samples (SampleOptions.RandomReservedShare).
+    private readonly SampleBudget _hardBudget;
     private DateTimeOffset? _lastBoundWarning;
     private long _droppedSinceWarning;
 
@@ -38,6 +40,8 @@ public sealed class ReviewSampler : IDisposable
         _sampling = new Random(cameraId.Aggregate(0x5eed, (hash, c) => unchecked(hash * 31 + c)));
         _evidence = new PerTrack<TrackEvidence>(tracking.MaxMissedFrames, e => e.Dispose());
         _budget = new SampleBudget(options.MaxPerCameraPerHour, options.MaxBytesPerCameraPerHour, Hour);
+        var hard = 1 - options.RandomReservedShare;
+        _hardBudget = new SampleBudget((int)Math.Floor(options.MaxPerCameraPerHour * hard), (long)Math.Floor(options.MaxBytesPerCameraPerHour * hard), Hour);
     }
 
     /// <summary>Remembers what a classified frame shows of each track.</summary>
@@ -76,18 +80,20 @@ public sealed class ReviewSampler : IDisposable
 
         var now = _time.GetUtcNow();
         bool always = reason == SampleReasons.NeedsReview;
-        if (!always && !_budget.Allows(now, 0))
+        bool random = reason == SampleReasons.Random;
+        if (!always && !Allows(random, now, 0))
         {
             Drop(reason, now);
             return false;
         }
         var jpeg = crop.ImEncode(".jpg", [(int)ImwriteFlags.JpegQuality, _options.JpegQuality]);
-        if (!always && !_budget.Allows(now, jpeg.Length))
+        if (!always && !Allows(random, now, jpeg.Length))
         {
             Drop(reason, now);
             return false;
         }
         _budget.Spend(now, jpeg.Length);
+        if (!random) _hardBudget.Spend(now, jpeg.Length);
 
         var vehicle = review.Vehicle;
         var track = vehicle.Track;
@@ -101,6 +107,9 @@ public sealed class ReviewSampler : IDisposable
         _counters.Taken(reason);
         return true;
     }
+
+    private bool Allows(bool random, DateTimeOffset now, long bytes) =>
+        _budget.Allows(now, bytes) && (random || _hardBudget.Allows(now, bytes));
 
     /// <summary>The first reason in <see cref="SampleReasons.All"/> that applies; the random draw only for vehicles no other reason took.</summary>
     private string? ReasonFor(TrackReview review, VehicleEvent vehicleEvent, TrackEvidence evidence) =>

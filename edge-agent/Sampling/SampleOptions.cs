@@ -32,6 +32,12 @@ public sealed class SampleOptions : IOptionsWithProblems
     /// <summary>Most JPEG bytes one camera keeps in any hour (needs-review samples always go, and count here too).</summary>
     public long MaxBytesPerCameraPerHour { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// Share of the hourly bounds kept for samples taken at random: hard examples (other than needs-review) stop at the
+    /// rest, so a busy hour of unsure vehicles cannot starve the random samples that measured precision is made of.
+    /// </summary>
+    public double RandomReservedShare { get; set; } = 0.25;
+
     public int JpegQuality { get; set; } = 90;
 
     public IReadOnlyList<string> FindProblems()
@@ -43,6 +49,7 @@ public sealed class SampleOptions : IOptionsWithProblems
         if (!(RandomShare is >= 0 and <= 1)) problems.Add($"Samples:RandomShare must be 0..1; got {RandomShare}.");
         if (MaxPerCameraPerHour < 0) problems.Add($"Samples:MaxPerCameraPerHour must be 0 or more; got {MaxPerCameraPerHour}.");
         if (MaxBytesPerCameraPerHour < 0) problems.Add($"Samples:MaxBytesPerCameraPerHour must be 0 or more; got {MaxBytesPerCameraPerHour}.");
+        if (!(RandomReservedShare is >= 0 and <= 1)) problems.Add($"Samples:RandomReservedShare must be 0..1; got {RandomReservedShare}.");
         if (JpegQuality is < 10 or > 100) problems.Add($"Samples:JpegQuality must be 10..100; got {JpegQuality}.");
         return problems;
     }

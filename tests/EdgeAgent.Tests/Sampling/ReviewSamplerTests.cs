@@ -102,7 +102,7 @@ public sealed class ReviewSamplerTests
     public async Task A_flood_of_hard_examples_keeps_at_most_the_hourly_cap_while_every_needs_review_vehicle_goes()
     {
         using var rig = new SamplingRig(Threshold50,
-            new SampleOptions { RandomShare = 0, LowConfidenceThreshold = 0.8, MaxPerCameraPerHour = 5 });
+            new SampleOptions { RandomShare = 0, LowConfidenceThreshold = 0.8, MaxPerCameraPerHour = 5, RandomReservedShare = 0 });
 
         // 40 low-confidence vehicles (0.7: over the certainty threshold, under the sampling one), then 10 under the threshold.
         for (int i = 0; i < 40; i++) await rig.TrackAsync(i, rig.Peaked(0.7f), rig.Peaked(0.7f));
@@ -129,10 +129,25 @@ public sealed class ReviewSamplerTests
     }
 
     [Fact]
+    public async Task A_flood_of_hard_examples_leaves_the_reserved_share_of_the_bound_to_random_samples()
+    {
+        using var rig = new SamplingRig(Threshold50,
+            new SampleOptions { RandomShare = 1, LowConfidenceThreshold = 0.8, MaxPerCameraPerHour = 4, RandomReservedShare = 0.5 });
+
+        for (int i = 0; i < 10; i++) await rig.TrackAsync(i, rig.Peaked(0.7f), rig.Peaked(0.7f));
+        for (int i = 10; i < 20; i++) await rig.TrackAsync(i, rig.Peaked(0.95f), rig.Peaked(0.95f));
+
+        var samples = rig.Samples();
+        Assert.Equal(2, samples.Count(s => s.Reason == SampleReasons.LowConfidence));
+        Assert.Equal(2, samples.Count(s => s.Reason == SampleReasons.Random));
+        Assert.Equal(8, rig.Counters.DroppedFor(SampleReasons.LowConfidence));
+    }
+
+    [Fact]
     public async Task The_byte_bound_holds_samples_back_even_when_the_count_allows_them()
     {
         using var rig = new SamplingRig(Threshold50,
-            new SampleOptions { RandomShare = 0, LowConfidenceThreshold = 0.8, MaxBytesPerCameraPerHour = 1 });
+            new SampleOptions { RandomShare = 0, LowConfidenceThreshold = 0.8, MaxBytesPerCameraPerHour = 1, RandomReservedShare = 0 });
 
         var (_, lowKept) = await rig.TrackAsync(1, rig.Peaked(0.7f));
         var (_, needsReviewKept) = await rig.TrackAsync(2, rig.Peaked(0.3f));
