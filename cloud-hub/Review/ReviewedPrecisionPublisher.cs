@@ -15,6 +15,10 @@ public sealed class ReviewedPrecisionPass(
     ReviewStore store, ReviewedPrecisionCalculator calculator, DesiredStateBook desired, IDeviceRegistry devices,
     TimeProvider time, ILogger<ReviewedPrecisionPass> logger)
 {
+    // A label is stamped before its write commits: one stamped before a pass's "now" may commit after the pass read.
+    // The next pass looks back this far too (recomputing a device is harmless: nothing is written when nothing changed).
+    private static readonly TimeSpan CommitSlack = TimeSpan.FromMinutes(1);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _watermark = long.MinValue;
 
@@ -24,7 +28,8 @@ public sealed class ReviewedPrecisionPass(
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // Taken before reading: a label given while this pass runs is seen by the next one (computing twice is harmless).
+            // Taken before reading, and the next pass looks back CommitSlack before it: a label given while this pass runs
+            // is seen by the next one.
             var now = time.GetUtcNow();
             var changed = store.DevicesChangedSince(_watermark);
             var written = new List<string>();
@@ -33,7 +38,7 @@ public sealed class ReviewedPrecisionPass(
                 if (await WriteIfChangedAsync(deviceId, now, cancellationToken).ConfigureAwait(false))
                     written.Add(deviceId);
             }
-            _watermark = UnixTime.ToMs(now);
+            _watermark = UnixTime.ToMs(now - CommitSlack);
             return written;
         }
         finally

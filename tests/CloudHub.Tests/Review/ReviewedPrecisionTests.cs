@@ -87,6 +87,28 @@ public sealed class ReviewedPrecisionTests
         Assert.Null(problem);
     }
 
+    [Fact]
+    public async Task A_label_stamped_before_a_pass_but_stored_after_its_read_still_reaches_the_box()
+    {
+        await using var hub = new InProcessHub();
+        hub.Enroll(Device);
+        await hub.IngestAsync(Device, ReviewSamples.Frame(Device, 1, reason: SampleReasons.Random));
+        await hub.IngestAsync(Device, ReviewSamples.Frame(Device, 2, reason: SampleReasons.Random));
+        var review = hub.Get<ReviewService>();
+        var pass = hub.Get<ReviewedPrecisionPass>();
+        review.Label(new SampleKey(Device, 5, 1), "car", "alice");
+        Assert.Equal([Device], await pass.RunAsync(CancellationToken.None));
+
+        hub.Time.Advance(TimeSpan.FromSeconds(30));
+        review.Label(new SampleKey(Device, 5, 2), ReviewLabels.NotAVehicle, "alice");
+        // As if stamped 10 s before that pass's read and committed after it (the stamp is taken before the write lock).
+        hub.Database.Write(connection => connection.Execute("UPDATE review_labels SET labelled_at = labelled_at - 40000 WHERE seq = 2"));
+
+        hub.Time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal([Device], await pass.RunAsync(CancellationToken.None));
+        Assert.Equal(2, Assert.Single(Read(hub.Get<DesiredStateBook>())).Samples);
+    }
+
     private static IReadOnlyList<CameraReviewedPrecision> Read(DesiredStateBook desired)
     {
         Assert.True(ReviewedPrecision.TryRead(desired.Current(Device)!, out var value, out var problem), problem);
