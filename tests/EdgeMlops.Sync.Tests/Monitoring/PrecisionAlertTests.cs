@@ -57,17 +57,19 @@ public sealed class PrecisionAlertTests
         Assert.True(alert.GetProperty("figure").GetDouble() < alert.GetProperty("bound").GetDouble(), $"{alert}");
 
         // The day camera, measured on at least as many samples, is above the threshold with its whole interval.
-        var day = MacroFigures(rig, Day).Where(f => f.GetProperty("source").GetString() is "truth" or "review").ToList();
-        Assert.NotEmpty(day);
-        Assert.All(day, f => Assert.True(f.GetProperty("samples").GetDouble() >= MinSamples && f.GetProperty("lower").GetDouble() > 0.40, $"{f}"));
+        var dayTruth = Assert.Single(MacroFigures(rig, Day), f => f.GetProperty("source").GetString() == "truth");
+        Assert.True(dayTruth.GetProperty("samples").GetDouble() >= MinSamples && dayTruth.GetProperty("lower").GetDouble() > 0.40, $"{dayTruth}");
         Assert.DoesNotContain(OpenAlerts(rig), a => a.GetProperty("cameraId").GetString() == Day && a.GetProperty("rule").GetString() == "measured-precision");
 
         // The reviews alone say the same: the simulated reviewer's labels put night under day.
         await Eventually.HoldsAsync(() => ReviewFigure(rig, Night) is { } night && night.GetProperty("samples").GetDouble() >= MinSamples
                                           && ReviewFigure(rig, Day) is { } d && d.GetProperty("samples").GetDouble() >= MinSamples,
             () => $"reviewed figures for both cameras; {Precision(rig, "review")}", TimeSpan.FromSeconds(120));
+        // Reviews count only the samples the box took at random, so they come slower than the truth's figures.
         var reviewedNight = ReviewFigure(rig, Night)!.Value.GetProperty("precision").GetDouble();
-        var reviewedDay = ReviewFigure(rig, Day)!.Value.GetProperty("precision").GetDouble();
+        var dayReview = ReviewFigure(rig, Day)!.Value;
+        Assert.True(dayReview.GetProperty("lower").GetDouble() > 0.40, $"{dayReview}");
+        var reviewedDay = dayReview.GetProperty("precision").GetDouble();
         Assert.True(reviewedNight + 0.2 < reviewedDay, $"reviewed night {reviewedNight:F3} against day {reviewedDay:F3}");
 
         // Retained for anyone watching the alerts tree (an operator's token on the embedded broker).
